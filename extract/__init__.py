@@ -1,0 +1,25 @@
+"""Extraction: documents in any format -> canonical cells of the national tables.
+
+    >>> from extract import extract_path
+    >>> report = extract_path("tests/corpus/seed/baicheng-2019.txt")
+    >>> report.cells["applications.received_new.total"].value
+    59
+
+`extract_bytes` does the same for a document already in memory (the crawler's store).
+Both raise `ReadError` with a plain-words reason for a document that cannot be read.
+"""
+
+from extract.model import Cell, Check, CellValue, ReadDocument, ReadError, Report, Section
+from extract.pipeline import extract_bytes, extract_path
+
+__all__ = [
+    "Cell",
+    "CellValue",
+    "Check",
+    "ReadDocument",
+    "ReadError",
+    "Report",
+    "Section",
+    "extract_bytes",
+    "extract_path",
+]

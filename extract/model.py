@@ -1,0 +1,132 @@
+"""The data every stage of extraction hands to the next.
+
+A *reader* (one per document format) turns a document into a `ReadDocument`: the
+document's plain text (for metadata and the section texts) and a stream of `Cell`s
+(for the tables). Cells keep the printed text exactly; a cell belongs to a source row
+(a `<tr>`, a text line, a PDF table row), so layouts that keep rows can be told apart
+from layouts that print one cell per line.
+
+The *mapper* (`extract.tables`) reads the stream, finds the standard tables by their
+labels and places the numbers on canonical keys (`extract.template`); the result is a
+`Report`, whose `to_json()` is the project's JSON contract (see the README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One printed cell: its text and where it was printed.
+
+    `row` groups the cells printed on one source row; `col` is the grid column when
+    the source has a grid (HTML, Word, PDF tables), else None. `blank` is True for a
+    cell that exists but prints nothing (an empty `<td>`, a line of only spaces in a
+    one-cell-per-line text): such a cell counts as a column, an absent one does not.
+    `block` numbers the source table (or text block) so that tables stay apart.
+    """
+
+    text: str
+    row: int
+    col: int | None = None
+    block: int = 0
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(slots=True)
+class ReadDocument:
+    """What a reader produces from one document."""
+
+    source: str
+    text: str
+    cells: list[Cell]
+    format: str  # "text", "html", "pdf", "docx"
+    warnings: list[str] = field(default_factory=list)
+    title_hint: str | None = None  # e.g. an HTML <title> or a PDF's metadata title
+
+
+class ReadError(Exception):
+    """A document that cannot be read; the message is the reason in plain words."""
+
+
+@dataclass(slots=True)
+class CellValue:
+    """A placed cell: the canonical key, the number (or None) and its provenance."""
+
+    key: str
+    value: int | float | None
+    raw: str
+    unit: str | None = None
+    note: str | None = None
+    placed: str = "printed"  # "printed" | "arithmetic" (a dropped cell the arithmetic fixes)
+    row_label: str | None = None
+
+
+@dataclass(slots=True)
+class Check:
+    name: str
+    ok: bool | None  # None: could not be evaluated (a term is blank or missing)
+    expected: float | None
+    actual: float | None
+    table: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "ok": self.ok,
+            "expected": self.expected,
+            "actual": self.actual,
+            "table": self.table,
+        }
+
+
+@dataclass(slots=True)
+class Section:
+    number: str  # "一" .. "六"
+    heading: str
+    text: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"number": self.number, "heading": self.heading, "text": self.text}
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything extracted from one document."""
+
+    source: str
+    format: str
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    template: str | None = None  # "2019" | "2021" | None
+    published: str | None = None  # ISO date when printed
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        cells = dict(sorted(self.cells.items()))
+        return {
+            "source": self.source,
+            "format": self.format,
+            "title": self.title,
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "published": self.published,
+            "cells": {k: c.value for k, c in cells.items()},
+            "raw": {k: c.raw for k, c in cells.items()},
+            "units": {k: c.unit for k, c in cells.items() if c.unit},
+            "notes": {k: c.note for k, c in cells.items() if c.note},
+            "placement": {k: c.placed for k, c in cells.items() if c.placed != "printed"},
+            "checks": [c.to_json() for c in self.checks],
+            "warnings": list(self.warnings),
+            "sections": [s.to_json() for s in self.sections],
+        }

@@ -1,0 +1,48 @@
+"""One document in, one `Report` out: sniff the format, read, map, check, describe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.metadata import describe
+from extract.model import ReadDocument, ReadError, Report
+from extract.readers import read_bytes
+from extract.tables import map_tables
+
+
+def extract_bytes(
+    data: bytes, source: str, *, content_type: str | None = None, title_hint: str | None = None
+) -> Report:
+    """Extract a document held in memory; `source` names it in the report and errors.
+
+    `content_type` (an HTTP header) is used only for its charset; the format is
+    decided from the bytes.
+    """
+    doc = read_bytes(data, source, content_type=content_type)
+    if title_hint and not doc.title_hint:
+        doc.title_hint = title_hint
+    return extract_document(doc)
+
+
+def extract_document(doc: ReadDocument) -> Report:
+    report = Report(source=doc.source, format=doc.format)
+    report.warnings.extend(doc.warnings)
+    map_tables(doc, report)
+    describe(doc, report)
+    return report
+
+
+def extract_path(path: str | Path) -> Report:
+    """Extract the document at `path` (the report's `source` is the path as given)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ReadError("file not found") from None
+    except IsADirectoryError:
+        raise ReadError("is a directory, not a document") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as exc:
+        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from None
+    return extract_bytes(data, str(path))
