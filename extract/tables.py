@@ -300,7 +300,14 @@ def row_options(
         options = [direct]
         for k in range(1, trailing + 1):
             options.extend(placements(cells[: n - k], slots))
-        return RowOptions(name, slots, options, prefer_first=True, reason="a trailing empty cell")
+        printed = len(toks) - trailing
+        return RowOptions(
+            name,
+            slots,
+            options,
+            prefer_first=True,
+            reason=f"{printed} cells and {trailing} trailing empty cell(s) for {n} columns",
+        )
     if not equation_rows:
         return RowOptions(name, slots, [], reason=f"{len(cells)} numbers for {n} columns")
     options = []

@@ -118,7 +118,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
 
 def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [line.rstrip("\n") for line in lines]
+    while lines and lines[-1] == "":
+        lines.pop()  # the file's final newline is not an empty cell
     cells, _ = lines_to_cells(lines)
     return ReadDocument(source=source, text=text, cells=cells, format=fmt)
 
