@@ -76,7 +76,9 @@ def find_sections(lines: list[str]) -> list[Section]:
     body: list[str] = []
     for line in lines:
         stripped = line.strip()
-        m = _SECTION.match(unicodedata.normalize("NFKC", stripped)) if len(stripped) <= 62 else None
+        m = None
+        if stripped[:1] in SECTION_WORDS and len(stripped) <= 62:
+            m = _SECTION.match(unicodedata.normalize("NFKC", stripped))
         if m and m["num"] in order[expected:]:
             num = m["num"]
             words = SECTION_WORDS[num]

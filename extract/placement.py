@@ -10,7 +10,7 @@ else is left out and said: the arithmetic decides, never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
@@ -58,7 +58,7 @@ class Resolution:
     warnings: list[str] = field(default_factory=list)
 
 
-def propagate(known: dict[str, Value], equations: list[Equation]) -> dict[str, Value] | None:
+def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[str, Value] | None:
     """Fill every unknown an equation fixes; None when an equation fails.
 
     An equation with a blank term is not evaluated (a blank is not a zero). A value
@@ -131,7 +131,7 @@ def digit_splits(digits: str, parts: int, limit: int = 20000) -> list[list[str]]
     return None if len(out) >= limit else out
 
 
-def resolve(rows: list[RowOptions], equations: list[Equation]) -> Resolution:
+def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
     """Place every row's numbers; rows with one option are taken as printed."""
     res = Resolution()
     known: dict[str, Value] = {}
@@ -184,7 +184,7 @@ def resolve(rows: list[RowOptions], equations: list[Equation]) -> Resolution:
 
 
 def _decide(
-    row: RowOptions, known: dict[str, Value], equations: list[Equation]
+    row: RowOptions, known: dict[str, Value], equations: Sequence[Equation]
 ) -> tuple[dict[str, Placed], bool, int, bool]:
     """The slots of `row` every consistent option agrees on; also whether the direct reading won."""
     consistent: list[tuple[Option, dict[str, Value]]] = []

@@ -14,6 +14,7 @@ together go to `extract.placement`, which lets the table's arithmetic decide.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.checks import application_equations, evaluate_checks, review_equations
@@ -459,7 +460,7 @@ def _amount_units(tokens: list[Token]) -> dict[str, str]:
 
 def _place(
     rows: list[RowOptions],
-    equations: list[Equation],
+    equations: Sequence[Equation],
     report: Report,
     mapping: Mapping,
     labels: dict[str, str],
