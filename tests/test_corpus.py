@@ -24,6 +24,7 @@ def test_every_truth_cell(path: Path, info: dict) -> None:
     assert report.year == info["year"]
     assert report.template == info["template"]
     assert report.title == info["title"]
+    assert report.agency == info["agency"].split(" (")[0]
 
 
 @pytest.mark.parametrize(("path", "info"), CASES, ids=[p.name for p, _ in CASES])
