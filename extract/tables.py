@@ -394,6 +394,10 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     for prow in PROACTIVE_ROWS:
         width[("proactive", prow.key)] = len(prow.columns.get(template or "", ())) or 3
     found = _dedupe(found, width)
+    if other_rows == OTHER_ROWS_2021 and any(f.row == "other_handling" for f in found):
+        # numbers on the (六) group label above its three sub-rows: a subtotal, not a key
+        mapping.warnings.append("numbers on the （六）其他处理 group label (a subtotal) ignored")
+        found = [f for f in found if f.row != "other_handling"]
     app_found = [f for f in found if f.table == "applications"]
     app_rows: list[RowOptions] = []
     for f in app_found:
