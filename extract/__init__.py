@@ -9,7 +9,7 @@
 Both raise `ReadError` with a plain-words reason for a document that cannot be read.
 """
 
-from extract.model import Cell, Check, CellValue, ReadDocument, ReadError, Report, Section
+from extract.model import Cell, CellValue, Check, ReadDocument, ReadError, Report, Section
 from extract.pipeline import extract_bytes, extract_path
 
 __all__ = [

@@ -45,7 +45,9 @@ def sniff(data: bytes) -> str:
     if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
         return "image:webp"
     lower = stripped[:1024].lower()
-    if lower.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<meta", b"<body", b"<div", b"<table", b"<p")):
+    if lower.startswith(
+        (b"<!doctype", b"<html", b"<?xml", b"<head", b"<meta", b"<body", b"<div", b"<table", b"<p")
+    ):
         return "html"
     if b"<html" in lower or b"<table" in lower or b"<body" in lower:
         return "html"

@@ -151,36 +151,68 @@ class ProactiveRow:
 
 
 PROACTIVE_ROWS: tuple[ProactiveRow, ...] = (
-    ProactiveRow("regulations", r"规章$", {
-        "2019": ("made", "published", "total_public"),
-        "2021": ("issued", "repealed", "in_force"),
-    }),
-    ProactiveRow("normative_documents", r"(行政)?规范性文件$", {
-        "2019": ("made", "published", "total_public"),
-        "2021": ("issued", "repealed", "in_force"),
-    }),
-    ProactiveRow("licensing", r"行政许可$", {
-        "2019": ("prev_items", "change", "decisions"),
-        "2021": ("decisions",),
-    }),
-    ProactiveRow("other_services", r"其他对外管理服务事项$", {
-        "2019": ("prev_items", "change", "decisions"),
-    }),
-    ProactiveRow("penalty", r"行政处罚$", {
-        "2019": ("prev_items", "change", "decisions"),
-        "2021": ("decisions",),
-    }),
-    ProactiveRow("coercion", r"行政强制$", {
-        "2019": ("prev_items", "change", "decisions"),
-        "2021": ("decisions",),
-    }),
-    ProactiveRow("fees", r"行政事业性收费$", {
-        "2019": ("prev_items", "change"),
-        "2021": ("amount",),
-    }),
-    ProactiveRow("procurement", r"政府集中采购$", {
-        "2019": ("items", "amount"),
-    }),
+    ProactiveRow(
+        "regulations",
+        r"规章$",
+        {
+            "2019": ("made", "published", "total_public"),
+            "2021": ("issued", "repealed", "in_force"),
+        },
+    ),
+    ProactiveRow(
+        "normative_documents",
+        r"(行政)?规范性文件$",
+        {
+            "2019": ("made", "published", "total_public"),
+            "2021": ("issued", "repealed", "in_force"),
+        },
+    ),
+    ProactiveRow(
+        "licensing",
+        r"行政许可$",
+        {
+            "2019": ("prev_items", "change", "decisions"),
+            "2021": ("decisions",),
+        },
+    ),
+    ProactiveRow(
+        "other_services",
+        r"其他对外管理服务事项$",
+        {
+            "2019": ("prev_items", "change", "decisions"),
+        },
+    ),
+    ProactiveRow(
+        "penalty",
+        r"行政处罚$",
+        {
+            "2019": ("prev_items", "change", "decisions"),
+            "2021": ("decisions",),
+        },
+    ),
+    ProactiveRow(
+        "coercion",
+        r"行政强制$",
+        {
+            "2019": ("prev_items", "change", "decisions"),
+            "2021": ("decisions",),
+        },
+    ),
+    ProactiveRow(
+        "fees",
+        r"行政事业性收费$",
+        {
+            "2019": ("prev_items", "change"),
+            "2021": ("amount",),
+        },
+    ),
+    ProactiveRow(
+        "procurement",
+        r"政府集中采购$",
+        {
+            "2019": ("items", "amount"),
+        },
+    ),
 )
 
 # Amount columns (decimal numbers in a unit); every other column is a count.
@@ -191,7 +223,14 @@ SIGNED_KEYS = frozenset(
 )
 
 # Section 二 column headers that identify the template.
-HEADER_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购总金额", "采购项目数量")
+HEADER_2019 = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "采购总金额",
+    "采购项目数量",
+)
 HEADER_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 
 

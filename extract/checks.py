@@ -1,0 +1,125 @@
+"""The tables' arithmetic (report-format.md, "Arithmetic the tables must satisfy").
+
+The same equations serve twice: `extract.placement` uses them to place dropped cells,
+and `evaluate_checks` reports each of them per report as a check. A check whose terms
+are not all printed numbers is reported with `ok: None` (not evaluated): a blank is
+not a zero, and a cell left out cannot vouch for anything.
+
+Besides the equations, one completeness check per table found says how many of the
+template's cells were placed, so a table read only in part is never "all checks ok".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from extract.model import Check, Report
+from extract.placement import Equation
+from extract.template import (
+    APPLICANT_COLUMNS,
+    APPLICANT_PARTS,
+    RESULT_ROWS_COMMON,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    REVIEW_KEYS,
+    all_keys,
+    application_rows,
+)
+
+
+@lru_cache(maxsize=4)
+def application_equations(other_rows: tuple[str, ...]) -> tuple[Equation, ...]:
+    rows = application_rows(other_rows)
+    results = (*RESULT_ROWS_COMMON, *other_rows)
+    eqs = [
+        Equation(
+            f"applications.{r}: total = sum of applicant columns",
+            tuple(f"applications.{r}.{c}" for c in APPLICANT_PARTS),
+            (f"applications.{r}.total",),
+        )
+        for r in rows
+    ]
+    for c in APPLICANT_COLUMNS:
+        eqs.append(
+            Equation(
+                f"applications.{c}: received_new + carried_over = results_total + carried_forward",
+                (f"applications.received_new.{c}", f"applications.carried_over.{c}"),
+                (f"applications.results_total.{c}", f"applications.carried_forward.{c}"),
+            )
+        )
+        eqs.append(
+            Equation(
+                f"applications.{c}: results_total = sum of result rows",
+                tuple(f"applications.{r}.{c}" for r in results),
+                (f"applications.results_total.{c}",),
+            )
+        )
+    return tuple(eqs)
+
+
+@lru_cache(maxsize=1)
+def review_equations() -> tuple[Equation, ...]:
+    return tuple(
+        Equation(
+            f"review_litigation.{g}: total = upheld + corrected + other + pending",
+            tuple(f"review_litigation.{g}.{c}" for c in REVIEW_COLUMNS[:4]),
+            (f"review_litigation.{g}.total",),
+        )
+        for g in REVIEW_GROUPS
+    )
+
+
+def _evaluate(eq: Equation, values: dict[str, int | float | None], table: str) -> Check:
+    left: float = 0
+    right: float = 0
+    ok: bool | None = True
+    for terms, side in ((eq.left, "left"), (eq.right, "right")):
+        for k in terms:
+            v = values.get(k)
+            if v is None:
+                ok = None
+                continue
+            if side == "left":
+                left += v
+            else:
+                right += v
+    if ok is not None:
+        ok = abs(left - right) < 1e-6
+    # expected: what the parts add up to; actual: what the report prints as the whole
+    return Check(eq.name, ok, _num(left), _num(right), table)
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else round(x, 6)
+
+
+def evaluate_checks(report: Report, other_rows: tuple[str, ...]) -> list[Check]:
+    values = {k: c.value for k, c in report.cells.items()}
+    checks: list[Check] = []
+    tables = {k.split(".", 1)[0] for k in report.cells}
+    if "applications" in tables:
+        for eq in application_equations(other_rows):
+            checks.append(_evaluate(eq, values, "applications"))
+        keys = [f"applications.{r}.{c}" for r in application_rows(other_rows) for c in APPLICANT_COLUMNS]
+        checks.append(_completeness("applications", keys, values))
+    if "review_litigation" in tables:
+        for eq in review_equations():
+            checks.append(_evaluate(eq, values, "review_litigation"))
+        checks.append(_completeness("review_litigation", list(REVIEW_KEYS), values))
+    if "proactive" in tables and report.template:
+        keys = [k for k in all_keys(report.template) if k.startswith("proactive.")]
+        checks.append(_completeness("proactive", keys, values))
+    return checks
+
+
+def _completeness(table: str, keys: list[str], values: dict[str, int | float | None]) -> Check:
+    found = sum(k in values for k in keys)
+    return Check(f"{table}: all cells of the table found", found == len(keys), len(keys), found, table)
+
+
+__all__ = [
+    "RESULT_ROWS_COMMON",
+    "application_equations",
+    "evaluate_checks",
+    "review_equations",
+]

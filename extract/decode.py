@@ -1,0 +1,77 @@
+"""Turning bytes into text: BOM, declared charset (HTTP header or `<meta>`), detection.
+
+GB2312 and GBK are decoded as GB18030 (their superset), since pages declared GB2312
+routinely use GBK characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
+_UNTRUSTED = {"latin-1", "iso8859-1", "cp1252", "ascii"}
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "hz-gb-2312", "euc-cn"}
+
+
+def canonical(charset: str | None) -> str | None:
+    if not charset:
+        return None
+    name = charset.strip().lower()
+    if name in _GB_FAMILY:
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    m = _HEADER_CHARSET.search(content_type)
+    return canonical(m.group(1)) if m else None
+
+
+def decode(data: bytes, *, content_type: str | None = None, html: bool = False) -> str:
+    """Decode a document's bytes; never raises (undecodable bytes become U+FFFD)."""
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(enc, errors="replace")
+    declared: list[str] = []
+    header = charset_from_content_type(content_type)
+    if header:
+        declared.append(header)
+    if html:
+        m = _META_CHARSET.search(data[:4096])
+        meta = canonical(m.group(1).decode("ascii", "ignore")) if m else None
+        if meta:
+            declared.append(meta)
+    # A declaration is trusted when the bytes decode cleanly under it; a header that
+    # disagrees with the page (a common server misconfiguration) is then overruled.
+    for enc in declared:
+        if enc in _UNTRUSTED:
+            continue  # error pages declare iso-8859-1 over GBK or UTF-8 bytes
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    return data.decode(declared[0] if declared else "utf-8", errors="replace")

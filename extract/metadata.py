@@ -1,0 +1,126 @@
+"""Title, agency, reporting year, publish date and the six section texts.
+
+The reporting year is the year in the title (`白城市2019年政府信息公开工作年度报告`);
+the publish date is the following year. The title is the first line near the top that
+names an annual report with an agency before the year; pages often carry a shorter
+column heading (`2020年信息公开年报`) or a repeated heading as well.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extract.model import ReadDocument, Report, Section
+
+_TITLE = re.compile(
+    r"(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})\s*年度?.{0,12}?(?:政府)?(?:信息公开|政务公开).{0,10}?"
+    r"(?:年度报告|年报|工作报告|年度工作报告)"
+)
+_DATE = re.compile(
+    r"(?:发布|发文|成文|公开|生成)?(?:日期|时间)\s*[:：]?\s*"
+    r"(?P<y>(?:19|20)\d{2})\s*[-年/.]\s*(?P<m>\d{1,2})\s*[-月/.]\s*(?P<d>\d{1,2})"
+)
+_PERIOD = re.compile(r"((?:19|20)\d{2})年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|-|—)")
+_SECTION = re.compile(r"^\s*(?P<num>[一二三四五六])\s*[、.．]\s*(?P<heading>.{2,60})$")
+SECTION_WORDS = {
+    "一": ("总体情况", "概述", "总体"),
+    "二": ("主动公开",),
+    "三": ("收到和处理", "依申请", "申请情况"),
+    "四": ("行政复议", "行政诉讼"),
+    "五": ("问题", "改进"),
+    "六": ("其他需要报告", "其他事项", "需要报告"),
+}
+
+
+def find_title(lines: list[str], hint: str | None) -> tuple[str | None, str | None, int | None]:
+    """(title, agency, year) from the first lines of the document (or the page title)."""
+    best: tuple[str, str, int] | None = None
+    candidates = [ln.strip() for ln in lines[:60] if ln.strip()]
+    if hint:
+        candidates.append(hint.strip())
+    for line in candidates:
+        if len(line) > 80:
+            continue
+        m = _TITLE.search(line)
+        if not m:
+            continue
+        agency = m["agency"].strip(" ：:-—|·")
+        title = line[m.start() : m.end()] if len(line) > m.end() + 20 else line
+        year = int(m["year"])
+        if agency:
+            return title, agency_name(agency), year
+        if best is None:
+            best = (title, "", year)
+    if best:
+        return best[0], None, best[2]
+    return None, None, None
+
+
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:省|自治区|市|县|区|旗|州|盟|镇|乡|街道)$")
+_BODY_WORDS = re.compile(r"局|委|办|厅|中心|部|院|会|所|站|处|队|司|署|馆|园区")
+
+
+def agency_name(printed: str) -> str:
+    """A title names a government by its place alone (`白城市2019年…`): that is its people's government."""
+    if _PLACE.match(printed) and not _BODY_WORDS.search(printed):
+        return printed + ("办事处" if printed.endswith("街道") else "人民政府")
+    return printed
+
+
+def find_published(lines: list[str]) -> str | None:
+    for line in lines[:80]:
+        m = _DATE.search(unicodedata.normalize("NFKC", line))
+        if m:
+            y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def find_sections(lines: list[str]) -> list[Section]:
+    """Sections 一 to 六 by their headings, in order; text up to the next heading."""
+    sections: list[Section] = []
+    expected = 0
+    order = list(SECTION_WORDS)
+    current: Section | None = None
+    body: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        m = None
+        if stripped[:1] in SECTION_WORDS and len(stripped) <= 62:
+            m = _SECTION.match(unicodedata.normalize("NFKC", stripped))
+        if m and m["num"] in order[expected:]:
+            num = m["num"]
+            words = SECTION_WORDS[num]
+            if any(w in m["heading"] for w in words):
+                if current is not None:
+                    current.text = "\n".join(body).strip()
+                    sections.append(current)
+                current = Section(num, stripped, "")
+                body = []
+                expected = order.index(num) + 1
+                continue
+        if current is not None and stripped:
+            body.append(stripped)
+    if current is not None:
+        current.text = "\n".join(body).strip()
+        sections.append(current)
+    return sections
+
+
+def describe(doc: ReadDocument, report: Report) -> None:
+    lines = doc.text.splitlines()
+    title, agency, year = find_title(lines, doc.title_hint)
+    report.title = title
+    report.agency = agency
+    report.published = find_published(lines)
+    if year is None:
+        m = _PERIOD.search(doc.text)
+        if m:
+            year = int(m.group(1))
+        elif report.published:
+            year = int(report.published[:4]) - 1
+            report.warnings.append("reporting year taken as the year before the publish date")
+    report.year = year
+    report.sections = find_sections(lines)

@@ -1,0 +1,222 @@
+"""Placing printed numbers on table slots by the table's arithmetic.
+
+A publisher who drops the empty cells of a row leaves fewer numbers than columns;
+a layout that runs cells together leaves one digit string. Each such row gives
+several *options* (ways its numbers could sit on its slots). An option is kept when
+the table's equations still hold with it (unknowns filled in where an equation fixes
+them); a slot is placed only when every kept option gives it the same value. Anything
+else is left out and said: the arithmetic decides, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+
+Value = int | float | None  # None: a blank cell (printed empty, "-", "/", ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Equation:
+    """sum(left) == sum(right), over slot keys."""
+
+    name: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Placed:
+    """A value on a slot, with the printed text it came from."""
+
+    value: Value
+    raw: str
+    unit: str | None = None
+    note: str | None = None
+    placed: str = "printed"  # | "aligned" (its column fixed by the arithmetic) | "arithmetic" (derived)
+
+
+Option = dict[str, Placed]
+
+
+@dataclass(slots=True)
+class RowOptions:
+    """The ways one printed row could sit on its slots; options[0] is the direct reading."""
+
+    name: str
+    slots: tuple[str, ...]
+    options: list[Option]
+    label: str = ""
+    prefer_first: bool = False  # take options[0] whenever the arithmetic allows it
+    reason: str = ""  # why there are several options
+
+
+@dataclass(slots=True)
+class Resolution:
+    cells: dict[str, Placed] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[str, Value] | None:
+    """Fill every unknown an equation fixes; None when an equation fails.
+
+    An equation with a blank term is not evaluated (a blank is not a zero). A value
+    fixed by an equation must be a non-negative whole number (all slots with
+    equations are counts).
+    """
+    values = dict(known)
+    changed = True
+    while changed:
+        changed = False
+        for eq in equations:
+            unknown: str | None = None
+            n_unknown = 0
+            blank = False
+            total = 0.0
+            for sign, terms in ((1, eq.left), (-1, eq.right)):
+                for k in terms:
+                    if k not in values:
+                        n_unknown += 1
+                        unknown = k
+                        unknown_sign = sign
+                    else:
+                        v = values[k]
+                        if v is None:
+                            blank = True
+                        else:
+                            total += sign * v
+            if blank or n_unknown > 1:
+                continue
+            if n_unknown == 0:
+                if abs(total) > 1e-6:
+                    return None
+                continue
+            derived = -total * unknown_sign
+            if derived < -1e-9 or abs(derived - round(derived)) > 1e-9:
+                return None
+            values[unknown] = round(derived)  # type: ignore[index]
+            changed = True
+    return values
+
+
+def placements(cells: list[Placed], slots: tuple[str, ...]) -> Iterator[Option]:
+    """Every way to put `cells`, in order, on `slots` (fewer cells than slots)."""
+    for chosen in combinations(range(len(slots)), len(cells)):
+        yield {slots[i]: cell for i, cell in zip(chosen, cells, strict=True)}
+
+
+def digit_splits(digits: str, parts: int, limit: int = 20000) -> list[list[str]] | None:
+    """Every split of a digit string into `parts` numbers (no leading zeros).
+
+    None when there are more than `limit`: an incomplete list could not prove anything.
+    """
+    out: list[list[str]] = []
+
+    def rec(start: int, left: int, acc: list[str]) -> None:
+        if len(out) >= limit:
+            return
+        if left == 1:
+            piece = digits[start:]
+            if piece and (piece == "0" or not piece.startswith("0")):
+                out.append([*acc, piece])
+            return
+        for end in range(start + 1, len(digits) - left + 2):
+            piece = digits[start:end]
+            if piece != "0" and piece.startswith("0"):
+                break
+            rec(end, left - 1, [*acc, piece])
+
+    rec(0, parts, [])
+    return None if len(out) >= limit else out
+
+
+def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
+    """Place every row's numbers; rows with one option are taken as printed."""
+    res = Resolution()
+    known: dict[str, Value] = {}
+    pending: list[RowOptions] = []
+    for row in rows:
+        if len(row.options) == 1:
+            for slot, cell in row.options[0].items():
+                res.cells[slot] = cell
+                known[slot] = cell.value
+        else:
+            pending.append(row)
+
+    progress = True
+    partial: dict[str, dict[str, Placed]] = {}
+    while pending and progress:
+        progress = False
+        still: list[RowOptions] = []
+        for row in pending:
+            certain, complete, kept, direct = _decide(row, known, equations)
+            if kept == 0:
+                res.warnings.append(
+                    f"{row.name}: {row.reason or 'the printed numbers'} fit no placement that satisfies "
+                    f"the table's arithmetic; row left out"
+                )
+                progress = True
+                continue
+            if complete:
+                for slot, cell in certain.items():
+                    if cell.placed == "printed" and not direct:
+                        cell = replace(cell, placed="aligned")
+                    res.cells[slot] = cell
+                    known[slot] = cell.value
+                if not direct:
+                    res.warnings.append(f"{row.name}: {row.reason}; placed by the table's arithmetic")
+                progress = True
+            else:
+                partial[row.name] = certain
+                still.append(row)
+        pending = still
+    for row in pending:
+        certain = partial.get(row.name, {})
+        for slot, cell in certain.items():
+            res.cells[slot] = cell
+        left_out = [s.rsplit(".", 1)[-1] for s in row.slots if s not in certain]
+        res.warnings.append(
+            f"{row.name}: {row.reason or 'the printed numbers'} can be placed in more than one way "
+            f"that satisfies the arithmetic; left out: {', '.join(left_out)}"
+        )
+    return res
+
+
+def _decide(
+    row: RowOptions, known: dict[str, Value], equations: Sequence[Equation]
+) -> tuple[dict[str, Placed], bool, int, bool]:
+    """The slots of `row` every consistent option agrees on; also whether the direct reading won."""
+    consistent: list[tuple[Option, dict[str, Value]]] = []
+    for i, option in enumerate(row.options):
+        trial = dict(known)
+        for slot, cell in option.items():
+            trial[slot] = cell.value
+        solved = propagate(trial, equations)
+        if solved is not None:
+            consistent.append((option, solved))
+            if i == 0 and row.prefer_first:
+                break
+    if not consistent:
+        return {}, False, 0, False
+    direct = row.prefer_first and consistent[0][0] is row.options[0]
+    if direct:
+        consistent = consistent[:1]
+    certain: dict[str, Placed] = {}
+    for slot in row.slots:
+        seen: list[Placed | None] = []
+        for option, solved in consistent:
+            if slot in option:
+                seen.append(option[slot])
+            elif slot in solved:
+                seen.append(Placed(solved[slot], "", placed="arithmetic"))
+            else:
+                seen.append(None)
+        first = seen[0]
+        if first is None or any(s is None or s.value != first.value for s in seen):
+            continue
+        if any(s.placed != first.placed for s in seen):
+            # printed in one option, inferred in another: same number, keep the printed text
+            first = next(s for s in seen if s is not None and s.placed == "printed")
+        certain[slot] = first
+    return certain, len(certain) == len(row.slots), len(consistent), direct

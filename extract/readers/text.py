@@ -1,0 +1,130 @@
+"""Reader for plain text: web pages stored as text, in every flattened table layout.
+
+Layouts seen in real stored pages (shared/corpus):
+
+- one cell per line, cells separated by blank lines; a line of only spaces is an
+  empty cell, and consecutive lines are one cell wrapped (`本年新` / `制作数量`);
+- one cell per line with no blank lines (each line a cell, an empty line an empty cell);
+- a table row per line with `|` between cells (extra empty trailing cells kept: the
+  table mapper knows they may be padding);
+- a table row per line with cells separated by spaces (`规章 0 0 0`).
+
+The layout is decided per line, except the blank-line convention, decided per document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.decode import decode
+from extract.model import Cell, ReadDocument
+from extract.values import is_value
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
+_NOTE_ONLY = re.compile(r"^[(（][^()（）]*[)）]$")
+
+
+def is_double_spaced(lines: list[str]) -> bool:
+    """True when non-empty lines are mostly followed by an empty line."""
+    nonempty = followed = 0
+    for i, line in enumerate(lines):
+        if line != "":
+            nonempty += 1
+            if i + 1 >= len(lines) or lines[i + 1] == "":
+                followed += 1
+    return nonempty > 0 and followed / nonempty >= 0.7
+
+
+def split_pipe_row(line: str) -> list[str]:
+    parts = [p.strip() for p in line.split("|")]
+    if parts and parts[0] == "" and line.lstrip().startswith("|"):
+        parts = parts[1:]
+    return parts
+
+
+def split_space_row(line: str) -> list[str] | None:
+    """Split `规章 0 0 0` into cells; None when the line is not a row of values.
+
+    Neighbouring non-value tokens are one cell (`(一) 予以公开`, `商业 企业`), and a
+    bracketed note after a value stays with it (`7 (市自然资源局)`).
+    """
+    if len(line) > 300:
+        return None
+    tokens = _SPACES.split(line.strip())
+    if len(tokens) < 2:
+        return None
+    flags = [is_value(t) for t in tokens]
+    if not any(flags):
+        return None
+    cells: list[str] = []
+    last_is_value = False
+    for token, value in zip(tokens, flags, strict=True):
+        if value:
+            cells.append(token)
+            last_is_value = True
+        elif last_is_value and _NOTE_ONLY.match(token):
+            cells[-1] += token
+        elif cells and not last_is_value:
+            cells[-1] += " " + token
+            last_is_value = False
+        else:
+            cells.append(token)
+            last_is_value = False
+    return cells
+
+
+def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[list[Cell], int]:
+    """Cells of a run of text lines; returns the cells and the next free row index."""
+    double = is_double_spaced(lines)
+    cells: list[Cell] = []
+    pending: list[str] = []  # wrapped lines of one cell (double-spaced layout)
+
+    def flush() -> None:
+        nonlocal row
+        if pending:
+            cells.append(Cell("\n".join(pending), row, None, block))
+            row += 1
+            pending.clear()
+
+    for raw in lines:
+        stripped = raw.strip()
+        if raw == "":
+            flush()
+            if not double:
+                cells.append(Cell("", row, None, block))
+                row += 1
+            continue
+        if not stripped:  # a line of spaces: an empty cell
+            flush()
+            cells.append(Cell("", row, None, block))
+            row += 1
+            continue
+        parts: list[str] | None = None
+        if "|" in stripped and stripped.count("|") >= 1 and len(split_pipe_row(stripped)) >= 2:
+            parts = split_pipe_row(stripped)
+        else:
+            parts = split_space_row(stripped)
+        if parts is not None:
+            flush()
+            for col, part in enumerate(parts):
+                cells.append(Cell(part, row, col, block))
+            row += 1
+        elif double:
+            pending.append(stripped)
+        else:
+            cells.append(Cell(stripped, row, None, block))
+            row += 1
+    flush()
+    return cells, row
+
+
+def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()  # the file's final newline is not an empty cell
+    cells, _ = lines_to_cells(lines)
+    return ReadDocument(source=source, text=text, cells=cells, format=fmt)
+
+
+def read_text_bytes(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
+    return read_text(decode(data, content_type=content_type), source)

@@ -1,0 +1,483 @@
+"""The template mapper: from a reader's cell stream to canonical cells.
+
+Tables are found by their content, never by section numbers: a row of section 三 is
+recognised by its row label (`1.属于国家秘密`), a row of section 二 by its label
+(`行政许可`) and the template's columns, section 四 by its `行政复议` header followed
+by its fifteen numbers. The stream is cut into *runs*: a run of text cells (labels)
+followed by a run of values; the last labels of a text run name the row.
+
+Rows that print as many cells as the row has columns are taken as printed. Rows with
+fewer (dropped empty cells), a trailing empty cell that may be padding, or digits run
+together go to `extract.placement`, which lets the table's arithmetic decide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extract.checks import application_equations, evaluate_checks, review_equations
+from extract.labels import (
+    application_group,
+    application_row,
+    fuzzy_application_row,
+    normalize,
+    proactive_row,
+)
+from extract.model import Cell, CellValue, ReadDocument, Report
+from extract.placement import Equation, Placed, RowOptions, digit_splits, placements, resolve
+from extract.template import (
+    APPLICANT_COLUMNS,
+    HEADER_2019,
+    HEADER_2021,
+    OTHER_ROWS_2019,
+    OTHER_ROWS_2021,
+    PROACTIVE_ROWS,
+    RESULT_ROWS_COMMON,
+    REVIEW_KEYS,
+)
+from extract.values import Parsed, parse_value
+
+# Every application row in one order (2019 and 2021 (六) rows side by side), for
+# deciding whether an ambiguous label (`其他`, `总计`) can be a row here.
+APP_ORDER: tuple[str, ...] = (
+    "received_new",
+    "carried_over",
+    *RESULT_ROWS_COMMON,
+    "other_handling",
+    *OTHER_ROWS_2021,
+    "results_total",
+    "carried_forward",
+)
+APP_INDEX = {k: i for i, k in enumerate(APP_ORDER)}
+
+_RUN_TOGETHER = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）])(?P<digits>[0-9][0-9 ]*)$")
+_SECTION_FIVE = re.compile(r"^五[、.,．]")
+MAX_OPTIONS = 20000
+
+
+@dataclass(slots=True)
+class Token:
+    cell: Cell
+    kind: str  # "text" | "value" | "blank" | "run" (digits run together)
+    norm: str = ""
+    parsed: Parsed | None = None
+
+
+@dataclass(slots=True)
+class LabelledRun:
+    """A text run (labels) and the value run that follows it."""
+
+    texts: list[Token]
+    values: list[Token]
+    start: int  # index of the first value token in the stream
+
+
+@dataclass(slots=True)
+class Found:
+    table: str
+    row: str
+    label: str
+    values: list[Token]
+    start: int
+
+
+@dataclass(slots=True)
+class Mapping:
+    warnings: list[str] = field(default_factory=list)
+
+
+def tokenize(cells: list[Cell]) -> list[Token]:
+    tokens: list[Token] = []
+    for cell in cells:
+        if cell.blank:
+            tokens.append(Token(cell, "blank", "", Parsed("blank")))
+            continue
+        parsed = parse_value(cell.text)
+        if parsed is not None:
+            tokens.append(Token(cell, "value" if parsed.kind == "number" else "blank", "", parsed))
+            continue
+        norm = normalize(cell.text)
+        m = _RUN_TOGETHER.match(cell.text.strip())
+        if m:
+            label_norm = normalize(m["label"])
+            if application_row(label_norm) or proactive_row(label_norm):
+                label_cell = Cell(m["label"].strip(), cell.row, cell.col, cell.block)
+                tokens.append(Token(label_cell, "text", label_norm))
+                digits = m["digits"].split()
+                for d in digits:
+                    kind = "run" if len(digits) == 1 else "value"
+                    tok_cell = Cell(d, cell.row, cell.col, cell.block)
+                    tokens.append(Token(tok_cell, kind, "", parse_value(d)))
+                continue
+        tokens.append(Token(cell, "text", norm))
+    return tokens
+
+
+def labelled_runs(tokens: list[Token]) -> list[LabelledRun]:
+    """Cut the stream into (labels, values) pairs.
+
+    A new value run starts at a change of source row when both cells sit on a grid
+    (so a table row whose label was lost does not glue onto the row before).
+    """
+    runs: list[LabelledRun] = []
+    texts: list[Token] = []
+    values: list[Token] = []
+    start = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind == "text":
+            if values:
+                runs.append(LabelledRun(texts, values, start))
+                texts, values = [], []
+            texts.append(tok)
+            continue
+        if values:
+            prev = values[-1].cell
+            if (
+                prev.col is not None
+                and tok.cell.col is not None
+                and (prev.row != tok.cell.row or prev.block != tok.cell.block)
+            ):
+                runs.append(LabelledRun(texts, values, start))
+                texts, values = [], []
+        if not values:
+            start = i
+        values.append(tok)
+    if values or texts:
+        runs.append(LabelledRun(texts, values, start))
+    return runs
+
+
+def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
+    """(table, row key, printed label) named by the end of a text run, or None."""
+    for n in range(1, min(4, len(texts)) + 1):
+        tail = texts[-n:]
+        norm = "".join(t.norm for t in tail)
+        label = "".join(t.cell.text for t in tail)
+        key = application_row(norm)
+        if key is not None and _app_row_allowed(key, last_app, _mentions_other_group(texts)):
+            return "applications", key, label
+        pkey = proactive_row(norm)
+        if pkey is not None:
+            return "proactive", pkey, label
+    return None
+
+
+def _mentions_other_group(texts: list[Token]) -> bool:
+    return any(re.search(r"其他处理$", t.norm) for t in texts[-3:])
+
+
+def _app_row_allowed(key: str, last_app: str | None, in_other_group: bool) -> bool:
+    """`其他` is the 2021 (六)3 row only inside the (六) group; `总计` only after result rows."""
+    if key == "other_other":
+        return in_other_group or last_app in ("other_overdue_correction", "other_unpaid_fee")
+    if key == "results_total":
+        return (
+            last_app is not None
+            and APP_INDEX[last_app] >= APP_INDEX["disclosed"]
+            and last_app != "carried_forward"
+        )
+    return True
+
+
+def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) -> list[Found]:
+    found: list[Found] = []
+    last_app: str | None = None
+    for run in runs:
+        if not run.texts:
+            continue
+        if not any(t.kind in ("value", "run") for t in run.values):
+            # a label row without numbers: group labels, headers, or an empty row
+            hit = _row_label(run.texts, last_app)
+            if hit and run.values:
+                found.append(Found(hit[0], hit[1], hit[2], run.values, run.start))
+                if hit[0] == "applications":
+                    last_app = hit[1]
+            continue
+        hit = _row_label(run.texts, last_app)
+        if hit is None and last_app is not None and len(run.values) >= 3:
+            hit = _fuzzy_row(run.texts, last_app)
+            if hit:
+                mapping.warnings.append(
+                    f"label {hit[2]!r} read as applications.{hit[1]} (closest template label)"
+                )
+        if hit is None:
+            last = run.texts[-1]
+            if application_group(last.norm) and sum(t.kind == "value" for t in run.values) >= 2:
+                mapping.warnings.append(f"numbers after group label {last.cell.text!r} (a subtotal) ignored")
+            continue
+        table, key, label = hit
+        found.append(Found(table, key, label, run.values, run.start))
+        if table == "applications":
+            last_app = key
+    return found
+
+
+def _fuzzy_row(texts: list[Token], last_app: str) -> tuple[str, str, str] | None:
+    nxt = [k for k in APP_ORDER if APP_INDEX[k] > APP_INDEX[last_app]][:3]
+    for n in range(1, min(3, len(texts)) + 1):
+        tail = texts[-n:]
+        key = fuzzy_application_row("".join(t.norm for t in tail), tuple(nxt))
+        if key:
+            return "applications", key, "".join(t.cell.text for t in tail)
+    return None
+
+
+def detect_template(tokens: list[Token], found: list[Found]) -> str | None:
+    """2019 or 2021 from the section 二 headers; failing those, from the rows."""
+    text = "".join(t.norm for t in tokens if t.kind == "text")
+    votes19 = sum(text.count(h) for h in HEADER_2019)
+    votes21 = sum(text.count(h) for h in HEADER_2021)
+    if votes19 != votes21:
+        return "2019" if votes19 > votes21 else "2021"
+    for f in found:
+        if f.table == "proactive":
+            if f.row in ("other_services", "procurement"):
+                votes19 += 1
+            n = sum(t.kind == "value" for t in f.values)
+            if f.row in ("licensing", "penalty", "coercion"):
+                votes19 += n == 3
+                votes21 += n == 1
+        if f.table == "applications":
+            votes19 += f.row == "other_handling"
+            votes21 += f.row in OTHER_ROWS_2021
+    if "行政规范性文件" in text:
+        votes21 += 1
+    if votes19 != votes21:
+        return "2019" if votes19 > votes21 else "2021"
+    return None
+
+
+def _placed(tok: Token) -> Placed:
+    p = tok.parsed
+    if p is None or p.kind == "blank":
+        return Placed(None, tok.cell.text.strip())
+    return Placed(p.value, tok.cell.text.strip(), p.unit, p.note)
+
+
+def row_options(
+    name: str, slots: tuple[str, ...], values: list[Token], equation_rows: bool
+) -> RowOptions | None:
+    """The candidate placements of one printed row on its slots."""
+    n = len(slots)
+    toks = list(values)
+    # drop padding: trailing blanks beyond the row's width, leading blanks likewise
+    while len(toks) > n and toks[-1].kind == "blank":
+        toks.pop()
+    while len(toks) > n and toks[0].kind == "blank":
+        toks.pop(0)
+    runs = [t for t in toks if t.kind == "run"]
+    if runs:
+        if len(toks) != 1:
+            return RowOptions(name, slots, [], reason="digits run together next to other cells")
+        digits = runs[0].cell.text.strip()
+        if n == 1:
+            return RowOptions(name, slots, [{slots[0]: _placed(runs[0])}])
+        splits = digit_splits(digits, n) if equation_rows or len(digits) == n else None
+        if splits is None:
+            return RowOptions(name, slots, [], reason=f"the digits {digits!r} run together")
+        options = []
+        for split in splits:
+            if equation_rows and n == 7 and sum(int(x) for x in split[:6]) != int(split[6]):
+                continue
+            options.append({s: Placed(int(x), x) for s, x in zip(slots, split, strict=True)})
+        return RowOptions(name, slots, options, reason=f"the digits {digits!r} run together")
+    if len(toks) > n:
+        nonblank = [t for t in toks if t.kind != "blank"]
+        if len(nonblank) == n:
+            toks = nonblank
+        else:
+            return RowOptions(name, slots, [], reason=f"{len(toks)} cells for {n} columns")
+    cells = [_placed(t) for t in toks]
+    if len(cells) == n:
+        direct = dict(zip(slots, cells, strict=True))
+        trailing = 0
+        while trailing < len(toks) and toks[len(toks) - 1 - trailing].kind == "blank":
+            trailing += 1
+        if trailing == 0 or not equation_rows:
+            return RowOptions(name, slots, [direct])
+        # a trailing empty cell may be padding of a wider table: let the arithmetic say
+        options = [direct]
+        for k in range(1, trailing + 1):
+            options.extend(placements(cells[: n - k], slots))
+        printed = len(toks) - trailing
+        return RowOptions(
+            name,
+            slots,
+            options,
+            prefer_first=True,
+            reason=f"{printed} cells and {trailing} trailing empty cell(s) for {n} columns",
+        )
+    if not equation_rows:
+        return RowOptions(name, slots, [], reason=f"{len(cells)} numbers for {n} columns")
+    options = []
+    for i, option in enumerate(placements(cells, slots)):
+        if i >= MAX_OPTIONS:
+            return RowOptions(name, slots, [], reason="too many possible placements")
+        options.append(option)
+    return RowOptions(name, slots, options, reason=f"{len(cells)} numbers for {n} columns")
+
+
+def _dedupe(found: list[Found], width: dict[tuple[str, str], int]) -> list[Found]:
+    """One printed row per key: the one whose cell count fits the row best (later wins ties)."""
+    best: dict[tuple[str, str], Found] = {}
+    for f in found:
+        k = (f.table, f.row)
+        n = width.get(k, 0)
+        if k not in best:
+            best[k] = f
+            continue
+        old = best[k]
+        fit_new = abs(sum(t.kind != "blank" for t in f.values) - n)
+        fit_old = abs(sum(t.kind != "blank" for t in old.values) - n)
+        if fit_new <= fit_old:
+            best[k] = f
+    return [f for f in found if best[(f.table, f.row)] is f]
+
+
+def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Token] | None:
+    """The numbers of section 四: the first value run after its `行政复议` header."""
+    start = None
+    for i in range(after, len(tokens)):
+        tok = tokens[i]
+        if tok.kind == "text" and "行政复议" in tok.norm and len(tok.norm) <= 40:
+            start = i
+            break
+    if start is None:
+        return None
+    minimum = 1 if after else 10  # with no section 三 found, demand a real row of numbers
+    values: list[Token] = []
+    for tok in tokens[start + 1 :]:
+        if tok.kind == "text":
+            if any(t.kind == "value" for t in values):
+                break
+            if _SECTION_FIVE.match(tok.norm):
+                return None
+            values = []
+            continue
+        if (
+            values
+            and tok.cell.col is not None
+            and values[-1].cell.col is not None
+            and (tok.cell.row != values[-1].cell.row)
+            and sum(t.kind == "value" for t in values) >= 15
+        ):
+            break
+        values.append(tok)
+    if sum(t.kind in ("value", "run") for t in values) < minimum:
+        return None
+    return values
+
+
+def map_tables(doc: ReadDocument, report: Report) -> None:
+    """Fill `report.cells`, `template`, `checks` and table warnings from the cell stream."""
+    mapping = Mapping()
+    tokens = tokenize(doc.cells)
+    runs = labelled_runs(tokens)
+    found = find_rows(tokens, runs, mapping)
+    template = detect_template(tokens, found)
+    report.template = template
+
+    # --- section 三 ---
+    app_found = [f for f in found if f.table == "applications"]
+    other_rows = (
+        OTHER_ROWS_2021
+        if any(f.row in OTHER_ROWS_2021 for f in app_found)
+        else (
+            OTHER_ROWS_2019
+            if any(f.row == "other_handling" for f in app_found) or template != "2021"
+            else OTHER_ROWS_2021
+        )
+    )
+    width = {("applications", r): 7 for r in APP_ORDER}
+    for prow in PROACTIVE_ROWS:
+        width[("proactive", prow.key)] = len(prow.columns.get(template or "", ())) or 3
+    found = _dedupe(found, width)
+    app_found = [f for f in found if f.table == "applications"]
+    app_rows: list[RowOptions] = []
+    for f in app_found:
+        slots = tuple(f"applications.{f.row}.{c}" for c in APPLICANT_COLUMNS)
+        opts = row_options(f"applications.{f.row}", slots, f.values, equation_rows=True)
+        if opts is not None:
+            opts.label = f.label
+            app_rows.append(opts)
+    _place(
+        app_rows,
+        application_equations(other_rows),
+        report,
+        mapping,
+        {f"applications.{f.row}": f.label for f in app_found},
+    )
+
+    # --- section 四 ---
+    after = max((f.start for f in app_found), default=0)
+    rv = review_values(tokens, after, mapping)
+    if rv is not None:
+        opts = row_options("review_litigation", REVIEW_KEYS, rv, equation_rows=True)
+        if opts is not None:
+            _place([opts], review_equations(), report, mapping, {"review_litigation": "行政复议/行政诉讼"})
+
+    # --- section 二 ---
+    pro_found = [f for f in found if f.table == "proactive"]
+    if pro_found and template is None:
+        mapping.warnings.append(
+            "section 二 rows found but the template is unknown; their numbers are left out"
+        )
+    elif pro_found:
+        header_units = _amount_units(tokens)
+        pro_rows: list[RowOptions] = []
+        for f in pro_found:
+            spec = next(r for r in PROACTIVE_ROWS if r.key == f.row)
+            columns = spec.columns.get(template or "")
+            if not columns:
+                mapping.warnings.append(f"row {f.label!r} is not part of the {template} template; ignored")
+                continue
+            slots = tuple(f"proactive.{f.row}.{c}" for c in columns)
+            opts = row_options(f"proactive.{f.row}", slots, f.values, equation_rows=False)
+            if opts is not None:
+                pro_rows.append(opts)
+        _place(pro_rows, [], report, mapping, {f"proactive.{f.row}": f.label for f in pro_found})
+        for key, unit in header_units.items():
+            if key in report.cells and report.cells[key].unit is None:
+                report.cells[key].unit = unit
+        if template == "2021" and "proactive.fees.amount" in report.cells:
+            report.cells["proactive.fees.amount"].unit = "万元"
+
+    report.checks = evaluate_checks(report, other_rows)
+    report.warnings.extend(mapping.warnings)
+
+
+def _amount_units(tokens: list[Token]) -> dict[str, str]:
+    for tok in tokens:
+        if tok.kind == "text" and "采购总金额" in tok.norm:
+            if "万元" in tok.norm:
+                return {"proactive.procurement.amount": "万元"}
+            if "元" in tok.norm:
+                return {"proactive.procurement.amount": "元"}
+    return {}
+
+
+def _place(
+    rows: list[RowOptions],
+    equations: Sequence[Equation],
+    report: Report,
+    mapping: Mapping,
+    labels: dict[str, str],
+) -> None:
+    unplaceable = [r for r in rows if not r.options]
+    for r in unplaceable:
+        mapping.warnings.append(f"{r.name}: {r.reason}; row left out")
+    result = resolve([r for r in rows if r.options], equations)
+    mapping.warnings.extend(result.warnings)
+    for key, cell in result.cells.items():
+        row_name = key.rsplit(".", 1)[0]
+        report.cells[key] = CellValue(
+            key=key,
+            value=cell.value,
+            raw=cell.raw,
+            unit=cell.unit,
+            note=cell.note,
+            placed=cell.placed,
+            row_label=labels.get(row_name) or labels.get(row_name.split(".")[0]),
+        )

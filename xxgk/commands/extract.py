@@ -1,0 +1,52 @@
+"""`xxgk extract FILE...`: read reports and print their tables, or JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from extract import ReadError, extract_path
+from extract.display import render
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="extract the standard tables from report files",
+        description="Extract the three standard tables of annual reports (text, HTML, PDF, Word) into "
+        "canonical cells. Prints the tables readably, or one JSON object per document with --jsonl. "
+        'A file that cannot be read gives an error (JSON: {"source", "error"}) and the other files '
+        "are still processed; the exit status is then 1.",
+    )
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="report documents (any format, decided from content)"
+    )
+    p.add_argument("--jsonl", action="store_true", help="print one JSON object per document (JSON Lines)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    failures = 0
+    for path in args.files:
+        try:
+            report = extract_path(path)
+        except ReadError as exc:
+            failures += 1
+            if args.jsonl:
+                print(json.dumps({"source": path, "error": str(exc)}, ensure_ascii=False), flush=True)
+            print(f"xxgk extract: {path}: {exc}", file=sys.stderr)
+            continue
+        except Exception as exc:  # a bug must not stop the other files
+            failures += 1
+            reason = f"internal error while extracting: {type(exc).__name__}: {exc}"
+            if args.jsonl:
+                print(json.dumps({"source": path, "error": reason}, ensure_ascii=False), flush=True)
+            print(f"xxgk extract: {path}: {reason}", file=sys.stderr)
+            continue
+        if args.jsonl:
+            print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(render(report))
+            print()
+    return 1 if failures else 0
