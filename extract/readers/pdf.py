@@ -391,7 +391,7 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
             text_page = text_page.outside_bbox(part.bbox)
         lines = [
             ln
-            for ln in text_page.extract_text_lines(return_chars=True)
+            for ln in text_page.extract_text_lines(return_chars=True, x_tolerance_ratio=0.3)
             if not _margin_line(ln["text"], ln["top"], ln["bottom"], height)
         ]
         if not tables:
@@ -600,6 +600,32 @@ def read_pdf(data: bytes, source: str) -> ReadDocument:
     )
 
 
+def join_title_lines(items: list[PageItem]) -> list[PageItem]:
+    """The title printed over several centred lines in a large font, as one line.
+
+    `淮安市人民政府` / `2024 年政府信息公开工作年度报告` is one title: the agency is
+    part of it.
+    """
+    body = [it for it in items if it.table is None]
+    if len(body) < 3:
+        return items
+    sizes = sorted(it.size for it in body)
+    median = sizes[len(sizes) // 2]
+    centre = (min(it.x0 for it in body) + max(it.x1 for it in body)) / 2
+    n = 0
+    for it in items:
+        big = it.table is None and it.size >= 1.2 * median
+        if not big or abs((it.x0 + it.x1) / 2 - centre) > 0.08 * (centre * 2):
+            break
+        n += 1
+    if n < 2:
+        return items
+    head = items[:n]
+    text = "".join(it.text.strip() for it in head)
+    title = PageItem(head[0].top, text, head[0].x0, head[-1].x1, head[0].size)
+    return [title, *items[n:]]
+
+
 def paragraphs(pages: list[list[PageItem]]) -> list[str | int]:
     """The pages' lines joined into paragraphs (a table as its part index).
 
@@ -609,6 +635,7 @@ def paragraphs(pages: list[list[PageItem]]) -> list[str | int]:
     """
     out: list[str | int] = []
     joinable = False
+    pages = [join_title_lines(pages[0]), *pages[1:]] if pages else pages
     for items in pages:
         body = [it for it in items if it.table is None]
         if body:
