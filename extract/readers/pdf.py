@@ -320,37 +320,52 @@ def word_rows(lines: list[dict[str, Any]], page_no: int) -> Part | None:
     return Part(page_no, bbox, cells, len(rows), xs, ruled=False)
 
 
-def fallback_region(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The text lines of a page that form an unruled table, or [] when there is none.
+def fallback_regions(lines: list[dict[str, Any]], continued: bool) -> list[list[dict[str, Any]]]:
+    """The runs of text lines of a page that form unruled tables.
 
-    A table line has several runs separated by wide gaps or is short; prose lines are
-    one long run. The region starts at the first line naming a table header and goes on
-    while lines look like table lines; it needs three lines holding numbers.
+    A table line has several runs separated by wide gaps, or is short; prose lines are
+    one long run, and a section heading (`三、…` alone) ends a table. A region starts at
+    a line naming a table header (or at the page top when the table of the previous
+    page goes on) and needs three lines holding numbers or five numbers, unless it
+    goes on over a page break.
     """
     if not lines:
         return []
     left = min(ln["x0"] for ln in lines)
-    right = max(ln["x1"] for ln in lines)
-    width = max(right - left, 1.0)
+    width = max(max(ln["x1"] for ln in lines) - left, 1.0)
+    regions: list[list[dict[str, Any]]] = []
     region: list[dict[str, Any]] = []
-    numeric_lines = 0
+    numeric = 0
+    open_region = continued
+
+    def close(at_foot: bool = False) -> None:
+        nonlocal region, numeric
+        values = sum(is_number(t) for ln in region for _, _, t in runs_of(ln))
+        # at the foot of a page the table goes on overleaf; at the top it came from there
+        going_on = at_foot or (continued and region and region[0] is lines[0])
+        if numeric >= 3 or values >= 5 or (going_on and numeric >= 1):
+            regions.append(region)
+        region, numeric = [], 0
+
     for ln in lines:
         squeezed = ln["text"].replace(" ", "")
         runs = runs_of(ln)
         tabular = len(runs) >= 2 or (ln["x1"] - ln["x0"]) < 0.6 * width
+        heading = len(runs) == 1 and re.match(r"^[一二三四五六七八九十]+、", squeezed) is not None
         if not region:
-            if any(cue in squeezed for cue in TABLE_CUES) and tabular:
+            cue = any(c in squeezed for c in TABLE_CUES)
+            if tabular and not heading and (cue or open_region):
                 region.append(ln)
+                numeric = int(any(is_number(t) for _, _, t in runs))
+            open_region = False
             continue
-        if not tabular or re.match(r"^[五六]、", squeezed):
-            if numeric_lines >= 3:
-                break
-            region, numeric_lines = [], 0
+        if not tabular or heading:
+            close()
             continue
         region.append(ln)
-        if any(is_number(t) for _, _, t in runs):
-            numeric_lines += 1
-    return region if numeric_lines >= 3 else []
+        numeric += int(any(is_number(t) for _, _, t in runs))
+    close(at_foot=True)
+    return regions
 
 
 # --- reading pages ---------------------------------------------------------------------
@@ -395,8 +410,10 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
             if not _margin_line(ln["text"], ln["top"], ln["bottom"], height)
         ]
         if not tables:
-            region = fallback_region(lines)
-            if region:
+            prev = reading.parts[-1] if reading.parts else None
+            continued = prev is not None and not prev.ruled and prev.page == page_no - 1 and prev.last_on_page
+            continued = continued and not prev.text_below
+            for region in fallback_regions(lines, continued):
                 part = word_rows(region, page_no)
                 if part is not None:
                     tables.append(part)
@@ -436,6 +453,8 @@ def continues(prev: Part, nxt: Part) -> bool:
         return False
     if prev.text_below or nxt.text_above or prev.ruled != nxt.ruled:
         return False
+    if not prev.ruled:
+        return True  # unruled parts have no outline to compare
     width = prev.bbox[2] - prev.bbox[0]
     return abs(nxt.bbox[0] - prev.bbox[0]) <= 8 and abs((nxt.bbox[2] - nxt.bbox[0]) - width) <= 12
 
@@ -518,6 +537,46 @@ def rejoin_cut_labels(
     return kept
 
 
+def merge_wrapped_lines(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int, int, GridCell]]:
+    """In an unruled table, glue the wrapped lines of a label back onto its first line.
+
+    Without rulings every printed line is a row. A line without numbers continues the
+    labels above it: in the header, when all its pieces sit under pieces of the line
+    just above (`自然` / `人`); among the data rows, piece by piece onto the label
+    above in the same column (`三、` / `本年` / `度办` / `理结` / `果`), unless the
+    piece starts a new enumerated label.
+    """
+    value_col = first_value_col(cells)
+    if value_col is None:
+        return cells
+    rows: dict[int, list[tuple[int, GridCell]]] = {}
+    for row, col, cell in cells:
+        rows.setdefault(row, []).append((col, cell))
+    first_numeric = min(r for r, items in rows.items() if any(is_number(c.text) for _, c in items))
+    kept: dict[int, list[tuple[int, GridCell]]] = {}
+    last_in_col: dict[int, GridCell] = {}
+    prev_row: dict[int, GridCell] | None = None
+    for row in sorted(rows):
+        items = rows[row]
+        numbers = any(is_number(c.text) for _, c in items)
+        if not numbers and prev_row is not None:
+            if row < first_numeric and all(col in prev_row for col, _ in items):
+                for col, cell in items:
+                    prev_row[col].text += cell.text
+                continue
+            label_only = all(col < value_col for col, _ in items)
+            glue = row > first_numeric and label_only and all(col in last_in_col for col, _ in items)
+            if glue and not any(_ENUMERATED.match(c.text) for _, c in items):
+                for col, cell in items:
+                    last_in_col[col].text += cell.text
+                continue
+        kept[row] = items
+        prev_row = {col: cell for col, cell in items}
+        for col, cell in items:
+            last_in_col[col] = cell
+    return [(row, col, cell) for row, items in kept.items() for col, cell in items]
+
+
 def drop_layout_blanks(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int, int, GridCell]]:
     """Drop blank cells that are no data column: slots of the label area, holes in headers.
 
@@ -564,7 +623,10 @@ def read_pdf(data: bytes, source: str) -> ReadDocument:
     table_lines: dict[int, list[str]] = {}
     row = 0
     for block, group in enumerate(groups):
-        grid = drop_layout_blanks(group_cells(group, reading.warnings))
+        grid = group_cells(group, reading.warnings)
+        if not group[0].ruled:
+            grid = merge_wrapped_lines(grid)
+        grid = drop_layout_blanks(grid)
         lines: list[str] = []
         last = None
         for g_row, col, cell in grid:
