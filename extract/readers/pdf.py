@@ -23,8 +23,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.model import Cell, ReadDocument, ReadError
 
@@ -48,6 +47,7 @@ _PAGE_NUMBER = re.compile(
 )
 _NUMBER = re.compile(r"^[-+－]?\d[\d,，]*(\.\d+)?\s*%?$")
 _ENUMERATED = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]")
+_CAPTION = re.compile(r"^第[一二三四五六七八九十\d]+条")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -101,10 +101,15 @@ def open_pdf(data: bytes) -> pdfplumber.PDF:
     if start > 0:  # a BOM or junk before the header shifts every offset
         data = data[start:]
     try:
-        return pdfplumber.open(BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ReadError("encrypted PDF; a password is needed") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        pdf = pdfplumber.open(BytesIO(data))
+        _ = pdf.pages  # parses the page tree: a damaged file fails here
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer's many error kinds
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise ReadError("encrypted PDF; a password is needed") from None
+        if isinstance(cause, Exception):
+            exc = cause
         raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
 
 
@@ -566,7 +571,7 @@ def merge_wrapped_lines(cells: list[tuple[int, int, GridCell]]) -> list[tuple[in
                 continue
             label_only = all(col < value_col for col, _ in items)
             glue = row > first_numeric and label_only and all(col in last_in_col for col, _ in items)
-            if glue and not any(_ENUMERATED.match(c.text) for _, c in items):
+            if glue and not any(_ENUMERATED.match(c.text) or _CAPTION.match(c.text) for _, c in items):
                 for col, cell in items:
                     last_in_col[col].text += cell.text
                 continue
@@ -612,6 +617,8 @@ def read_pdf(data: bytes, source: str) -> ReadDocument:
         except ReadError:
             raise
         except Exception as exc:  # pdfminer raises many kinds on damaged files
+            cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+            exc = cause if isinstance(cause, Exception) else exc
             raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
         title_hint = metadata_title(pdf)
     finally:
