@@ -11,6 +11,8 @@ template's cells were placed, so a table read only in part is never "all checks 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from extract.model import Check, Report
 from extract.placement import Equation
 from extract.template import (
@@ -25,7 +27,8 @@ from extract.template import (
 )
 
 
-def application_equations(other_rows: tuple[str, ...]) -> list[Equation]:
+@lru_cache(maxsize=4)
+def application_equations(other_rows: tuple[str, ...]) -> tuple[Equation, ...]:
     rows = application_rows(other_rows)
     results = (*RESULT_ROWS_COMMON, *other_rows)
     eqs = [
@@ -51,18 +54,19 @@ def application_equations(other_rows: tuple[str, ...]) -> list[Equation]:
                 (f"applications.results_total.{c}",),
             )
         )
-    return eqs
+    return tuple(eqs)
 
 
-def review_equations() -> list[Equation]:
-    return [
+@lru_cache(maxsize=1)
+def review_equations() -> tuple[Equation, ...]:
+    return tuple(
         Equation(
             f"review_litigation.{g}: total = upheld + corrected + other + pending",
             tuple(f"review_litigation.{g}.{c}" for c in REVIEW_COLUMNS[:4]),
             (f"review_litigation.{g}.total",),
         )
         for g in REVIEW_GROUPS
-    ]
+    )
 
 
 def _evaluate(eq: Equation, values: dict[str, int | float | None], table: str) -> Check:

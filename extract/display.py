@@ -40,7 +40,7 @@ def fmt(report: Report, key: str) -> str:
     if cell.value is None:
         return "·"
     v = cell.value
-    text = f"{v:g}" if isinstance(v, float) else str(v)
+    text = str(v).removesuffix(".0")
     return text + ("*" if cell.placed != "printed" else "")
 
 

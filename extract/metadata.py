@@ -49,12 +49,23 @@ def find_title(lines: list[str], hint: str | None) -> tuple[str | None, str | No
         title = line[m.start() : m.end()] if len(line) > m.end() + 20 else line
         year = int(m["year"])
         if agency:
-            return title, agency, year
+            return title, agency_name(agency), year
         if best is None:
             best = (title, "", year)
     if best:
         return best[0], None, best[2]
     return None, None, None
+
+
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:省|自治区|市|县|区|旗|州|盟|镇|乡|街道)$")
+_BODY_WORDS = re.compile(r"局|委|办|厅|中心|部|院|会|所|站|处|队|司|署|馆|园区")
+
+
+def agency_name(printed: str) -> str:
+    """A title names a government by its place alone (`白城市2019年…`): that is its people's government."""
+    if _PLACE.match(printed) and not _BODY_WORDS.search(printed):
+        return printed + ("办事处" if printed.endswith("街道") else "人民政府")
+    return printed
 
 
 def find_published(lines: list[str]) -> str | None:
@@ -76,7 +87,9 @@ def find_sections(lines: list[str]) -> list[Section]:
     body: list[str] = []
     for line in lines:
         stripped = line.strip()
-        m = _SECTION.match(unicodedata.normalize("NFKC", stripped)) if len(stripped) <= 62 else None
+        m = None
+        if stripped[:1] in SECTION_WORDS and len(stripped) <= 62:
+            m = _SECTION.match(unicodedata.normalize("NFKC", stripped))
         if m and m["num"] in order[expected:]:
             num = m["num"]
             words = SECTION_WORDS[num]

@@ -63,7 +63,9 @@ class CellValue:
     raw: str
     unit: str | None = None
     note: str | None = None
-    placed: str = "printed"  # "printed" | "arithmetic" (a dropped cell the arithmetic fixes)
+    # "printed": read as printed; "aligned": printed, its column decided by the arithmetic
+    # (a row with dropped cells); "arithmetic": not printed, the value the equations force
+    placed: str = "printed"
     row_label: str | None = None
 
 

@@ -10,8 +10,8 @@ else is left out and said: the arithmetic decides, never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 Value = int | float | None  # None: a blank cell (printed empty, "-", "/", ...)
@@ -34,7 +34,7 @@ class Placed:
     raw: str
     unit: str | None = None
     note: str | None = None
-    placed: str = "printed"
+    placed: str = "printed"  # | "aligned" (its column fixed by the arithmetic) | "arithmetic" (derived)
 
 
 Option = dict[str, Placed]
@@ -58,7 +58,7 @@ class Resolution:
     warnings: list[str] = field(default_factory=list)
 
 
-def propagate(known: dict[str, Value], equations: list[Equation]) -> dict[str, Value] | None:
+def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[str, Value] | None:
     """Fill every unknown an equation fixes; None when an equation fails.
 
     An equation with a blank term is not evaluated (a blank is not a zero). A value
@@ -131,7 +131,7 @@ def digit_splits(digits: str, parts: int, limit: int = 20000) -> list[list[str]]
     return None if len(out) >= limit else out
 
 
-def resolve(rows: list[RowOptions], equations: list[Equation]) -> Resolution:
+def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
     """Place every row's numbers; rows with one option are taken as printed."""
     res = Resolution()
     known: dict[str, Value] = {}
@@ -150,7 +150,7 @@ def resolve(rows: list[RowOptions], equations: list[Equation]) -> Resolution:
         progress = False
         still: list[RowOptions] = []
         for row in pending:
-            certain, complete, kept = _decide(row, known, equations)
+            certain, complete, kept, direct = _decide(row, known, equations)
             if kept == 0:
                 res.warnings.append(
                     f"{row.name}: {row.reason or 'the printed numbers'} fit no placement that satisfies "
@@ -160,8 +160,12 @@ def resolve(rows: list[RowOptions], equations: list[Equation]) -> Resolution:
                 continue
             if complete:
                 for slot, cell in certain.items():
+                    if cell.placed == "printed" and not direct:
+                        cell = replace(cell, placed="aligned")
                     res.cells[slot] = cell
                     known[slot] = cell.value
+                if not direct:
+                    res.warnings.append(f"{row.name}: {row.reason}; placed by the table's arithmetic")
                 progress = True
             else:
                 partial[row.name] = certain
@@ -180,9 +184,9 @@ def resolve(rows: list[RowOptions], equations: list[Equation]) -> Resolution:
 
 
 def _decide(
-    row: RowOptions, known: dict[str, Value], equations: list[Equation]
-) -> tuple[dict[str, Placed], bool, int]:
-    """The slots of `row` that every consistent option agrees on."""
+    row: RowOptions, known: dict[str, Value], equations: Sequence[Equation]
+) -> tuple[dict[str, Placed], bool, int, bool]:
+    """The slots of `row` every consistent option agrees on; also whether the direct reading won."""
     consistent: list[tuple[Option, dict[str, Value]]] = []
     for i, option in enumerate(row.options):
         trial = dict(known)
@@ -194,8 +198,9 @@ def _decide(
             if i == 0 and row.prefer_first:
                 break
     if not consistent:
-        return {}, False, 0
-    if row.prefer_first and consistent[0][0] is row.options[0]:
+        return {}, False, 0, False
+    direct = row.prefer_first and consistent[0][0] is row.options[0]
+    if direct:
         consistent = consistent[:1]
     certain: dict[str, Placed] = {}
     for slot in row.slots:
@@ -214,4 +219,4 @@ def _decide(
             # printed in one option, inferred in another: same number, keep the printed text
             first = next(s for s in seen if s is not None and s.placed == "printed")
         certain[slot] = first
-    return certain, len(certain) == len(row.slots), len(consistent)
+    return certain, len(certain) == len(row.slots), len(consistent), direct

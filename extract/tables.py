@@ -14,6 +14,7 @@ together go to `extract.placement`, which lets the table's arithmetic decide.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.checks import application_equations, evaluate_checks, review_equations
@@ -300,7 +301,14 @@ def row_options(
         options = [direct]
         for k in range(1, trailing + 1):
             options.extend(placements(cells[: n - k], slots))
-        return RowOptions(name, slots, options, prefer_first=True, reason="a trailing empty cell")
+        printed = len(toks) - trailing
+        return RowOptions(
+            name,
+            slots,
+            options,
+            prefer_first=True,
+            reason=f"{printed} cells and {trailing} trailing empty cell(s) for {n} columns",
+        )
     if not equation_rows:
         return RowOptions(name, slots, [], reason=f"{len(cells)} numbers for {n} columns")
     options = []
@@ -386,6 +394,10 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     for prow in PROACTIVE_ROWS:
         width[("proactive", prow.key)] = len(prow.columns.get(template or "", ())) or 3
     found = _dedupe(found, width)
+    if other_rows == OTHER_ROWS_2021 and any(f.row == "other_handling" for f in found):
+        # numbers on the (六) group label above its three sub-rows: a subtotal, not a key
+        mapping.warnings.append("numbers on the （六）其他处理 group label (a subtotal) ignored")
+        found = [f for f in found if f.row != "other_handling"]
     app_found = [f for f in found if f.table == "applications"]
     app_rows: list[RowOptions] = []
     for f in app_found:
@@ -452,7 +464,7 @@ def _amount_units(tokens: list[Token]) -> dict[str, str]:
 
 def _place(
     rows: list[RowOptions],
-    equations: list[Equation],
+    equations: Sequence[Equation],
     report: Report,
     mapping: Mapping,
     labels: dict[str, str],

@@ -48,8 +48,10 @@ def split_space_row(line: str) -> list[str] | None:
     Neighbouring non-value tokens are one cell (`(一) 予以公开`, `商业 企业`), and a
     bracketed note after a value stays with it (`7 (市自然资源局)`).
     """
+    if len(line) > 300:
+        return None
     tokens = _SPACES.split(line.strip())
-    if len(tokens) < 2 or len(line) > 300:
+    if len(tokens) < 2:
         return None
     flags = [is_value(t) for t in tokens]
     if not any(flags):
@@ -118,7 +120,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
 
 def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [line.rstrip("\n") for line in lines]
+    while lines and lines[-1] == "":
+        lines.pop()  # the file's final newline is not an empty cell
     cells, _ = lines_to_cells(lines)
     return ReadDocument(source=source, text=text, cells=cells, format=fmt)
 

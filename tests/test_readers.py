@@ -1,0 +1,110 @@
+"""Readers: each layout of the shared corpus, and HTML grids, noise and encodings."""
+
+from __future__ import annotations
+
+from extract import extract_bytes
+from extract.readers.html import read_html
+from extract.readers.text import read_text
+
+
+def texts_by_row(doc) -> list[list[str]]:
+    rows: dict[int, list[str]] = {}
+    for cell in doc.cells:
+        rows.setdefault(cell.row, []).append(cell.text)
+    return list(rows.values())
+
+
+def test_pipe_rows_keep_cells_and_padding() -> None:
+    # y2019-03, as printed: extra empty trailing cells of a wider HTML table
+    doc = read_text("规章 | 0 | 0 | 0 | |\n第二十条第(五)项 | ||||\n", "x")
+    assert texts_by_row(doc) == [["规章", "0", "0", "0", "", ""], ["第二十条第(五)项", "", "", "", "", ""]]
+
+
+def test_space_separated_rows() -> None:
+    # y2019-07
+    doc = read_text("信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n规章 0 0 0\n", "x")
+    assert texts_by_row(doc) == [
+        ["信息内容 本年新制作数量 本年新公开数量 对外公开总数量"],
+        ["规章", "0", "0", "0"],
+    ]
+
+
+def test_space_rows_keep_labels_and_notes_together() -> None:
+    doc = read_text("(一) 予以公开 43 3 0\n0 2 7 (市自然资源局) 10\n", "x")
+    assert texts_by_row(doc) == [["(一) 予以公开", "43", "3", "0"], ["0", "2", "7(市自然资源局)", "10"]]
+
+
+def test_one_cell_per_line_with_space_only_lines_as_empty_cells() -> None:
+    # y2019-16: ' 0' then two empty cells written as lines of one space
+    doc = read_text("行政许可\n\n 0\n\n \n\n \n\n其他对外管理服务事项\n\n 0\n", "x")
+    assert [c.text for c in doc.cells] == ["行政许可", "0", "", "", "其他对外管理服务事项", "0"]
+
+
+def test_wrapped_header_lines_are_one_cell_when_cells_are_double_spaced() -> None:
+    # y2019-10: '本年新' / '制作数量' is one header cell
+    doc = read_text("信息内容\n\n本年新\n制作数量\n\n本年新\n公开数量\n\n规章\n\n0\n", "x")
+    assert [c.text for c in doc.cells] == ["信息内容", "本年新\n制作数量", "本年新\n公开数量", "规章", "0"]
+
+
+SECTION_FOUR_HTML = """<html><head><meta charset="gb2312"><title>某局2020年政府信息公开工作年度报告</title></head>
+<body><div class="nav"><a href="/">首页</a> <a href="/xxgk">政府信息公开</a> <a href="/nb">年报</a></div>
+<div id="zoom"><p class=MsoNormal><span lang=EN-US>四、政府信息公开行政复议、行政诉讼情况</span></p>
+<table border=1>
+<tr><td colspan=5><p><span>行政复议</span></p></td><td colspan=10>行政诉讼</td></tr>
+<tr><td rowspan=2>结果<br>维持</td><td rowspan=2>结果纠正</td><td rowspan=2>其他结果</td><td rowspan=2>尚未审结</td>
+<td rowspan=2>总计</td><td colspan=5>未经复议直接起诉</td><td colspan=5>复议后起诉</td></tr>
+<tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>
+<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>
+<tr><td>1</td><td>0</td><td>0</td><td>0</td><td>1</td><td>2</td><td>1</td><td>0</td><td>0</td><td>3</td>
+<td>&nbsp;</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>
+</table><p>五、存在的主要问题及改进情况</p><p>无。</p></div>
+<div class="footer"><a href="/about">关于我们</a> <a href="/map">网站地图</a></div></body></html>"""
+
+
+def test_html_grid_positions_follow_rowspan_and_colspan() -> None:
+    doc = read_html(SECTION_FOUR_HTML.encode("gb18030"), "x.html")
+    header3 = [c for c in doc.cells if c.text == "结果维持" and c.col is not None]
+    # the third header row starts at grid column 5: the first five are rowspans from above
+    assert [c.col for c in header3] == [5, 10]
+    assert doc.title_hint == "某局2020年政府信息公开工作年度报告"
+    assert "首页" not in doc.text and "网站地图" not in doc.text
+
+
+def test_html_gbk_page_with_meta_charset_extracts_section_four() -> None:
+    report = extract_bytes(SECTION_FOUR_HTML.encode("gb18030"), "x.html")
+    got = {k: c.value for k, c in report.cells.items()}
+    assert got["review_litigation.review.total"] == 1
+    assert got["review_litigation.litigation_direct.total"] == 3
+    assert got["review_litigation.litigation_after_review.upheld"] is None  # &nbsp; is a blank
+    assert report.cells["review_litigation.litigation_after_review.upheld"].raw == ""
+    assert report.year == 2020
+
+
+def test_http_charset_header_wins_when_the_bytes_fit_it() -> None:
+    page = SECTION_FOUR_HTML.replace('<meta charset="gb2312">', '<meta charset="utf-8">')
+    report = extract_bytes(page.encode("gbk"), "x.html", content_type="text/html; charset=GBK")
+    assert report.cells["review_litigation.litigation_direct.total"].value == 3
+
+
+def test_html_flattened_one_paragraph_per_cell() -> None:
+    cells = [
+        "第二十条第（一）项",
+        "信息内容",
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "规章",
+        "0",
+        "0",
+        "3",
+        "行政规范性文件",
+        "5",
+        "1",
+        "<span>2</span><span>0</span>",
+    ]
+    body = "".join(f"<p>{c}</p>" for c in cells)
+    report = extract_bytes(f"<html><body><div>{body}</div></body></html>".encode(), "x.html")
+    assert report.template == "2021"
+    got = {k: c.value for k, c in report.cells.items()}
+    assert got["proactive.regulations.in_force"] == 3
+    assert got["proactive.normative_documents.in_force"] == 20  # a number split over two spans

@@ -1,0 +1,103 @@
+"""The mapper on real numbers (淮安市人民政府 2024, hand-checked) printed in deviating ways."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extract import extract_bytes
+from extract.template import APPLICANT_COLUMNS
+from tests.conftest import CORPUS
+
+TRUTH = json.loads((CORPUS / "dev-pdf" / "huaian-szfgs-2024.json").read_text(encoding="utf-8"))["truth"]
+
+LABELS_2021 = [
+    ("received_new", ["一、本年新收政府信息公开申请数量"]),
+    ("carried_over", ["二、上年结转政府信息公开申请数量"]),
+    ("disclosed", ["三、本年度办理结果", "（一）予以公开"]),
+    ("partially_disclosed", ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"]),
+    ("withheld_state_secret", ["（三）不予公开", "1.属于国家秘密"]),
+    ("withheld_law_prohibited", ["2.其他法律行政法规禁止公开"]),
+    ("withheld_security_stability", ["3.危及“三安全一稳定”"]),
+    ("withheld_third_party", ["4.保护第三方合法权益"]),
+    ("withheld_internal_affairs", ["5.属于三类内部事务信息"]),
+    ("withheld_process_info", ["6.属于四类过程性信息"]),
+    ("withheld_enforcement_file", ["7.属于行政执法案卷"]),
+    ("withheld_query_matter", ["8.属于行政查询事项"]),
+    ("unavailable_not_held", ["（四）无法提供", "1.本机关不掌握相关政府信息"]),
+    ("unavailable_needs_creation", ["2.没有现成信息需要另行制作"]),
+    ("unavailable_unclear", ["3.补正后申请内容仍不明确"]),
+    ("not_processed_petition", ["（五）不予处理", "1.信访举报投诉类申请"]),
+    ("not_processed_duplicate", ["2.重复申请"]),
+    ("not_processed_publication", ["3.要求提供公开出版物"]),
+    ("not_processed_mass_repeated", ["4.无正当理由大量反复申请"]),
+    ("not_processed_confirm", ["5.要求行政机关确认或重新出具已获取信息"]),
+    ("other_overdue_correction", ["（六）其他处理", "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]),
+    ("other_unpaid_fee", ["2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]),
+    ("other_other", ["3、其他"]),
+    ("results_total", ["（七）总计"]),
+    ("carried_forward", ["四、结转下年度继续办理"]),
+]
+HEADER = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人",
+          "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+REVIEW_HEADER = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
+                 "复议后起诉"] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
+REVIEW_KEYS = [k for k in TRUTH if k.startswith("review_litigation.")]
+
+
+def cells_one_per_line(subtotal: bool = False, heading3: str = "三、收到和处理政府信息公开申请情况") -> list[str]:
+    out = [heading3, *HEADER]
+    for row, labels in LABELS_2021:
+        if subtotal and row == "other_overdue_correction":
+            # a report that prints a subtotal on the （六） group label
+            group, sub = labels
+            sums = [sum(TRUTH[f"applications.{r}.{c}"] for r in ("other_overdue_correction", "other_unpaid_fee", "other_other"))
+                    for c in APPLICANT_COLUMNS]
+            out += [group, *(str(v) for v in sums), sub]
+        else:
+            out += labels
+        out += [str(TRUTH[f"applications.{row}.{c}"]) for c in APPLICANT_COLUMNS]
+    out += ["四、政府信息公开行政复议、行政诉讼情况", *REVIEW_HEADER]
+    out += [str(TRUTH[k]) for k in REVIEW_KEYS]
+    out += ["五、存在的主要问题及改进情况", "无。"]
+    return out
+
+
+def check_all(report) -> None:
+    got = {k: c.value for k, c in report.cells.items()}
+    for key, want in TRUTH.items():
+        if key.startswith(("applications.", "review_litigation.")):
+            assert got.get(key) == want, key
+    assert all(c.ok for c in report.checks), [c for c in report.checks if not c.ok]
+
+
+def test_one_cell_per_line_2021_with_numbered_other_rows() -> None:
+    text = "淮安市人民政府2024年政府信息公开工作年度报告\n\n" + "\n\n".join(cells_one_per_line())
+    report = extract_bytes(text.encode(), "x.txt")
+    check_all(report)
+    assert not any(k.startswith("applications.other_handling") for k in report.cells)
+
+
+def test_subtotal_on_the_group_label_is_ignored() -> None:
+    text = "\n\n".join(cells_one_per_line(subtotal=True))
+    report = extract_bytes(text.encode(), "x.txt")
+    check_all(report)
+    assert any("subtotal" in w for w in report.warnings)
+
+
+def test_tables_numbered_differently_and_a_prose_summary_first() -> None:
+    prose = "全年共收到政府信息公开申请 3119 件，上年结转 34 件。"
+    text = prose + "\n\n" + "\n\n".join(cells_one_per_line(heading3="二、收到和处理政府信息公开申请情况"))
+    report = extract_bytes(text.encode(), "x.txt")
+    check_all(report)
+
+
+@pytest.mark.parametrize("sep", [" | ", "  "])
+def test_rows_on_one_line(sep: str) -> None:
+    lines = ["三、收到和处理政府信息公开申请情况", sep.join(HEADER)]
+    for row, labels in LABELS_2021:
+        lines.append(sep.join([*labels, *(str(TRUTH[f"applications.{row}.{c}"]) for c in APPLICANT_COLUMNS)]))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", sep.join(REVIEW_HEADER), sep.join(str(TRUTH[k]) for k in REVIEW_KEYS)]
+    report = extract_bytes("\n".join(lines).encode(), "x.txt")
+    check_all(report)
