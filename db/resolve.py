@@ -131,7 +131,8 @@ class Resolver:
                 context = hits[0]
         names = [(normalise(agency), "name")] if agency else []
         from_title = agency_from_title(title)
-        if from_title and from_title != (names[0][0] if names else None):
+        # the title helps only when it names this agency, e.g. with the division in front of it
+        if from_title and (not names or (names[0][0] in from_title and names[0][0] != from_title)):
             names.append((from_title, "title"))
         if not names:
             return Resolution("", None, None, None, "unresolved", "no agency name and no title")

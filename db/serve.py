@@ -3,8 +3,8 @@ licence and source notes and the canned research queries."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -52,11 +52,8 @@ def metadata(db_name: str) -> dict[str, Any]:
     }
 
 
-def serve_command(db_path: Path, metadata_path: Path, host: str, port: int) -> list[str]:
+def serve_args(db_path: Path, metadata_path: Path, host: str, port: int) -> list[str]:
     return [
-        sys.executable,
-        "-m",
-        "datasette",
         "serve",
         str(db_path),
         "--metadata",
@@ -83,7 +80,9 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int
     with tempfile.TemporaryDirectory(prefix="xxgk-serve-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata(db_path.stem), ensure_ascii=False, indent=1), encoding="utf-8")
-        try:
-            return subprocess.call(serve_command(db_path, meta, host, port))
-        except KeyboardInterrupt:
-            return 0
+        # In this process (not a child), so that stopping xxgk stops the server.
+        from datasette.cli import cli
+
+        with contextlib.suppress(KeyboardInterrupt):
+            cli.main(serve_args(db_path, meta, host, port), prog_name="datasette", standalone_mode=False)
+        return 0
