@@ -68,7 +68,8 @@ FROM sections s
 JOIN reports r ON r.id = s.report_id AND r.is_current = 1
 LEFT JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN regions g ON g.code = r.region_code
-WHERE s.number = '五' AND instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) > 0
+WHERE s.id BETWEEN (5 << 40) AND (6 << 40) - 1  -- the 五 sections lie together (see db.load)
+  AND s.number = '五' AND instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) > 0
 ORDER BY r.year, a.name""",
         ("word",),
     ),

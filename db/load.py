@@ -27,6 +27,13 @@ from db.regions import RegionIndex
 from db.resolve import Resolution, Resolver
 from db.schema import canonical_keys
 
+CELLS_FROM_JSON = (
+    "INSERT INTO cells (report_id, key_id, value, raw, placement) "
+    "SELECT ?, CAST(j.key AS INTEGER), j.value, CAST(j.value AS TEXT), 'printed' FROM json_each(?) j"
+)
+SECTION_ORDER = {n: i for i, n in enumerate("一二三四五六", start=1)}
+SECTION_SHIFT = 40
+TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 Progress = Callable[[str, str], None]  # (status, source): status is loaded|version|unchanged|error
 
 
@@ -64,7 +71,7 @@ def now() -> str:
 
 def report_sha256(report: Mapping[str, Any]) -> str:
     """A stable digest of a report dict, for reports loaded without their document."""
-    blob = json.dumps(report, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    blob = json.dumps(report, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -82,7 +89,7 @@ class Loader:
         self,
         db: sqlite_utils.Database,
         *,
-        batch: int = 500,
+        batch: int = 2000,
         index: RegionIndex | None = None,
         retry_errors: bool = False,
     ) -> None:
@@ -103,6 +110,14 @@ class Loader:
             self.failed_sha = {
                 row[0] for row in self.conn.execute("SELECT DISTINCT sha256 FROM extraction_errors") if row[0]
             }
+        self.check_ids = {name: cid for cid, name in self.conn.execute("SELECT id, name FROM check_names")}
+        # sections.id = (section number << 40) + a sequence, so that the rows of one section
+        # (say 五, the problems) lie together and a scan of them reads nothing else
+        mask = (1 << SECTION_SHIFT) - 1
+        self.section_seq = self.conn.execute(
+            f"SELECT COALESCE(MAX(id & {mask}), 0) FROM sections"
+        ).fetchone()[0]
+        self.unindexed: list[int] = []  # narrative sections not yet in sections_fts
         self.summary = LoadSummary()
 
     # --- transactions ---------------------------------------------------------------
@@ -117,9 +132,30 @@ class Loader:
             self.commit()
 
     def commit(self) -> None:
+        """Index the new sections for full-text search, then commit (one transaction)."""
         if self.conn.in_transaction:
+            self._index_sections()
             self.conn.commit()
         self.pending = 0
+
+    def _index_sections(self) -> None:
+        # Once per batch, not per report: FTS5 indexes a batch many times faster. Only the
+        # narrative sections (一 总体情况, 五 问题, 六 其他) are indexed; 二 to 四 are the tables.
+        if not self.unindexed:
+            return
+        self.conn.execute(
+            "INSERT INTO sections_fts (rowid, heading, text) SELECT id, heading, text FROM sections "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(self.unindexed),),
+        )
+        self.unindexed = []
+
+    def check_id(self, name: str, table: str | None) -> int:
+        cid = self.check_ids.get(name)
+        if cid is None:
+            cur = self.conn.execute("INSERT INTO check_names (name, tbl) VALUES (?, ?)", (name, table))
+            cid = self.check_ids[name] = cur.lastrowid
+        return cid
 
     def is_known(self, sha256: str) -> bool:
         """True when this content was loaded (or failed) before: a re-run skips it unread."""
@@ -233,7 +269,7 @@ class Loader:
                 series,
                 version,
                 now(),
-                sum(1 for v in cells.values() if v is not None),
+                len(cells) - list(cells.values()).count(None),
                 sum(1 for c in checks if c.get("ok") is False),
                 sum(1 for c in checks if c.get("ok") is None),
                 json.dumps(warnings, ensure_ascii=False) if warnings else None,
@@ -244,41 +280,44 @@ class Loader:
         units = report.get("units") or {}
         notes = report.get("notes") or {}
         placement = report.get("placement") or {}
+        # Plain integer cells go in as one JSON object expanded by SQLite (much faster than a
+        # row per cell from Python); cells with a printed form of their own, a unit, a note or
+        # an arithmetic placement go in row by row.
         key_ids = self.key_ids
-        conn.executemany(
-            "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (rid, key_ids[k], v, raw.get(k), units.get(k), notes.get(k), placement.get(k, "printed"))
-                for k, v in cells.items()
-                if k in key_ids
-            ],
-        )
-        conn.execute(self.values_sql, (rid, *[cells.get(k) for k in self.keys]))
+        plain: dict[int, int] = {}
+        special = []
+        for k, v in cells.items():
+            kid = key_ids.get(k)
+            if kid is None:
+                continue
+            r = raw.get(k)
+            if type(v) is int and r == str(v) and k not in units and k not in notes and k not in placement:
+                plain[kid] = v
+            else:
+                special.append((rid, kid, v, r, units.get(k), notes.get(k), placement.get(k, "printed")))
+        if plain:
+            conn.execute(CELLS_FROM_JSON, (rid, json.dumps(plain)))
+        if special:
+            conn.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)", special)
+        conn.execute(self.values_sql, (rid, *map(cells.get, self.keys)))
         if checks:
-            conn.executemany(
-                "INSERT INTO checks (report_id, tbl, name, ok, expected, actual) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        rid,
-                        c.get("table"),
-                        c["name"],
-                        _num(c.get("ok")),
-                        _num(c.get("expected")),
-                        _num(c.get("actual")),
-                    )
-                    for c in checks
-                ],
-            )
+            rows = {}
+            for c in checks:
+                cid = self.check_id(c["name"], c.get("table"))
+                rows[cid] = (rid, cid, _num(c.get("ok")), _num(c.get("expected")), _num(c.get("actual")))
+            conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?)", list(rows.values()))
         sections = report.get("sections") or []
         if sections:
+            rows = []
+            for sec in sections:
+                self.section_seq += 1
+                number = sec.get("number")
+                sid = (SECTION_ORDER.get(number, 7) << SECTION_SHIFT) + self.section_seq
+                rows.append((sid, rid, number, sec.get("heading"), sec.get("text")))
+                if number not in TABLE_SECTIONS:
+                    self.unindexed.append(sid)
             conn.executemany(
-                "INSERT INTO sections (report_id, number, heading, text) VALUES (?, ?, ?, ?)",
-                [(rid, s.get("number"), s.get("heading"), s.get("text")) for s in sections],
-            )
-            conn.execute(
-                "INSERT INTO sections_fts (rowid, heading, text) "
-                "SELECT id, heading, text FROM sections WHERE report_id = ?",
-                (rid,),
+                "INSERT INTO sections (id, report_id, number, heading, text) VALUES (?, ?, ?, ?, ?)", rows
             )
         return "version" if prev else "loaded"
 

@@ -8,7 +8,7 @@ Tables (foreign keys on):
   cell_keys          the canonical keys (table, row, column) of both templates
   cells              one printed number: value, printed text, unit, note, placement
   report_values      the same numbers, one row per report, one column per key (for speed)
-  checks             the tables' arithmetic per report
+  checks             the tables' arithmetic per report (names in check_names)
   sections           the six section texts, with the FTS5 index sections_fts
   extraction_errors  documents that could not be extracted, with the reason
 Views are rebuilt from db.views on every open for writing.
@@ -132,20 +132,25 @@ def _v1(db: sqlite_utils.Database) -> None:
         f"CREATE TABLE report_values (\nreport_id INTEGER PRIMARY KEY REFERENCES reports(id),\n{cols})"
     )
     db.execute(
-        """CREATE TABLE checks (
+        """CREATE TABLE check_names (
             id INTEGER PRIMARY KEY,
-            report_id INTEGER NOT NULL REFERENCES reports(id),
-            tbl TEXT,
-            name TEXT NOT NULL,
-            ok INTEGER,                        -- 1, 0, or NULL when a term was blank or missing
-            expected NUMERIC,
-            actual NUMERIC
+            name TEXT NOT NULL UNIQUE,         -- e.g. applications.total: results_total = sum of result rows
+            tbl TEXT
         )"""
     )
-    db.execute("CREATE INDEX checks_report ON checks(report_id)")
+    db.execute(
+        """CREATE TABLE checks (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            check_id INTEGER NOT NULL REFERENCES check_names(id),
+            ok INTEGER,                        -- 1, 0, or NULL when a term was blank or missing
+            expected NUMERIC,
+            actual NUMERIC,
+            PRIMARY KEY (report_id, check_id)
+        ) WITHOUT ROWID"""
+    )
     db.execute(
         """CREATE TABLE sections (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY,            -- (section number 1..6, 7 = unnumbered) << 40 + sequence
             report_id INTEGER NOT NULL REFERENCES reports(id),
             number TEXT,                       -- 一 .. 六
             heading TEXT,
@@ -153,7 +158,6 @@ def _v1(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX sections_report ON sections(report_id)")
-    db.execute("CREATE INDEX sections_number ON sections(number)")
     # trigram: Chinese has no spaces, so words are matched as substrings (3+ characters).
     db["sections"].enable_fts(["heading", "text"], tokenize="trigram", create_triggers=False)
     db.execute(
@@ -168,7 +172,13 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX extraction_errors_sha ON extraction_errors(sha256)")
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    db["meta"].insert_all([{"key": "regions_dataset", "value": dataset_version()}], pk="key", replace=True)
+    db["meta"].insert_all(
+        [
+            {"key": "regions_dataset", "value": dataset_version()},
+        ],
+        pk="key",
+        replace=True,
+    )
 
 
 def _region_row(r: object) -> dict:
@@ -194,6 +204,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA cache_size = -65536")  # 64 MiB: big loads keep the index pages in memory
     db.execute("PRAGMA foreign_keys = ON")
     migrate(db)
     return db

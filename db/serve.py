@@ -31,9 +31,13 @@ TABLE_DESCRIPTIONS = {
     "cell_keys": "The canonical keys table.row.column of the 2019 and 2021 templates.",
     "report_values": "The same numbers as cells, one row per report and one column per key "
     "(used by the views).",
-    "checks": "The tables' arithmetic per report: ok 1, 0, or NULL when a term was blank or missing.",
-    "sections": "The six section texts of each report; full-text search (trigram: 3 or more characters) "
-    "in sections_fts.",
+    "checks": "The tables' arithmetic per report: ok 1, 0, or NULL when a term was blank or missing; "
+    "the names are in check_names (the view check_results joins them).",
+    "check_names": "The names of the arithmetic checks, e.g. 'applications.total: received_new + "
+    "carried_over = results_total + carried_forward'.",
+    "sections": "The six section texts of each report. Full-text search (sections_fts, trigram: words of "
+    "3 or more characters) covers the narrative sections 一, 五 and 六; for 2-character words such as "
+    "疫情 use instr(text, '疫情') > 0.",
     "extraction_errors": "Documents that could not be extracted, with the reason in plain words.",
 }
 

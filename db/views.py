@@ -51,6 +51,8 @@ VIEW_DESCRIPTIONS = {
     "denominator is 0 or any term is blank.",
     "cell_values": "Every stored number with its key spelled out (table, row, column), its printed text, "
     "unit, note and how it was placed (printed, or arithmetic for a dropped cell the table's sums fix).",
+    "check_results": "Every arithmetic check of every report with its name: ok 1, 0, or NULL when a "
+    "term was blank or missing (a blank is not a zero, so it cannot vouch for a sum).",
     "unresolved_agencies": "Agencies whose region could not be determined, with the reason and how many "
     "reports they have: resolve them by hand, not by guess.",
 }
@@ -140,6 +142,10 @@ CELL_VALUES_SQL = """CREATE VIEW cell_values AS
 SELECT c.report_id, k.key, k.tbl, k.row, k.col, c.value, c.raw, c.unit, c.note, c.placement
 FROM cells c JOIN cell_keys k ON k.id = c.key_id"""
 
+CHECK_RESULTS_SQL = """CREATE VIEW check_results AS
+SELECT c.report_id, n.tbl, n.name, c.ok, c.expected, c.actual
+FROM checks c JOIN check_names n ON n.id = c.check_id"""
+
 UNRESOLVED_SQL = """CREATE VIEW unresolved_agencies AS
 SELECT a.id AS agency_id, a.name, a.unresolved_reason, COUNT(r.id) AS reports,
        MIN(r.source) AS example_source
@@ -147,7 +153,7 @@ FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id
 WHERE a.region_code IS NULL
 GROUP BY a.id"""
 
-VIEW_NAMES = ("report_wide", "comparable", "rates", "cell_values", "unresolved_agencies")
+VIEW_NAMES = ("report_wide", "comparable", "rates", "cell_values", "check_results", "unresolved_agencies")
 
 
 def create_views(db: sqlite_utils.Database) -> None:
@@ -161,6 +167,7 @@ def create_views(db: sqlite_utils.Database) -> None:
         comparable_sql(),
         rates_sql(),
         CELL_VALUES_SQL,
+        CHECK_RESULTS_SQL,
         UNRESOLVED_SQL,
     ):
         db.execute(sql)
