@@ -54,8 +54,10 @@ def main() -> int:
         n, elapsed = measure(paths, args.seconds)
         rate = n / elapsed
         ok &= rate >= GOALS[fmt]
-        print(f"{fmt}: {rate:.1f} reports/s ({n} in {elapsed:.1f} s over {len(paths)} documents; "
-              f"goal >= {GOALS[fmt]:g})")
+        print(
+            f"{fmt}: {rate:.1f} reports/s ({n} in {elapsed:.1f} s over {len(paths)} documents; "
+            f"goal >= {GOALS[fmt]:g})"
+        )
     return 0 if ok else 1
 
 

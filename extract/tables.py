@@ -408,6 +408,8 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     app_found = [f for f in found if f.table == "applications"]
     app_rows: list[RowOptions] = []
     for f in app_found:
+        if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), f"applications.{f.row}", mapping):
+            continue
         slots = tuple(f"applications.{f.row}.{c}" for c in APPLICANT_COLUMNS)
         opts = row_options(f"applications.{f.row}", slots, f.values, equation_rows=True)
         if opts is not None:
@@ -424,7 +426,10 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     # --- section 四 ---
     after = max((f.start for f in app_found), default=0)
     rv = review_values(tokens, after, mapping)
-    if rv is not None:
+    if rv is not None and not (
+        rv[-1] is tokens[-1]
+        and _cut_off(len(tokens) - len(rv), rv, tokens, len(REVIEW_KEYS), "review_litigation", mapping)
+    ):
         opts = row_options("review_litigation", REVIEW_KEYS, rv, equation_rows=True)
         if opts is not None:
             _place([opts], review_equations(), report, mapping, {"review_litigation": "行政复议/行政诉讼"})
@@ -444,6 +449,8 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
             if not columns:
                 mapping.warnings.append(f"row {f.label!r} is not part of the {template} template; ignored")
                 continue
+            if _cut_off(f.start, f.values, tokens, len(columns), f"proactive.{f.row}", mapping):
+                continue
             slots = tuple(f"proactive.{f.row}.{c}" for c in columns)
             opts = row_options(f"proactive.{f.row}", slots, f.values, equation_rows=False)
             if opts is not None:
@@ -459,6 +466,18 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         mapping.warnings.append("no standard table found (no row of sections 二, 三 or 四 was recognised)")
     report.checks = evaluate_checks(report, other_rows)
     report.warnings.extend(mapping.warnings)
+
+
+def _cut_off(
+    start: int, values: list[Token], tokens: list[Token], width: int, name: str, mapping: Mapping
+) -> bool:
+    """A short row that ends the document was cut off (a truncated copy), not printed short."""
+    if start + len(values) < len(tokens) or any(t.kind == "run" for t in values):
+        return False
+    if len(values) >= width:
+        return False
+    mapping.warnings.append(f"{name}: the document ends inside this row; its numbers are left out")
+    return True
 
 
 def _amount_units(tokens: list[Token]) -> dict[str, str]:

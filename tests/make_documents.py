@@ -121,7 +121,11 @@ def synthetic_truth(rng: random.Random, template: str) -> dict[str, Any]:
         for k in all_keys(template)
         if k.startswith("applications.") and k.endswith(".natural_person")
     ]
-    result_rows = [r for r in result_rows if r not in ("received_new", "carried_over", "results_total", "carried_forward")]
+    result_rows = [
+        r
+        for r in result_rows
+        if r not in ("received_new", "carried_over", "results_total", "carried_forward")
+    ]
     assert set(other) <= set(result_rows)
     for col in APPLICANT_COLUMNS[:6]:
         big = col == "natural_person"
@@ -138,7 +142,9 @@ def synthetic_truth(rng: random.Random, template: str) -> dict[str, Any]:
         truth[f"applications.carried_over.{col}"] = carried
         truth[f"applications.received_new.{col}"] = totals + forward - carried
     for row in ["received_new", "carried_over", *result_rows, "results_total", "carried_forward"]:
-        truth[f"applications.{row}.total"] = sum(truth[f"applications.{row}.{c}"] for c in APPLICANT_COLUMNS[:6])
+        truth[f"applications.{row}.total"] = sum(
+            truth[f"applications.{row}.{c}"] for c in APPLICANT_COLUMNS[:6]
+        )
     for group in REVIEW_GROUPS:
         parts = [rng.choice([0, 0, 1, 2, 6]) for _ in range(4)]
         for col, v in zip(REVIEW_COLUMNS, [*parts, sum(parts)], strict=True):
@@ -236,29 +242,62 @@ def proactive_table(doc: Any, truth: dict[str, Any], template: str, borders: boo
     v = lambda key: printed(truth.get(f"proactive.{key}"))  # noqa: E731
     if template == "2019":
         blocks = [
-            ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
-             [("规章", "regulations", ("made", "published", "total_public")),
-              ("规范性文件", "normative_documents", ("made", "published", "total_public"))]),
-            ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"),
-             [("行政许可", "licensing", ("prev_items", "change", "decisions")),
-              ("其他对外管理服务事项", "other_services", ("prev_items", "change", "decisions"))]),
-            ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"),
-             [("行政处罚", "penalty", ("prev_items", "change", "decisions")),
-              ("行政强制", "coercion", ("prev_items", "change", "decisions"))]),
-            ("第二十条第（八）项", ("上一年项目数量", "本年增/减"),
-             [("行政事业性收费", "fees", ("prev_items", "change"))]),
-            ("第二十条第（九）项", ("采购项目数量", "采购总金额"),
-             [("政府集中采购", "procurement", ("items", "amount"))]),
+            (
+                "第二十条第（一）项",
+                ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+                [
+                    ("规章", "regulations", ("made", "published", "total_public")),
+                    ("规范性文件", "normative_documents", ("made", "published", "total_public")),
+                ],
+            ),
+            (
+                "第二十条第（五）项",
+                ("上一年项目数量", "本年增/减", "处理决定数量"),
+                [
+                    ("行政许可", "licensing", ("prev_items", "change", "decisions")),
+                    ("其他对外管理服务事项", "other_services", ("prev_items", "change", "decisions")),
+                ],
+            ),
+            (
+                "第二十条第（六）项",
+                ("上一年项目数量", "本年增/减", "处理决定数量"),
+                [
+                    ("行政处罚", "penalty", ("prev_items", "change", "decisions")),
+                    ("行政强制", "coercion", ("prev_items", "change", "decisions")),
+                ],
+            ),
+            (
+                "第二十条第（八）项",
+                ("上一年项目数量", "本年增/减"),
+                [("行政事业性收费", "fees", ("prev_items", "change"))],
+            ),
+            (
+                "第二十条第（九）项",
+                ("采购项目数量", "采购总金额"),
+                [("政府集中采购", "procurement", ("items", "amount"))],
+            ),
         ]
     else:
         blocks = [
-            ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"),
-             [("规章", "regulations", ("issued", "repealed", "in_force")),
-              ("行政规范性文件", "normative_documents", ("issued", "repealed", "in_force"))]),
+            (
+                "第二十条第（一）项",
+                ("本年制发件数", "本年废止件数", "现行有效件数"),
+                [
+                    ("规章", "regulations", ("issued", "repealed", "in_force")),
+                    ("行政规范性文件", "normative_documents", ("issued", "repealed", "in_force")),
+                ],
+            ),
             ("第二十条第（五）项", ("本年处理决定数量",), [("行政许可", "licensing", ("decisions",))]),
-            ("第二十条第（六）项", ("本年处理决定数量",),
-             [("行政处罚", "penalty", ("decisions",)), ("行政强制", "coercion", ("decisions",))]),
-            ("第二十条第（八）项", ("本年收费金额（单位：万元）",), [("行政事业性收费", "fees", ("amount",))]),
+            (
+                "第二十条第（六）项",
+                ("本年处理决定数量",),
+                [("行政处罚", "penalty", ("decisions",)), ("行政强制", "coercion", ("decisions",))],
+            ),
+            (
+                "第二十条第（八）项",
+                ("本年收费金额（单位：万元）",),
+                [("行政事业性收费", "fees", ("amount",))],
+            ),
         ]
     n_rows = sum(2 + len(rows) for _, _, rows in blocks)
     table = new_table(doc, n_rows, 4, [46, 40, 40, 40], borders)
@@ -284,7 +323,9 @@ def proactive_table(doc: Any, truth: dict[str, Any], template: str, borders: boo
         r += 2 + len(rows)
 
 
-def applications_table(doc: Any, truth: dict[str, Any], template: str, borders: bool, repeat_header: bool) -> None:
+def applications_table(
+    doc: Any, truth: dict[str, Any], template: str, borders: bool, repeat_header: bool
+) -> None:
     rows = list(application_rows(OTHER_ROWS_2019 if template == "2019" else OTHER_ROWS_2021))
     table = new_table(doc, 3 + len(rows), 10, [12, 16, 44, 11, 11, 11, 11, 11, 11, 11], borders)
     t = table.rows
@@ -404,9 +445,19 @@ def soffice(src: Path, fmt: str, outdir: Path) -> Path:
         sys.exit("LibreOffice is needed: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", fmt,
-             "--outdir", str(outdir), str(src)],
-            check=True, capture_output=True, timeout=180,
+            [
+                exe,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert out.is_file(), out
@@ -449,9 +500,15 @@ def main() -> None:
 
         def generated(name: str, template: str, title: str) -> dict[str, Any]:
             return {
-                "url": None, "title": title, "agency": title.split("20")[0], "level": "county",
-                "year": int(title.split("年")[0][-4:]), "template": template, "layout": "generated",
-                "truncated": False, "truth": synthetic_truth(rng, template),
+                "url": None,
+                "title": title,
+                "agency": title.split("20")[0],
+                "level": "county",
+                "year": int(title.split("年")[0][-4:]),
+                "template": template,
+                "layout": "generated",
+                "truncated": False,
+                "truth": synthetic_truth(rng, template),
                 "notes": f"Generated by tests/make_documents.py ({name}); numbers satisfy every table equation.",
             }
 

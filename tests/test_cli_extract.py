@@ -13,14 +13,27 @@ SEED = CORPUS / "seed" / "baicheng-2019.txt"
 
 
 def xxgk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xxgk.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "xxgk.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_jsonl_has_the_contract_fields() -> None:
     run = xxgk("extract", "--jsonl", str(SEED))
     assert run.returncode == 0, run.stderr
     obj = json.loads(run.stdout)
-    for field in ("source", "title", "agency", "year", "template", "cells", "raw", "checks", "warnings", "sections"):
+    for field in (
+        "source",
+        "title",
+        "agency",
+        "year",
+        "template",
+        "cells",
+        "raw",
+        "checks",
+        "warnings",
+        "sections",
+    ):
         assert field in obj
     assert obj["source"] == str(SEED)
     assert obj["cells"]["applications.received_new.total"] == 59

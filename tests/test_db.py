@@ -17,7 +17,16 @@ from tests.conftest import CORPUS
 
 SEED = CORPUS / "seed" / "baicheng-2019.json"
 HUAIAN = CORPUS / "dev-pdf" / "huaian-szfgs-2024.json"
-TABLES = ("regions", "agencies", "reports", "cells", "report_values", "checks", "sections", "extraction_errors")
+TABLES = (
+    "regions",
+    "agencies",
+    "reports",
+    "cells",
+    "report_values",
+    "checks",
+    "sections",
+    "extraction_errors",
+)
 
 
 def truth(path: Path) -> dict:
@@ -69,7 +78,9 @@ def test_schema_is_created_versioned_and_enforces_foreign_keys(tmp_path):
     db = connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert set(TABLES) | {"documents", "cell_keys", "sections_fts"} <= set(db.table_names())
-    assert {"report_wide", "comparable", "rates", "cell_values", "unresolved_agencies"} <= set(db.view_names())
+    assert {"report_wide", "comparable", "rates", "cell_values", "unresolved_agencies"} <= set(
+        db.view_names()
+    )
     assert one(db, "SELECT name, level, parent_code FROM regions WHERE code = '220802'") == {
         "name": "洮北区",
         "level": "county",
@@ -252,7 +263,9 @@ def test_loading_the_real_seed_document_gives_its_checked_numbers(db, seed_path,
     stored = {r["key"]: r["value"] for r in db.query("SELECT key, value FROM cell_values")}
     for key, value in truth(SEED)["truth"].items():
         assert stored[key] == value, key
-    note = one(db, "SELECT raw, note FROM cell_values WHERE key = 'review_litigation.litigation_direct.pending'")
+    note = one(
+        db, "SELECT raw, note FROM cell_values WHERE key = 'review_litigation.litigation_direct.pending'"
+    )
     assert note["note"] == "市自然资源局"
     assert one(db, "SELECT region_code FROM reports")["region_code"] == "220800"
     # the second run reads nothing again

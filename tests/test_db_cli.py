@@ -83,7 +83,17 @@ def test_canned_query_from_the_command_line(dbfile, capsys):
             "share_disclosed": 0.92,
         }
     ]
-    args = ["query", "--db", str(dbfile), "-f", "json", "--canned", "city_share_granted", "-p", "province=江苏省"]
+    args = [
+        "query",
+        "--db",
+        str(dbfile),
+        "-f",
+        "json",
+        "--canned",
+        "city_share_granted",
+        "-p",
+        "province=江苏省",
+    ]
     assert main(args) == 0
     assert [r["city"] for r in json.loads(capsys.readouterr().out)] == ["淮安市"]
 
@@ -99,7 +109,9 @@ def test_load_command_is_idempotent(tmp_path, seed_path, capsys):
 def test_export_writes_csv_and_parquet(dbfile, tmp_path, capsys):
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "out"
-    assert main(["export", "--db", str(dbfile), "-o", str(out), "--format", "csv", "--format", "parquet"]) == 0
+    assert (
+        main(["export", "--db", str(dbfile), "-o", str(out), "--format", "csv", "--format", "parquet"]) == 0
+    )
     with (out / "rates.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [r["region"] for r in rows] == ["白城市", "淮安市"]

@@ -25,7 +25,10 @@ def extract_jsonl(*paths: Path) -> tuple[subprocess.CompletedProcess[str], dict[
     env = dict(os.environ, XXGK_SOFFICE="/nonexistent/soffice")  # as on a machine without LibreOffice
     run = subprocess.run(
         [sys.executable, "-m", "xxgk.cli", "extract", "--jsonl", *map(str, paths)],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     out = {Path(o["source"]).name: o for o in map(json.loads, run.stdout.splitlines())}
     return run, out
@@ -51,8 +54,19 @@ def test_bad_office_inputs_do_not_stop_the_run(tmp_path: Path) -> None:
 
     run, out = extract_jsonl(html_pdf, GOOD, bom_pdf, docx_as_doc, scan, image, old_doc)
     assert run.returncode == 1
-    assert list(out) == ["report.pdf", "hongze-2024.pdf", "bom.pdf", "named.doc", "scan.pdf", "page.jpg", "old.doc"]
-    assert out["report.pdf"] == {"source": str(html_pdf), "error": "an HTML error page, not a report (404 Not Found)"}
+    assert list(out) == [
+        "report.pdf",
+        "hongze-2024.pdf",
+        "bom.pdf",
+        "named.doc",
+        "scan.pdf",
+        "page.jpg",
+        "old.doc",
+    ]
+    assert out["report.pdf"] == {
+        "source": str(html_pdf),
+        "error": "an HTML error page, not a report (404 Not Found)",
+    }
     assert out["scan.pdf"]["error"] == "image-only; OCR needed"
     assert out["page.jpg"]["error"] == "image-only; OCR needed"
     assert out["old.doc"]["error"] == NO_SOFFICE

@@ -24,7 +24,10 @@ CASES = [
     (DEV_PDF / "hongze-2024.pdf", DEV_PDF / "hongze-2024.json"),
     (DEV_PDF / "huaian-szfgs-2024.pdf", DEV_PDF / "huaian-szfgs-2024.json"),
     (CORPUS / "seed-rendered" / "baicheng-2019-pdf.pdf", CORPUS / "seed-rendered" / "baicheng-2019-pdf.json"),
-    (CORPUS / "seed-rendered" / "baicheng-2019-docx.docx", CORPUS / "seed-rendered" / "baicheng-2019-docx.json"),
+    (
+        CORPUS / "seed-rendered" / "baicheng-2019-docx.docx",
+        CORPUS / "seed-rendered" / "baicheng-2019-docx.json",
+    ),
     (DOCUMENTS / "split-2021.pdf", DOCUMENTS / "split-2021.json"),
     (DOCUMENTS / "split-2021.docx", DOCUMENTS / "split-2021.json"),
     (DOCUMENTS / "landscape-2021.pdf", DOCUMENTS / "landscape-2021.json"),
@@ -70,7 +73,14 @@ def test_pdf_label_cut_by_the_page_break_is_rejoined() -> None:
 def test_pdf_stacked_and_wrapped_headers_are_one_label() -> None:
     cells = cells_of(DEV_PDF / "huaian-szfgs-2024.pdf")
     texts = {c.text for c in cells}
-    assert {"三、本年度办理结果", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "（三）不予公开"} <= texts
+    assert {
+        "三、本年度办理结果",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "（三）不予公开",
+    } <= texts
     three = next(c for c in cells if c.text == "三、本年度办理结果")
     assert three.col == 0
     header = next(c for c in cells if c.text == "申请人情况")
@@ -81,7 +91,23 @@ def test_pdf_merged_cells_are_emitted_once_at_their_top_left() -> None:
     cells = cells_of(DEV_PDF / "hongze-2023.pdf")
     # section 四: 15 numbers in one row, grid columns 0..14
     last = [c for c in cells if c.row == max(c.row for c in cells)]
-    assert [c.text for c in last] == ["10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"]
+    assert [c.text for c in last] == [
+        "10",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "5",
+        "0",
+        "0",
+        "0",
+        "0",
+    ]
     assert [c.col for c in last] == list(range(15))
     # the invisible white rectangle inside 行政诉讼 is no ruling: no empty header cell
     header = [c for c in cells if c.block == last[0].block and c.row == last[0].row - 3]
@@ -132,9 +158,20 @@ def test_split_table_keeps_its_group_label_across_the_page() -> None:
 
 def test_repeated_header_rows_are_dropped_when_stitching() -> None:
     def part(page: int, rows: list[list[str]]) -> Part:
-        cells = [GridCell(t, r, c, 1, 100.0 + 50 * c) for r, row in enumerate(rows) for c, t in enumerate(row)]
-        return Part(page, (100, 80, 300, 700), cells, len(rows), [100.0, 150.0, 200.0, 250.0],
-                    first_on_page=True, last_on_page=True, text_above=False, text_below=False)
+        cells = [
+            GridCell(t, r, c, 1, 100.0 + 50 * c) for r, row in enumerate(rows) for c, t in enumerate(row)
+        ]
+        return Part(
+            page,
+            (100, 80, 300, 700),
+            cells,
+            len(rows),
+            [100.0, 150.0, 200.0, 250.0],
+            first_on_page=True,
+            last_on_page=True,
+            text_above=False,
+            text_below=False,
+        )
 
     header = ["信息内容", "自然人", "商业企业", "总计"]
     first = part(0, [header, ["1.属于国家秘密", "1", "0", "1"]])

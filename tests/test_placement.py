@@ -8,7 +8,7 @@ from extract.placement import digit_splits
 COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 
 
-def applications_text(rows: dict[str, str]) -> bytes:
+def applications_text(rows: dict[str, str], cut: bool = False) -> bytes:
     """A section 三 in the pipe layout of the corpus, rows given as printed."""
     labels = {
         "received_new": "一、本年新收政府信息公开申请数量",
@@ -22,6 +22,8 @@ def applications_text(rows: dict[str, str]) -> bytes:
     }
     lines = ["三、收到和处理政府信息公开申请情况", "申请人情况 | 自然人 | 法人或其他组织 | 总计"]
     lines += [f"{labels[k]} | {v}" for k, v in rows.items()]
+    if not cut:  # the document goes on (a cut copy ends inside its last row)
+        lines.append("四、政府信息公开行政复议、行政诉讼情况")
     return "\n".join(lines).encode()
 
 
@@ -50,14 +52,31 @@ def test_dropped_cell_is_placed_when_the_arithmetic_allows_one_reading() -> None
 def test_ambiguous_placement_is_left_out_and_said() -> None:
     doc = applications_text(
         {
-            "received_new": "5 | 2 | 0 | 0 | 0 | 1 | 8",
+            "received_new": "5 | 2 | 3 | 0 | 0 | 1 | 11",
             "carried_over": "0 | 0 | 0 | 0 | 0 | 0 | 0",
-            "disclosed": "5 | 2 | 1 | 8",  # no totals row below: four numbers fit many ways
+            "disclosed": "5 | 2 | 1 | 8",  # no totals row below: the 2 may be 商业企业 or 科研机构
+            "partially_disclosed": "0 | 0 | 0 | 0 | 0 | 0 | 0",
         }
     )
     report = extract_bytes(doc, "x.txt")
-    assert values(report, "disclosed") == ["?"] * 7
+    got = values(report, "disclosed")
+    assert got[1] == "?" and got[2] == "?"
     assert any("more than one way" in w for w in report.warnings)
+
+
+def test_zero_columns_force_the_placement() -> None:
+    # 社会公益组织 and 法律服务机构 received nothing, so nothing can be disclosed there:
+    # the four printed numbers have one reading only
+    doc = applications_text(
+        {
+            "received_new": "5 | 2 | 3 | 0 | 0 | 1 | 11",
+            "carried_over": "0 | 0 | 0 | 0 | 0 | 0 | 0",
+            "disclosed": "5 | 2 | 3 | 1 | 11",
+            "partially_disclosed": "0 | 0 | 0 | 0 | 0 | 0 | 0",
+        }
+    )
+    report = extract_bytes(doc, "x.txt")
+    assert values(report, "disclosed") == [5, 2, 3, 0, 0, 1, 11]
 
 
 def test_a_trailing_empty_cell_is_padding_only_when_the_arithmetic_says_so() -> None:
@@ -92,13 +111,25 @@ def test_digits_run_together_that_fit_no_split_are_left_out() -> None:
 
 
 def test_proactive_digits_run_together_without_arithmetic_are_left_out() -> None:
-    doc = (
-        "第二十条第(五)项\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n行政许可396442278\n".encode()
-    )
+    doc = "第二十条第(五)项\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n行政许可396442278\n其他对外管理服务事项 | 1 | -2 | 3\n".encode()
     report = extract_bytes(doc, "x.txt")
     assert report.template == "2019"
     assert not any(k.startswith("proactive.licensing") for k in report.cells)
     assert any("run together" in w for w in report.warnings)
+
+
+def test_a_short_row_that_ends_the_document_is_cut_off_not_dropped() -> None:
+    doc = applications_text(
+        {
+            "received_new": "0 | 0 | 0 | 0 | 0 | 0 | 0",
+            "carried_over": "0 | 0 | 0 | 0 | 0 | 0 | 0",
+            "disclosed": "0 | 0 | 0 | ",
+        },
+        cut=True,
+    )  # a stored copy cut inside the row (y2019-03)
+    report = extract_bytes(doc, "x.txt")
+    assert values(report, "disclosed") == ["?"] * 7
+    assert any("ends inside this row" in w for w in report.warnings)
 
 
 def test_digit_splits() -> None:

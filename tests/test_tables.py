@@ -33,27 +33,56 @@ LABELS_2021 = [
     ("not_processed_publication", ["3.要求提供公开出版物"]),
     ("not_processed_mass_repeated", ["4.无正当理由大量反复申请"]),
     ("not_processed_confirm", ["5.要求行政机关确认或重新出具已获取信息"]),
-    ("other_overdue_correction", ["（六）其他处理", "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]),
+    (
+        "other_overdue_correction",
+        ["（六）其他处理", "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"],
+    ),
     ("other_unpaid_fee", ["2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]),
     ("other_other", ["3、其他"]),
     ("results_total", ["（七）总计"]),
     ("carried_forward", ["四、结转下年度继续办理"]),
 ]
-HEADER = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人",
-          "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-REVIEW_HEADER = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
-                 "复议后起诉"] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
+HEADER = [
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "总计",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+]
+REVIEW_HEADER = [
+    "行政复议",
+    "行政诉讼",
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
+    "总计",
+    "未经复议直接起诉",
+    "复议后起诉",
+] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
 REVIEW_KEYS = [k for k in TRUTH if k.startswith("review_litigation.")]
 
 
-def cells_one_per_line(subtotal: bool = False, heading3: str = "三、收到和处理政府信息公开申请情况") -> list[str]:
+def cells_one_per_line(
+    subtotal: bool = False, heading3: str = "三、收到和处理政府信息公开申请情况"
+) -> list[str]:
     out = [heading3, *HEADER]
     for row, labels in LABELS_2021:
         if subtotal and row == "other_overdue_correction":
             # a report that prints a subtotal on the （六） group label
             group, sub = labels
-            sums = [sum(TRUTH[f"applications.{r}.{c}"] for r in ("other_overdue_correction", "other_unpaid_fee", "other_other"))
-                    for c in APPLICANT_COLUMNS]
+            sums = [
+                sum(
+                    TRUTH[f"applications.{r}.{c}"]
+                    for r in ("other_overdue_correction", "other_unpaid_fee", "other_other")
+                )
+                for c in APPLICANT_COLUMNS
+            ]
             out += [group, *(str(v) for v in sums), sub]
         else:
             out += labels
@@ -98,6 +127,10 @@ def test_rows_on_one_line(sep: str) -> None:
     lines = ["三、收到和处理政府信息公开申请情况", sep.join(HEADER)]
     for row, labels in LABELS_2021:
         lines.append(sep.join([*labels, *(str(TRUTH[f"applications.{row}.{c}"]) for c in APPLICANT_COLUMNS)]))
-    lines += ["四、政府信息公开行政复议、行政诉讼情况", sep.join(REVIEW_HEADER), sep.join(str(TRUTH[k]) for k in REVIEW_KEYS)]
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        sep.join(REVIEW_HEADER),
+        sep.join(str(TRUTH[k]) for k in REVIEW_KEYS),
+    ]
     report = extract_bytes("\n".join(lines).encode(), "x.txt")
     check_all(report)

@@ -40,7 +40,14 @@ TABLE_SETTINGS: dict[str, Any] = {
 # Words that only the standard tables print: a page without rulings that holds two of
 # them goes through the word-position fallback.
 TABLE_CUES = (
-    "信息内容", "自然人", "申请人情况", "行政复议", "行政诉讼", "第二十条", "法人或其他组织", "结果维持",
+    "信息内容",
+    "自然人",
+    "申请人情况",
+    "行政复议",
+    "行政诉讼",
+    "第二十条",
+    "法人或其他组织",
+    "结果维持",
 )
 _PAGE_NUMBER = re.compile(
     r"^[-—–－‒~～\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–－‒~～\s]*$"
@@ -320,8 +327,12 @@ def word_rows(lines: list[dict[str, Any]], page_no: int) -> Part | None:
     for r_i, row in enumerate(rows):
         for x0, _, text in row:
             cells.append(GridCell(text, r_i, _index(xs, x0), 1, x0))
-    bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines),
-            max(ln["x1"] for ln in lines), max(ln["bottom"] for ln in lines))
+    bbox = (
+        min(ln["x0"] for ln in lines),
+        min(ln["top"] for ln in lines),
+        max(ln["x1"] for ln in lines),
+        max(ln["bottom"] for ln in lines),
+    )
     return Part(page_no, bbox, cells, len(rows), xs, ruled=False)
 
 

@@ -24,15 +24,28 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]*[)）]$")
 
 
+def _stacked(line: str) -> bool:
+    """A line of one or two characters of a header stacked one character per line."""
+    text = line.strip()
+    return 0 < len(text) <= 2 and not any(ch.isdigit() for ch in text)
+
+
 def is_double_spaced(lines: list[str]) -> bool:
-    """True when non-empty lines are mostly followed by an empty line."""
+    """True when non-empty lines are mostly followed by an empty line.
+
+    A run of stacked header characters (`行` / `政` / `复` / `议`) counts as one line:
+    it is one cell wrapped, and would otherwise outvote the rest of the document.
+    """
     nonempty = followed = 0
     for i, line in enumerate(lines):
-        if line != "":
-            nonempty += 1
-            if i + 1 < len(lines) and lines[i + 1] == "":
-                followed += 1
-    # 0.5, not more: stacked header characters (one per line) dilute the ratio
+        if line == "":
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and nxt != "" and _stacked(line) and _stacked(nxt):
+            continue  # inside a stacked run: counted at its last line
+        nonempty += 1
+        if nxt == "":
+            followed += 1
     return nonempty > 0 and followed / nonempty >= 0.5
 
 
