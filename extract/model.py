@@ -45,7 +45,7 @@ class ReadDocument:
     source: str
     text: str
     cells: list[Cell]
-    format: str  # "text", "html", "pdf", "docx"
+    format: str  # "text", "html", "pdf", "docx", "doc", "wps"
     warnings: list[str] = field(default_factory=list)
     title_hint: str | None = None  # e.g. an HTML <title> or a PDF's metadata title
 

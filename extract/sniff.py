@@ -6,6 +6,7 @@ and serve HTML error pages under `.pdf` names; the content is the only witness.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 
@@ -52,3 +53,25 @@ def sniff(data: bytes) -> str:
     if b"<html" in lower or b"<table" in lower or b"<body" in lower:
         return "html"
     return "text"
+
+
+_ERROR_TITLE = re.compile(
+    rb"<(title|h1)[^>]*>\s*([^<]{0,120}?(\b40[0-9]\b|\b50[0-9]\b|not found|forbidden|internal server error|"
+    rb"bad gateway|service unavailable|access denied|"
+    + "页面不存在|页面未找到|找不到|无法访问|访问出错|禁止访问|服务器错误".encode()
+    + rb")[^<]{0,120}?)\s*</(title|h1)>",
+    re.IGNORECASE,
+)
+
+
+def html_error_page(data: bytes) -> str | None:
+    """The title of a server error page (a `.pdf` link that answered 404), or None.
+
+    Only short pages count: a report page whose title mentions 404 is still a report.
+    """
+    if len(data) > 20000:
+        return None
+    m = _ERROR_TITLE.search(data)
+    if not m:
+        return None
+    return m.group(2).decode("utf-8", errors="replace").strip()

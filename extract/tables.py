@@ -448,6 +448,8 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         if template == "2021" and "proactive.fees.amount" in report.cells:
             report.cells["proactive.fees.amount"].unit = "万元"
 
+    if not report.cells:
+        mapping.warnings.append("no standard table found (no row of sections 二, 三 or 四 was recognised)")
     report.checks = evaluate_checks(report, other_rows)
     report.warnings.extend(mapping.warnings)
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from extract.model import ReadDocument, ReadError
-from extract.sniff import sniff
+from extract.sniff import html_error_page, sniff
 
 
 def read_bytes(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
@@ -14,6 +14,9 @@ def read_bytes(data: bytes, source: str, *, content_type: str | None = None) -> 
         raise ReadError("empty file")
     kind = sniff(data)
     if kind == "html":
+        error = html_error_page(data)
+        if error:
+            raise ReadError(f"an HTML error page, not a report ({error})")
         from extract.readers.html import read_html
 
         return read_html(data, source, content_type=content_type)

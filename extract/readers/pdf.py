@@ -1,0 +1,727 @@
+"""Reader for PDF reports (pdfplumber): ruled tables as grids, the rest as text lines.
+
+Reports are mostly Word/WPS exports. Their tables are drawn with ruling lines, merged
+cells spanning rows and columns, headers that wrap one character per line, and they
+break across pages (sometimes cutting a label in two). WPS also paints an invisible
+white rectangle behind every text line and cell; those are not rulings, so only
+*visible* strokes count as table edges. A table whose closing line fell on the other
+side of a page break is closed again with the edges of its own vertical rulings.
+
+Only pages with visible rulings go through pdfplumber's table finder; pages without
+rulings but with table headers fall back to word positions (one row per text line, one
+cell per run of words separated by a wide gap). A PDF without any text is a scan:
+`ReadError("image-only; OCR needed")`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extract.model import Cell, ReadDocument, ReadError
+
+EDGE_TOLERANCE = 3.0  # points: rulings this close are one line; column x's this close are one column
+THIN = 2.0  # a filled rectangle thinner than this is drawn as a line
+MARGIN = 0.075  # top/bottom share of the page where running heads and page numbers live
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "explicit",
+    "horizontal_strategy": "explicit",
+    "snap_tolerance": EDGE_TOLERANCE,
+    "join_tolerance": EDGE_TOLERANCE,
+    "intersection_tolerance": EDGE_TOLERANCE,
+}
+# Words that only the standard tables print: a page without rulings that holds two of
+# them goes through the word-position fallback.
+TABLE_CUES = (
+    "信息内容", "自然人", "申请人情况", "行政复议", "行政诉讼", "第二十条", "法人或其他组织", "结果维持",
+)
+_PAGE_NUMBER = re.compile(
+    r"^[-—–－‒~～\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–－‒~～\s]*$"
+)
+_NUMBER = re.compile(r"^[-+－]?\d[\d,，]*(\.\d+)?\s*%?$")
+_ENUMERATED = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]")
+_CAPTION = re.compile(r"^第[一二三四五六七八九十\d]+条")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(slots=True)
+class GridCell:
+    text: str
+    row: int  # row index inside its part
+    col: int  # index into the part's column x's
+    rowspan: int
+    x0: float
+
+
+@dataclass(slots=True)
+class Part:
+    """One table as found on one page (a table broken by a page break has several)."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    cells: list[GridCell]
+    nrows: int
+    xs: list[float]  # left x of each grid column
+    first_on_page: bool = False
+    last_on_page: bool = False
+    text_above: bool = True  # body text between the page top and the table
+    text_below: bool = True  # body text between the table and the page foot
+    ruled: bool = True
+
+
+@dataclass(slots=True)
+class PageItem:
+    top: float
+    text: str
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 10.0
+    table: int | None = None  # index into Reading.parts for a table's place in the text
+
+
+@dataclass(slots=True)
+class Reading:
+    items: list[list[PageItem]] = field(default_factory=list)  # per page
+    parts: list[Part] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- opening -------------------------------------------------------------------------
+
+
+def open_pdf(data: bytes) -> pdfplumber.PDF:
+    start = data.find(b"%PDF-", 0, 1024)
+    if start > 0:  # a BOM or junk before the header shifts every offset
+        data = data[start:]
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+        _ = pdf.pages  # parses the page tree: a damaged file fails here
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer's many error kinds
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise ReadError("encrypted PDF; a password is needed") from None
+        if isinstance(cause, Exception):
+            exc = cause
+        raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+
+
+def metadata_title(pdf: pdfplumber.PDF) -> str | None:
+    """The document-information title, decoded (WPS writes UTF-16 that pdfminer leaves raw)."""
+    try:
+        info = pdf.doc.info[0] if pdf.doc.info else {}
+        raw = info.get("Title")
+        raw = raw.resolve() if hasattr(raw, "resolve") else raw
+    except Exception:
+        return None
+    if isinstance(raw, bytes):
+        if raw[:2] in (b"\xfe\xff", b"\xff\xfe"):
+            text = raw.decode("utf-16", errors="replace")
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("latin-1")
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        return None
+    text = text.strip().strip("\x00")
+    return text if re.search(r"[\u4e00-\u9fff]", text) else None
+
+
+# --- rulings -------------------------------------------------------------------------
+
+
+def _is_white(color: Any) -> bool:
+    if color is None:
+        return False
+    if isinstance(color, int | float):
+        color = (color,)
+    if not isinstance(color, tuple | list) or not color:
+        return False
+    try:
+        vals = [float(c) for c in color]
+    except (TypeError, ValueError):
+        return False
+    if len(vals) == 4:  # CMYK
+        return all(v <= 0.05 for v in vals)
+    return all(v >= 0.95 for v in vals)
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
+    horizontal = (x1 - x0) >= (bottom - top)
+    if horizontal:
+        y = (top + bottom) / 2
+        top = bottom = y
+    else:
+        x = (x0 + x1) / 2
+        x0 = x1 = x
+    return {
+        "object_type": "explicit_edge",
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "orientation": "h" if horizontal else "v",
+    }
+
+
+def visible_edges(page: pdfplumber.page.Page) -> list[dict[str, Any]]:
+    """Edges a reader sees: stroked non-white lines and thin non-white filled bars."""
+    edges: list[dict[str, Any]] = []
+    for line in page.lines:
+        if line.get("stroke", True) and not _is_white(line.get("stroking_color")):
+            edges.append(_edge(line["x0"], line["top"], line["x1"], line["bottom"]))
+    for r in page.rects:
+        x0, top, x1, bottom = r["x0"], r["top"], r["x1"], r["bottom"]
+        thin = min(x1 - x0, bottom - top) <= THIN
+        if thin and r.get("fill") and not _is_white(r.get("non_stroking_color")):
+            edges.append(_edge(x0, top, x1, bottom))
+        elif r.get("stroke") and not _is_white(r.get("stroking_color")):
+            if thin:
+                edges.append(_edge(x0, top, x1, bottom))
+            else:
+                edges += [_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom)]
+                edges += [_edge(x0, top, x0, bottom), _edge(x1, top, x1, bottom)]
+    for c in page.curves:
+        pts = c.get("pts") or []
+        if not c.get("stroke") or _is_white(c.get("stroking_color")) or len(pts) < 2:
+            continue
+        for (ax, ay), (bx, by) in itertools.pairwise(pts):
+            if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
+                edges.append(_edge(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    return [e for e in edges if max(e["width"], e["height"]) >= 2]
+
+
+def closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal edges across the top and bottom of each group of vertical rulings.
+
+    A table cut by a page break often has no ruling at the cut; without one, the cells
+    at the cut are not closed and pdfplumber drops them.
+    """
+    verticals = sorted((e for e in edges if e["orientation"] == "v"), key=lambda e: e["top"])
+    groups: list[list[dict[str, Any]]] = []
+    for e in verticals:
+        for g in groups:
+            if e["top"] <= g[0]["_bottom"] + EDGE_TOLERANCE:
+                g.append(e)
+                g[0]["_bottom"] = max(g[0]["_bottom"], e["bottom"])
+                break
+        else:
+            groups.append([{"_bottom": e["bottom"]}, e])
+    out: list[dict[str, Any]] = []
+    for g in groups:
+        members = g[1:]
+        if len({round(e["x0"]) for e in members}) < 2:
+            continue
+        x0 = min(e["x0"] for e in members)
+        x1 = max(e["x0"] for e in members)
+        top = min(e["top"] for e in members)
+        bottom = max(e["bottom"] for e in members)
+        out += [_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom)]
+    return out
+
+
+# --- cells ---------------------------------------------------------------------------
+
+
+def join_lines(text: str | None) -> str:
+    """A cell's wrapped lines joined as one label: no separator between CJK pieces."""
+    if not text:
+        return ""
+    lines = [ln.strip() for ln in text.split("\n")]
+    out = ""
+    for ln in lines:
+        if not ln:
+            continue
+        if out and _ASCII_WORD.match(ln[0]) and _ASCII_WORD.match(out[-1]):
+            out += " "
+        out += ln
+    return out
+
+
+def _cluster(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > EDGE_TOLERANCE:
+            out.append(v)
+    return out
+
+
+def _index(xs: list[float], x: float) -> int:
+    return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+
+def table_part(table: Any, page_no: int) -> Part | None:
+    """A pdfplumber table as a grid; None for a frame around prose (one column)."""
+    rows = table.rows
+    if not rows:
+        return None
+    boxes = [c for r in rows for c in r.cells if c is not None]
+    xs = _cluster([b[0] for b in boxes])
+    tops = _cluster([b[1] for b in boxes])
+    if len(xs) < 2 or len(tops) < 2:
+        return None
+    texts = table.extract()
+    cells: list[GridCell] = []
+    for r_i, (row, row_texts) in enumerate(zip(rows, texts, strict=False)):
+        for box, text in zip(row.cells, row_texts, strict=False):
+            if box is None:
+                continue
+            r = _index(tops, box[1])
+            span = sum(1 for t in tops if box[1] - EDGE_TOLERANCE <= t < box[3] - EDGE_TOLERANCE)
+            col = _index(xs, box[0])
+            cells.append(GridCell(join_lines(text), r if r >= 0 else r_i, col, max(span, 1), box[0]))
+    return Part(page_no, tuple(table.bbox), cells, len(tops), xs)
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.strip()))
+
+
+# --- word-position fallback ------------------------------------------------------------
+
+
+def runs_of(line: dict[str, Any]) -> list[tuple[float, float, str]]:
+    """A text line cut into runs of characters at gaps wider than most of a character."""
+    runs: list[list[dict[str, Any]]] = []
+    for ch in sorted(line.get("chars", []), key=lambda c: c["x0"]):
+        if ch["text"].isspace():
+            continue
+        size = max(ch.get("size", 10.0), 4.0)
+        if runs and ch["x0"] - runs[-1][-1]["x1"] < 0.9 * size:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    return [(r[0]["x0"], r[-1]["x1"], "".join(c["text"] for c in r)) for r in runs]
+
+
+def word_rows(lines: list[dict[str, Any]], page_no: int) -> Part | None:
+    """A table without rulings: each text line a row, each wide-gap run a cell.
+
+    Columns are the clustered left x's of the runs, so the numbers of one column share
+    a grid column.
+    """
+    rows = [runs_of(line) for line in lines]
+    if not rows:
+        return None
+    xs = _cluster([x0 for row in rows for x0, _, _ in row])
+    cells: list[GridCell] = []
+    for r_i, row in enumerate(rows):
+        for x0, _, text in row:
+            cells.append(GridCell(text, r_i, _index(xs, x0), 1, x0))
+    bbox = (min(ln["x0"] for ln in lines), min(ln["top"] for ln in lines),
+            max(ln["x1"] for ln in lines), max(ln["bottom"] for ln in lines))
+    return Part(page_no, bbox, cells, len(rows), xs, ruled=False)
+
+
+def fallback_regions(lines: list[dict[str, Any]], continued: bool) -> list[list[dict[str, Any]]]:
+    """The runs of text lines of a page that form unruled tables.
+
+    A table line has several runs separated by wide gaps, or is short; prose lines are
+    one long run, and a section heading (`三、…` alone) ends a table. A region starts at
+    a line naming a table header (or at the page top when the table of the previous
+    page goes on) and needs three lines holding numbers or five numbers, unless it
+    goes on over a page break.
+    """
+    if not lines:
+        return []
+    left = min(ln["x0"] for ln in lines)
+    width = max(max(ln["x1"] for ln in lines) - left, 1.0)
+    regions: list[list[dict[str, Any]]] = []
+    region: list[dict[str, Any]] = []
+    numeric = 0
+    open_region = continued
+
+    def close(at_foot: bool = False) -> None:
+        nonlocal region, numeric
+        values = sum(is_number(t) for ln in region for _, _, t in runs_of(ln))
+        # at the foot of a page the table goes on overleaf; at the top it came from there
+        going_on = at_foot or (continued and region and region[0] is lines[0])
+        if numeric >= 3 or values >= 5 or (going_on and numeric >= 1):
+            regions.append(region)
+        region, numeric = [], 0
+
+    for ln in lines:
+        squeezed = ln["text"].replace(" ", "")
+        runs = runs_of(ln)
+        tabular = len(runs) >= 2 or (ln["x1"] - ln["x0"]) < 0.6 * width
+        heading = len(runs) == 1 and re.match(r"^[一二三四五六七八九十]+、", squeezed) is not None
+        if not region:
+            cue = any(c in squeezed for c in TABLE_CUES)
+            if tabular and not heading and (cue or open_region):
+                region.append(ln)
+                numeric = int(any(is_number(t) for _, _, t in runs))
+            open_region = False
+            continue
+        if not tabular or heading:
+            close()
+            continue
+        region.append(ln)
+        numeric += int(any(is_number(t) for _, _, t in runs))
+    close(at_foot=True)
+    return regions
+
+
+# --- reading pages ---------------------------------------------------------------------
+
+
+def _margin_line(text: str, top: float, bottom: float, height: float) -> bool:
+    in_margin = top < height * MARGIN or bottom > height * (1 - MARGIN)
+    return in_margin and bool(_PAGE_NUMBER.match(text))
+
+
+def read_pages(pdf: pdfplumber.PDF) -> Reading:
+    reading = Reading()
+    any_text = False
+    image_pages = 0
+    n_parts_before = 0
+    for page_no, page in enumerate(pdf.pages):
+        chars = page.chars
+        if not chars:
+            if page.images:
+                image_pages += 1
+            reading.items.append([])
+            continue
+        any_text = True
+        height = float(page.height)
+        edges = visible_edges(page)
+        tables: list[Part] = []
+        if sum(1 for e in edges if e["orientation"] == "v") >= 2:
+            settings = dict(TABLE_SETTINGS)
+            settings["explicit_vertical_lines"] = [e for e in edges if e["orientation"] == "v"]
+            horizontals = [e for e in edges if e["orientation"] == "h"] + closing_edges(edges)
+            settings["explicit_horizontal_lines"] = horizontals
+            for t in page.find_tables(settings):
+                part = table_part(t, page_no)
+                if part is not None:
+                    tables.append(part)
+        text_page = page
+        for part in tables:
+            text_page = text_page.outside_bbox(part.bbox)
+        lines = [
+            ln
+            for ln in text_page.extract_text_lines(return_chars=True, x_tolerance_ratio=0.3)
+            if not _margin_line(ln["text"], ln["top"], ln["bottom"], height)
+        ]
+        if not tables:
+            prev = reading.parts[-1] if reading.parts else None
+            continued = prev is not None and not prev.ruled and prev.page == page_no - 1 and prev.last_on_page
+            continued = continued and not prev.text_below
+            for region in fallback_regions(lines, continued):
+                part = word_rows(region, page_no)
+                if part is not None:
+                    tables.append(part)
+                    ids = {id(ln) for ln in region}
+                    lines = [ln for ln in lines if id(ln) not in ids]
+        items = [
+            PageItem(ln["top"], ln["text"], ln["x0"], ln["x1"], max(ln["chars"][0].get("size", 10.0), 4.0))
+            for ln in lines
+        ]
+        body_tops = [(ln["top"], ln["bottom"]) for ln in lines]
+        tables.sort(key=lambda p: p.bbox[1])
+        for i, part in enumerate(tables):
+            part.first_on_page = i == 0
+            part.last_on_page = i == len(tables) - 1
+            part.text_above = any(b <= part.bbox[1] + 1 for _, b in body_tops)
+            part.text_below = any(t >= part.bbox[3] - 1 for t, _ in body_tops)
+            items.append(PageItem(part.bbox[1], "", table=n_parts_before + i))
+        n_parts_before += len(tables)
+        reading.parts.extend(tables)
+        items.sort(key=lambda it: it.top)
+        reading.items.append(items)
+    if not any_text:
+        if image_pages:
+            raise ReadError("image-only; OCR needed")
+        raise ReadError("no text in the PDF")
+    if image_pages:
+        reading.warnings.append(f"{image_pages} page(s) hold only images (OCR needed); their text is missing")
+    return reading
+
+
+# --- stitching parts across page breaks -----------------------------------------------
+
+
+def continues(prev: Part, nxt: Part) -> bool:
+    """`nxt` is the rest of `prev` after a page break."""
+    if nxt.page != prev.page + 1 or not (prev.last_on_page and nxt.first_on_page):
+        return False
+    if prev.text_below or nxt.text_above or prev.ruled != nxt.ruled:
+        return False
+    if not prev.ruled:
+        return True  # unruled parts have no outline to compare
+    width = prev.bbox[2] - prev.bbox[0]
+    return abs(nxt.bbox[0] - prev.bbox[0]) <= 8 and abs((nxt.bbox[2] - nxt.bbox[0]) - width) <= 12
+
+
+def _row_texts(part: Part, row: int) -> list[str]:
+    return [c.text for c in sorted(part.cells, key=lambda c: c.col) if c.row == row]
+
+
+def stitch(parts: list[Part]) -> list[list[Part]]:
+    groups: list[list[Part]] = []
+    for part in parts:
+        if groups and continues(groups[-1][-1], part):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    return groups
+
+
+def first_value_col(cells: list[tuple[int, int, GridCell]]) -> int | None:
+    cols = [col for _, col, c in cells if is_number(c.text)]
+    return min(cols) if cols else None
+
+
+def group_cells(group: list[Part], warnings: list[str]) -> list[tuple[int, int, GridCell]]:
+    """The cells of a stitched table as (row, grid col, cell), in reading order."""
+    xs = _cluster([x for p in group for x in p.xs])
+    out: list[tuple[int, int, GridCell]] = []
+    row0 = 0
+    header: list[list[str]] = []
+    for n, part in enumerate(group):
+        skip = 0
+        if n == 0:
+            header = [_row_texts(part, r) for r in range(min(3, part.nrows))]
+        else:
+            # a repeated header: the first rows print again what the table's first rows did
+            for k in range(len(header), 0, -1):
+                if [_row_texts(part, r) for r in range(k)] == header[:k] and any(t for t in header[0]):
+                    skip = k
+                    break
+        cells = [(row0 + c.row - skip, _index(xs, c.x0), c) for c in part.cells if c.row >= skip]
+        if n > 0 and out:
+            cells = rejoin_cut_labels(out, cells, row0)
+        out.extend(cells)
+        row0 += part.nrows - skip
+    out.sort(key=lambda t: (t[0], t[1]))
+    if len(group) > 1:
+        pages = f"{group[0].page + 1}-{group[-1].page + 1}"
+        warnings.append(f"a table continues over {len(group)} pages (pages {pages}); stitched")
+    return out
+
+
+def rejoin_cut_labels(
+    before: list[tuple[int, int, GridCell]], after: list[tuple[int, int, GridCell]], row0: int
+) -> list[tuple[int, int, GridCell]]:
+    """Glue a label cut by the page break (`（四）无` | `法提供`) back onto its first half.
+
+    The first half is the label cell that covers the last row before the break in the
+    same column; the second half is a text cell in the continuation's first row that does
+    not start a new enumerated label. A blank there is the merged cell going on.
+    """
+    value_col = first_value_col(before + after)
+    last_row = row0 - 1
+    first_row_numbers = any(is_number(c.text) for r, _, c in after if r == row0)
+    kept: list[tuple[int, int, GridCell]] = []
+    for row, col, cell in after:
+        label_slot = value_col is not None and col < value_col and first_row_numbers
+        if row != row0 or not label_slot or not cell.text:
+            kept.append((row, col, cell))
+            continue
+        owner = None
+        for b_row, b_col, b_cell in before:
+            if b_col == col and b_row + b_cell.rowspan - 1 == last_row:
+                alone = all(r != b_row or c is b_cell for r, _, c in before)
+                owner = None if alone else b_cell
+        continuation = owner is not None and owner.text and not is_number(owner.text)
+        if continuation and not _ENUMERATED.match(cell.text):
+            owner.text += cell.text
+            continue
+        kept.append((row, col, cell))
+    return kept
+
+
+def merge_wrapped_lines(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int, int, GridCell]]:
+    """In an unruled table, glue the wrapped lines of a label back onto its first line.
+
+    Without rulings every printed line is a row. A line without numbers continues the
+    labels above it: in the header, when all its pieces sit under pieces of the line
+    just above (`自然` / `人`); among the data rows, piece by piece onto the label
+    above in the same column (`三、` / `本年` / `度办` / `理结` / `果`), unless the
+    piece starts a new enumerated label.
+    """
+    value_col = first_value_col(cells)
+    if value_col is None:
+        return cells
+    rows: dict[int, list[tuple[int, GridCell]]] = {}
+    for row, col, cell in cells:
+        rows.setdefault(row, []).append((col, cell))
+    first_numeric = min(r for r, items in rows.items() if any(is_number(c.text) for _, c in items))
+    kept: dict[int, list[tuple[int, GridCell]]] = {}
+    last_in_col: dict[int, GridCell] = {}
+    prev_row: dict[int, GridCell] | None = None
+    for row in sorted(rows):
+        items = rows[row]
+        numbers = any(is_number(c.text) for _, c in items)
+        if not numbers and prev_row is not None:
+            if row < first_numeric and all(col in prev_row for col, _ in items):
+                for col, cell in items:
+                    prev_row[col].text += cell.text
+                continue
+            label_only = all(col < value_col for col, _ in items)
+            glue = row > first_numeric and label_only and all(col in last_in_col for col, _ in items)
+            if glue and not any(_ENUMERATED.match(c.text) or _CAPTION.match(c.text) for _, c in items):
+                for col, cell in items:
+                    last_in_col[col].text += cell.text
+                continue
+        kept[row] = items
+        prev_row = {col: cell for col, cell in items}
+        for col, cell in items:
+            last_in_col[col] = cell
+    return [(row, col, cell) for row, items in kept.items() for col, cell in items]
+
+
+def drop_layout_blanks(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int, int, GridCell]]:
+    """Drop blank cells that are no data column: slots of the label area, holes in headers.
+
+    A blank left of the table's first number column is an empty label slot (an extra
+    ruled cell, a merged label going on past a page break); a blank followed by text in
+    a row without numbers is a caption cell split by a stray ruling.
+    """
+    value_col = first_value_col(cells)
+    by_row: dict[int, list[tuple[int, GridCell]]] = {}
+    for row, col, cell in cells:
+        by_row.setdefault(row, []).append((col, cell))
+    kept = []
+    for row, col, cell in cells:
+        if not cell.text.strip():
+            if value_col is not None and col < value_col:
+                continue
+            rest = [c for cc, c in by_row[row] if cc > col and c.text.strip()]
+            numbers = any(is_number(c.text) for _, c in by_row[row])
+            if not numbers and rest and not is_number(rest[0].text):
+                continue
+        kept.append((row, col, cell))
+    return kept
+
+
+# --- the reader ------------------------------------------------------------------------
+
+
+def read_pdf(data: bytes, source: str) -> ReadDocument:
+    pdf = open_pdf(data)
+    try:
+        try:
+            reading = read_pages(pdf)
+        except ReadError:
+            raise
+        except Exception as exc:  # pdfminer raises many kinds on damaged files
+            cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+            exc = cause if isinstance(cause, Exception) else exc
+            raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+        title_hint = metadata_title(pdf)
+    finally:
+        pdf.close()
+
+    groups = stitch(reading.parts)
+    part_group = {id(p): g_i for g_i, g in enumerate(groups) for p in g}
+    cells: list[Cell] = []
+    table_lines: dict[int, list[str]] = {}
+    row = 0
+    for block, group in enumerate(groups):
+        grid = group_cells(group, reading.warnings)
+        if not group[0].ruled:
+            grid = merge_wrapped_lines(grid)
+        grid = drop_layout_blanks(grid)
+        lines: list[str] = []
+        last = None
+        for g_row, col, cell in grid:
+            if g_row != last:
+                if last is not None:
+                    row += 1
+                lines.append(cell.text)
+                last = g_row
+            else:
+                lines[-1] += " | " + cell.text
+            cells.append(Cell(cell.text, row, col, block))
+        if last is not None:
+            row += 1
+        table_lines[block] = lines
+
+    text_lines: list[str] = []
+    emitted: set[int] = set()
+    for para in paragraphs(reading.items):
+        if isinstance(para, int):
+            g = part_group[id(reading.parts[para])]
+            if g not in emitted:
+                emitted.add(g)
+                text_lines.extend(table_lines[g])
+        else:
+            text_lines.append(para)
+    return ReadDocument(
+        source=source,
+        text="\n".join(text_lines),
+        cells=cells,
+        format="pdf",
+        warnings=reading.warnings,
+        title_hint=title_hint,
+    )
+
+
+def join_title_lines(items: list[PageItem]) -> list[PageItem]:
+    """The title printed over several centred lines in a large font, as one line.
+
+    `淮安市人民政府` / `2024 年政府信息公开工作年度报告` is one title: the agency is
+    part of it.
+    """
+    body = [it for it in items if it.table is None]
+    if len(body) < 3:
+        return items
+    sizes = sorted(it.size for it in body)
+    median = sizes[len(sizes) // 2]
+    centre = (min(it.x0 for it in body) + max(it.x1 for it in body)) / 2
+    n = 0
+    for it in items:
+        big = it.table is None and it.size >= 1.2 * median
+        if not big or abs((it.x0 + it.x1) / 2 - centre) > 0.08 * (centre * 2):
+            break
+        n += 1
+    if n < 2:
+        return items
+    head = items[:n]
+    text = "".join(it.text.strip() for it in head)
+    title = PageItem(head[0].top, text, head[0].x0, head[-1].x1, head[0].size)
+    return [title, *items[n:]]
+
+
+def paragraphs(pages: list[list[PageItem]]) -> list[str | int]:
+    """The pages' lines joined into paragraphs (a table as its part index).
+
+    A line continues on the next (also across a page break) when it reaches the right
+    margin and the next line starts at the left margin: a new paragraph is indented and
+    a heading is short.
+    """
+    out: list[str | int] = []
+    joinable = False
+    pages = [join_title_lines(pages[0]), *pages[1:]] if pages else pages
+    for items in pages:
+        body = [it for it in items if it.table is None]
+        if body:
+            left = min(it.x0 for it in body)
+            right = sorted(it.x1 for it in body)[int(len(body) * 0.8)]
+        for it in items:
+            if it.table is not None:
+                out.append(it.table)
+                joinable = False
+                continue
+            text = it.text.strip()
+            if not text:
+                continue
+            at_left = it.x0 <= left + 0.5 * it.size
+            if joinable and out and isinstance(out[-1], str) and at_left and not _ENUMERATED.match(text):
+                out[-1] += text
+            else:
+                out.append(text)
+            joinable = it.x1 >= right - 1.5 * it.size and len(body) > 3
+    return out
