@@ -811,7 +811,13 @@ WORD_STYLE = """<style><!--
  .MsoChpDefault {font-family:"Calibri",sans-serif;}
  @page WordSection1 {size:595.3pt 841.9pt; margin:72.0pt 90.0pt 72.0pt 90.0pt;}
  div.WordSection1 {page:WordSection1;}
---></style>"""
+--></style>
+<!--[if gte mso 9]><xml>
+ <o:DocumentProperties><o:Author>Administrator</o:Author><o:Pages>8</o:Pages></o:DocumentProperties>
+ <w:WordDocument><w:View>Print</w:View><w:Zoom>90</w:Zoom><w:SpellingState>Clean</w:SpellingState>
+ <w:GrammarState>Clean</w:GrammarState><w:DrawingGridVerticalSpacing>7.8 磅</w:DrawingGridVerticalSpacing>
+ </w:WordDocument>
+</xml><![endif]-->"""
 
 
 def _esc(text: str) -> str:
@@ -848,6 +854,26 @@ def _cell_html(c: GridCell, lay: Layout) -> str:
     return inner
 
 
+WORD_RUN = ("style='font-size:16.0pt;line-height:150%;font-family:仿宋_GB2312;mso-hansi-font-family:宋体;"
+            "mso-bidi-font-family:宋体;color:#333333;mso-font-kerning:0pt'")
+
+
+def _word_para(text: str) -> str:
+    """A paragraph as Word's "save as web page" writes it: one styled span per run."""
+    runs = re.split(r"(\d+|[，。；、])", text)
+    inner = []
+    for run in runs:
+        if not run:
+            continue
+        if run.isdigit():
+            inner.append(f"<span lang=EN-US {WORD_RUN}>{run}</span>")
+        else:
+            inner.append(f"<span {WORD_RUN}>{_esc(run)}</span>")
+    return ("<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0;line-height:150%;"
+            "mso-pagination:widow-orphan;background:white'>" + "".join(inner)
+            + "<span lang=EN-US><o:p></o:p></span></p>")
+
+
 def render_table(g: Grid, lay: Layout) -> str:
     out = []
     if lay.word:
@@ -865,7 +891,9 @@ def render_table(g: Grid, lay: Layout) -> str:
             if c.colspan > 1:
                 attrs += f' colspan="{c.colspan}"' if not lay.word else f" colspan={c.colspan}"
             if lay.word:
-                attrs += " valign=top style='border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'"
+                attrs += (" width=76 valign=center style='width:57.0pt;border:solid windowtext 1.0pt;"
+                          "border-top:none;mso-border-top-alt:solid windowtext .5pt;mso-border-alt:solid "
+                          "windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt;height:20.25pt'")
             out.append(f"<td{attrs}>{_cell_html(c, lay)}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -891,8 +919,7 @@ def render_html(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
 
     def para(text: str) -> str:
         if lay.word:
-            return (f"<p class=MsoNormal style='text-indent:28.0pt'><span style='font-size:16.0pt;"
-                    f"font-family:仿宋_GB2312'>{_esc(text)}<span lang=EN-US><o:p></o:p></span></span></p>")
+            return _word_para(text)
         return f"<{lay.tag}>{_esc(text)}</{lay.tag}>" if lay.name == "html_flat" else f"<p>{_esc(text)}</p>"
 
     render = render_table if lay.name == "html_table" else render_flat
