@@ -410,6 +410,29 @@ def _row_keys(table: str, row: str, template: str) -> list[str]:
     return list(tpl.REVIEW_KEYS)
 
 
+def _row_ok(assigned: dict[str, Number], table: str) -> bool:
+    """The relations inside one row: row total = sum of parts (四: each group's total)."""
+    if table == "applications":
+        vals = list(assigned.values())
+        return sum(vals[:6]) == vals[6]
+    vals = list(assigned.values())
+    return all(sum(vals[i:i + 4]) == vals[i + 4] for i in range(0, 15, 5))
+
+
+def _columns_ok(values: dict[str, Number | None], template: str) -> bool:
+    """The per-column relations of section 三 (terms left blank are skipped)."""
+    results = result_rows(template)
+    for c in tpl.APPLICANT_COLUMNS:
+        a, b, t, f = (values[f"applications.{r}.{c}"] for r in
+                      ("received_new", "carried_over", "results_total", "carried_forward"))
+        if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
+            return False
+        res = [values[f"applications.{r}.{c}"] for r in results]
+        if None not in res and t is not None and sum(res) != t:  # type: ignore[arg-type]
+            return False
+    return True
+
+
 def placements_unique(values: dict[str, Number | None], template: str,
                       drops: dict[tuple[str, str], frozenset[str]]) -> bool:
     """True if the printed numbers of the dropped rows go back in only one way.
@@ -428,21 +451,27 @@ def placements_unique(values: dict[str, Number | None], template: str,
             assigned: dict[str, Number] = dict.fromkeys(keys, 0)
             for i, v in zip(slots, printed, strict=True):
                 assigned[keys[i]] = v  # type: ignore[assignment]
-            row_options.append(assigned)
+            if _row_ok(assigned, table):
+                row_options.append(assigned)
         options.append(row_options)
     results = set()
+    trial = dict(values)
     for combo in itertools.product(*options):
-        trial = dict(values)
         for assigned in combo:
             trial.update(assigned)
-        if not arithmetic_violations(trial, template):
-            results.add(tuple(sorted(trial.items())))
+        if _columns_ok(trial, template):
+            results.add(tuple(v for assigned in combo for v in assigned.values()))
             if len(results) > 1:
                 return False
     return len(results) == 1
 
 
-def choose_drops(ch: Choices, t: Tables, max_rows: int = 2) -> dict[tuple[str, str], frozenset[str]]:
+# Rows of one report that may have dropped cells. With two, the arithmetic must place
+# them jointly (each row's column relations involve the other); 1 keeps rows independent.
+MAX_DROPPED_ROWS = 2
+
+
+def choose_drops(ch: Choices, t: Tables, max_rows: int = MAX_DROPPED_ROWS) -> dict[tuple[str, str], frozenset[str]]:
     """Pick up to `max_rows` rows and some of their zero cells to leave out (see module doc)."""
     candidates: list[tuple[str, str]] = [
         ("applications", r) for r in tpl.application_rows(other_rows(t.template))
@@ -653,6 +682,12 @@ class Case:
 
     def describe(self) -> str:
         return f"{self.template} report for {self.meta.year}, layout {self.layout.describe()}"
+
+    def __repr__(self) -> str:  # hypothesis prints failing examples: keep them short
+        return f"<Case {self.describe()}>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis' pretty-printer
+        printer.text(repr(self))
 
 
 def generate_case(ch: Choices, layout: str | None = None, template: str | None = None,

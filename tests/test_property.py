@@ -8,18 +8,21 @@ a failure below is the extractor's and not the generator's.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from lxml import html as lxml_html
 
 from extract import extract_bytes
 from extract import template as tpl
 from tests.render import (
+    APPLICATION_LABELS,
     DROP_LAYOUTS,
     HTML_LAYOUTS,
     LAYOUTS,
+    PROACTIVE_BLOCKS,
     Case,
     RandomChoices,
     Tables,
@@ -31,8 +34,17 @@ from tests.render import (
     placements_unique,
 )
 
+# Shrinking a failing report takes minutes (a report is ~1,000 draws), so by default a
+# failure is reported as generated — its layout, the wrong cells and the printed lines
+# around them. Set XXGK_SHRINK=1 to let hypothesis shrink it to a minimal report.
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
+if os.environ.get("XXGK_SHRINK"):
+    PHASES.append(Phase.shrink)
 PROPERTY = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=40,
+    deadline=None,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 
@@ -149,6 +161,24 @@ def test_a_case_can_be_rebuilt_in_another_layout() -> None:
 # --- the extractor --------------------------------------------------------------------
 
 
+def excerpt(case: Case, key: str, before: int = 2, after: int = 10) -> str:
+    """The printed lines around the row of `key`, to read a failure without rerunning."""
+    table, row, _ = key.split(".")
+    if table == "applications":
+        label = APPLICATION_LABELS[row]
+    elif table == "review_litigation":
+        label = "复议后起诉"
+    else:
+        label = next(lab for block in PROACTIVE_BLOCKS[case.template] for lab, r in block[2] if r == row)
+    lines = [ln for ln in document_text(case).splitlines() if ln.strip()]
+    squash = [re.sub(r"\s", "", ln).translate(str.maketrans("()", "（）")) for ln in lines]
+    hits = [i for i, ln in enumerate(squash) if ln.startswith(label) or ln.endswith(label)]
+    if not hits:
+        return f"(row label {label} not found)"
+    i = hits[-1]
+    return "\n".join(f"    {ln}" for ln in lines[max(0, i - before): i + after])
+
+
 def assert_extracted(case: Case) -> None:
     report = extract_bytes(case.data, case.source, content_type=case.content_type).to_json()
     got = report["cells"]
@@ -163,6 +193,7 @@ def assert_extracted(case: Case) -> None:
     if wrong:
         sample = dict(list(wrong.items())[:12])
         problems.append(f"{len(wrong)} cells wrong (expected, got): {sample}")
+        problems.append("printed near the first:\n" + excerpt(case, next(iter(wrong))))
     if extra:
         problems.append(f"cells not in the template: {extra[:8]}")
     assert not problems, f"{case.describe()}: " + "; ".join(problems)
