@@ -13,6 +13,7 @@ from xxgk import __version__
 COMMAND_MODULES = [
     "xxgk.commands.extract",
     "xxgk.commands.demo",
+    "xxgk.commands.db",
 ]
 
 

@@ -1,0 +1,252 @@
+"""Benchmark the database: load N generated reports, then time the canned queries.
+
+    python bench/db.py                 # 100,000 reports into a temporary file
+    python bench/db.py -n 20000 --db /tmp/x.db --keep
+
+Goals (issue 5): loading >= 2,000 reports/s; each canned query < 200 ms. The reports
+are generated, not extracted: this measures the database side only. They look like
+real ones: agencies of every prefecture and county (so region resolution runs), the
+2019 template for 2019-2020 and the 2021 template after, every key of the template,
+~45 checks and six sections of ~1,500 characters in all built from a real report's
+sentences (section 五 mentions 疫情 in a share of the 2020-2022 reports).
+Only the time inside the loader is counted, not the generation. Each report comes
+with a sha256, as documents from the crawler's store do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from db.canned import CANNED  # noqa: E402
+from db.load import Loader  # noqa: E402
+from db.regions import RegionIndex  # noqa: E402
+from db.schema import connect  # noqa: E402
+from extract.template import (  # noqa: E402
+    APPLICANT_COLUMNS,
+    OTHER_ROWS_2019,
+    OTHER_ROWS_2021,
+    RESULT_ROWS_COMMON,
+    REVIEW_GROUPS,
+    all_keys,
+)
+
+SEED_TEXT = ROOT / "tests" / "corpus" / "seed" / "baicheng-2019.txt"
+DEPARTMENTS = ("人民政府", "自然资源局", "教育局", "公安局", "卫生健康局")
+HEADINGS = {
+    "一": "一、总体情况",
+    "二": "二、主动公开政府信息情况",
+    "三": "三、收到和处理政府信息公开申请情况",
+    "四": "四、政府信息公开行政复议、行政诉讼情况",
+    "五": "五、存在的主要问题及改进情况",
+    "六": "六、其他需要报告的事项",
+}
+
+
+def agency_names(index: RegionIndex) -> list[str]:
+    names = []
+    for r in index.regions:
+        if r.level == "prefecture":
+            names += [r.name + d for d in DEPARTMENTS[:3]]
+        elif r.level == "county":
+            parent = index.by_code.get(r.parent_code or "")
+            prefix = parent.name if parent and parent.level == "prefecture" else ""
+            names += [prefix + r.name + d for d in DEPARTMENTS]
+    return names
+
+
+def sentences() -> list[str]:
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    parts = [s.strip() for s in re.split(r"(?<=[。；])", text) if 20 <= len(s.strip()) <= 200]
+    return [p for p in parts if not re.search(r"\d{3,}", p)] or ["政务公开工作稳步推进。"]
+
+
+class Generator:
+    def __init__(self, seed: int = 1) -> None:
+        self.rng = random.Random(seed)
+        self.index = RegionIndex()
+        self.agencies = agency_names(self.index)
+        self.sentences = sentences()
+        self.keys = {"2019": all_keys("2019"), "2021": all_keys("2021")}
+
+    def text(self, chars: int) -> str:
+        out, n = [], 0
+        while n < chars:
+            s = self.rng.choice(self.sentences)
+            out.append(s)
+            n += len(s)
+        return "".join(out)
+
+    def report(self, i: int) -> dict:
+        rng = self.rng
+        year = 2019 + i % 6
+        template = "2019" if year <= 2020 else "2021"
+        agency = self.agencies[(i // 6) % len(self.agencies)]
+        other = OTHER_ROWS_2019 if template == "2019" else OTHER_ROWS_2021
+        cells: dict[str, float | int | None] = {}
+        for col in APPLICANT_COLUMNS[:6]:
+            scale = 40 if col == "natural_person" else 3
+            results = {
+                r: (rng.randint(0, scale) if rng.random() < 0.3 else 0) for r in (*RESULT_ROWS_COMMON, *other)
+            }
+            total = sum(results.values())
+            carried_over = rng.randint(0, 2)
+            carried_forward = rng.randint(0, 2)
+            received = total + carried_forward - carried_over
+            if received < 0:
+                carried_over, received = 0, total + carried_forward
+            rows = {
+                "received_new": received,
+                "carried_over": carried_over,
+                **results,
+                "results_total": total,
+                "carried_forward": carried_forward,
+            }
+            for r, v in rows.items():
+                cells[f"applications.{r}.{col}"] = v
+        for r in (
+            "received_new",
+            "carried_over",
+            *RESULT_ROWS_COMMON,
+            *other,
+            "results_total",
+            "carried_forward",
+        ):
+            cells[f"applications.{r}.total"] = sum(
+                cells[f"applications.{r}.{c}"] for c in APPLICANT_COLUMNS[:6]
+            )
+        for g in REVIEW_GROUPS:
+            vals = [rng.randint(0, 3) if rng.random() < 0.4 else 0 for _ in range(4)]
+            for c, v in zip(("upheld", "corrected", "other", "pending"), vals, strict=True):
+                cells[f"review_litigation.{g}.{c}"] = v
+            cells[f"review_litigation.{g}.total"] = sum(vals)
+        for k in self.keys[template]:
+            if k.startswith("proactive."):
+                cells[k] = round(rng.uniform(0, 5000), 2) if k.endswith("amount") else rng.randint(-50, 5000)
+        checks = [
+            {
+                "name": f"{k}: total = sum of applicant columns",
+                "ok": True,
+                "expected": v,
+                "actual": v,
+                "table": "applications",
+            }
+            for k, v in cells.items()
+            if k.startswith("applications.") and k.endswith(".total")
+        ][:45]
+        problems = self.text(300)
+        if 2020 <= year <= 2022 and rng.random() < 0.3:
+            problems = problems[:120] + "受新冠肺炎疫情影响，部分线下公开工作有所延迟。" + problems[120:]
+        sections = [
+            {"number": "一", "heading": HEADINGS["一"], "text": self.text(700)},
+            {"number": "二", "heading": HEADINGS["二"], "text": ""},
+            {"number": "三", "heading": HEADINGS["三"], "text": ""},
+            {"number": "四", "heading": HEADINGS["四"], "text": ""},
+            {"number": "五", "heading": HEADINGS["五"], "text": problems},
+            {"number": "六", "heading": HEADINGS["六"], "text": self.text(150)},
+        ]
+        return {
+            "source": f"https://bench.example.gov.cn/{i}.html",
+            "format": "html",
+            "title": f"{agency}{year}年政府信息公开工作年度报告",
+            "agency": agency,
+            "year": year,
+            "template": template,
+            "published": f"{year + 1}-01-{1 + i % 28:02d}",
+            "cells": cells,
+            "raw": {k: str(v) for k, v in cells.items()},
+            "units": {"proactive.fees.amount": "万元"} if template == "2021" else {},
+            "notes": {},
+            "placement": {},
+            "checks": checks,
+            "warnings": [],
+            "sections": sections,
+        }
+
+
+def time_query(db, sql: str, params: dict, runs: int = 5) -> tuple[float, float, int]:
+    times, n = [], 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        n = len(db.execute(sql, params).fetchall())
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), max(times), n
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", "--reports", type=int, default=100_000)
+    ap.add_argument("--db", help="database file (default: a temporary file, removed afterwards)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = ap.parse_args()
+
+    tmpdir = None
+    if args.db:
+        path = Path(args.db)
+        if path.exists():
+            sys.exit(f"{path} exists; give a new file")
+    else:
+        tmpdir = tempfile.mkdtemp(prefix="xxgk-bench-")
+        path = Path(tmpdir) / "bench.db"
+    db = connect(path)
+    gen = Generator()
+    loader = Loader(db, index=gen.index)
+    print(f"loading {args.reports:,} generated reports into {path}", file=sys.stderr)
+    loading = 0.0
+    wall = time.perf_counter()
+    for i in range(args.reports):
+        report = gen.report(i)
+        # the crawler gives each document's sha256 (of its bytes); here, of its URL
+        sha = hashlib.sha256(report["source"].encode()).hexdigest()
+        t = time.perf_counter()
+        loader.load_report(report, sha256=sha)
+        loading += time.perf_counter() - t
+        if (i + 1) % 10_000 == 0:
+            print(f"  {i + 1:,} loaded, {(i + 1) / loading:,.0f} reports/s in the loader", file=sys.stderr)
+    t = time.perf_counter()
+    loader.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    loading += time.perf_counter() - t
+    wall = time.perf_counter() - wall
+    s = loader.summary
+    print(
+        f"load: {args.reports:,} reports in {loading:.1f} s in the loader "
+        f"({args.reports / loading:,.0f} reports/s; goal >= 2,000); {wall:.1f} s with generation"
+    )
+    print(
+        f"      {s.loaded:,} new, {s.versions:,} versions, {s.unchanged:,} unchanged; "
+        f"{db['cells'].count:,} cells, {db['agencies'].count:,} agencies, "
+        f"{len(s.unresolved):,} unresolved agency names"
+    )
+    db.execute("ANALYZE")
+    size = path.stat().st_size
+    print(f"size: {size / 2**20:,.0f} MiB, {size / args.reports / 1024:.1f} KiB per report")
+    for c in CANNED:
+        med, worst, n = time_query(db, c.sql, dict.fromkeys(c.params, ""))
+        flag = "ok" if worst < 200 else "SLOW"
+        print(f"query {c.name}: median {med:.0f} ms, max {worst:.0f} ms, {n} rows ({flag}; goal < 200 ms)")
+    fts = "SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH '\"新冠肺炎疫情\"'"
+    med, worst, _ = time_query(db, fts, {})
+    n = db.execute(fts).fetchone()[0]
+    print(f"query fts '新冠肺炎疫情': median {med:.0f} ms, max {worst:.0f} ms, {n} sections")
+    db.close()
+    if tmpdir and not args.keep:
+        for f in Path(tmpdir).iterdir():
+            f.unlink()
+        os.rmdir(tmpdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The research questions as named SQL queries, shared by `xxgk query --canned`,
+`xxgk serve` (Datasette canned queries) and bench/db.py.
+
+Parameters are optional: an empty value takes the default written in the SQL, so the
+queries answer the question as asked when run without any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Canned:
+    name: str
+    title: str
+    description: str
+    sql: str
+    params: tuple[str, ...] = ()
+
+
+CANNED: tuple[Canned, ...] = (
+    Canned(
+        "city_share_granted",
+        "Which cities in Jilin granted the highest share of requests, 2019–2024?",
+        "City (地级) people's governments' own reports in the province (default 吉林省), years "
+        "from_year..to_year (default 2019..2024): requests whose handling finished ((七)总计) and the "
+        "share answered with (一)予以公开, summed over the years. Current report versions only; a report "
+        "with a blank 予以公开 or (七)总计 is left out rather than counted as 0.",
+        """SELECT prefecture AS city, COUNT(*) AS reports, MIN(year) AS first_year, MAX(year) AS last_year,
+  SUM(requests_handled) AS requests_handled, SUM(disclosed) AS disclosed,
+  ROUND(1.0 * SUM(disclosed) / SUM(requests_handled), 3) AS share_disclosed
+FROM rates
+WHERE province = COALESCE(NULLIF(:province, ''), '吉林省')
+  AND region_level = 'prefecture' AND agency_kind = 'government'
+  AND year BETWEEN CAST(COALESCE(NULLIF(:from_year, ''), 2019) AS INTEGER)
+               AND CAST(COALESCE(NULLIF(:to_year, ''), 2024) AS INTEGER)
+  AND requests_handled > 0 AND disclosed IS NOT NULL
+GROUP BY prefecture_code
+ORDER BY share_disclosed DESC, requests_handled DESC""",
+        ("province", "from_year", "to_year"),
+    ),
+    Canned(
+        "lawsuits_corrected",
+        "Where did lawsuits over disclosure correct the government most often?",
+        "Per agency, all years: lawsuits decided in the year (总计 - 尚未审结, both 未经复议直接起诉 and "
+        "复议后起诉) and the share whose result was 结果纠正. Only agencies with at least min_decided "
+        "(default 5) decided lawsuits.",
+        """SELECT region_path AS place, agency, COUNT(*) AS reports, MIN(year) AS first_year,
+  MAX(year) AS last_year, SUM(lawsuits_decided) AS lawsuits_decided, SUM(lawsuits_corrected) AS corrected,
+  ROUND(1.0 * SUM(lawsuits_corrected) / SUM(lawsuits_decided), 3) AS share_corrected
+FROM rates
+WHERE lawsuits_decided > 0 AND lawsuits_corrected IS NOT NULL
+GROUP BY agency_id
+HAVING SUM(lawsuits_decided) >= CAST(COALESCE(NULLIF(:min_decided, ''), 5) AS INTEGER)
+ORDER BY share_corrected DESC, corrected DESC
+LIMIT 100""",
+        ("min_decided",),
+    ),
+    Canned(
+        "problems_mentioning",
+        "Which reports mention 疫情 under 存在的主要问题?",
+        "Reports whose section 五 (存在的主要问题及改进情况) contains the word (default 疫情), with the "
+        "text around its first mention. Current report versions only.",
+        """SELECT r.id AS report_id, r.year, a.name AS agency, g.path AS region, s.heading,
+  substr(s.text, MAX(1, instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) - 30), 80) AS context
+FROM sections s
+JOIN reports r ON r.id = s.report_id AND r.is_current = 1
+LEFT JOIN agencies a ON a.id = r.agency_id
+LEFT JOIN regions g ON g.code = r.region_code
+WHERE s.id BETWEEN (5 << 40) AND (6 << 40) - 1  -- the 五 sections lie together (see db.load)
+  AND s.number = '五' AND instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) > 0
+ORDER BY r.year, a.name""",
+        ("word",),
+    ),
+)
+
+BY_NAME = {c.name: c for c in CANNED}

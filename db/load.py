@@ -1,0 +1,486 @@
+"""Put extracted reports into the database: idempotent, versioned, never half-written.
+
+A report belongs to a *series*: the same agency's report for the same year (or, when the
+year is unknown, the same source). Loading content already loaded (same sha256) changes
+nothing; new content in a known series is a new version and becomes the current one.
+Each report's rows are written inside one savepoint: a failure leaves no trace of it.
+
+Three ways in: `Loader.load_report` takes a `Report.to_json()` dict (tests, benchmarks,
+`xxgk extract --jsonl` output); `load_paths` extracts files; `load_documents` extracts
+rows of the crawler's `documents` table from `<data>/docs/<sha[:2]>/<sha>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from db.regions import RegionIndex
+from db.resolve import Resolution, Resolver
+from db.schema import canonical_keys
+
+CELLS_FROM_JSON = (
+    "INSERT INTO cells (report_id, key_id, value, raw, placement) "
+    "SELECT ?, CAST(j.key AS INTEGER), j.value, CAST(j.value AS TEXT), 'printed' FROM json_each(?) j"
+)
+SECTION_ORDER = {n: i for i, n in enumerate("一二三四五六", start=1)}
+SECTION_SHIFT = 40
+TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
+Progress = Callable[[str, str], None]  # (status, source): status is loaded|version|unchanged|error
+
+
+@dataclass
+class LoadSummary:
+    loaded: int = 0  # new reports
+    versions: int = 0  # new versions of known reports
+    unchanged: int = 0  # content already in the database
+    errors: int = 0  # documents that could not be extracted (see extraction_errors)
+    unresolved: set[str] = field(default_factory=set)  # agency names without a region
+
+    def count(self, status: str) -> None:
+        if status == "loaded":
+            self.loaded += 1
+        elif status == "version":
+            self.versions += 1
+        elif status == "unchanged":
+            self.unchanged += 1
+        elif status == "error":
+            self.errors += 1
+
+    def line(self) -> str:
+        text = (
+            f"{self.loaded} new report(s), {self.versions} new version(s), {self.unchanged} unchanged, "
+            f"{self.errors} extraction error(s)"
+        )
+        if self.unresolved:
+            text += f"; {len(self.unresolved)} agency name(s) without a region (view unresolved_agencies)"
+        return text
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def report_sha256(report: Mapping[str, Any]) -> str:
+    """A stable digest of a report dict, for reports loaded without their document."""
+    blob = json.dumps(report, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _num(v: Any) -> Any:
+    """Booleans from JSON checks -> 0/1; numbers as they are."""
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+class Loader:
+    """Writes reports into an open database, committing every `batch` reports."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        batch: int = 2000,
+        index: RegionIndex | None = None,
+        retry_errors: bool = False,
+    ) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.batch = batch
+        self.pending = 0
+        self.resolver = Resolver(index)
+        self.keys = canonical_keys()
+        self.key_ids = {key: kid for kid, key in self.conn.execute("SELECT id, key FROM cell_keys")}
+        self.values_sql = f"INSERT INTO report_values VALUES ({', '.join('?' * (len(self.keys) + 1))})"
+        self.agencies: dict[tuple, tuple[int, Resolution]] = {}
+        self.known_sha = {row[0] for row in self.conn.execute("SELECT DISTINCT sha256 FROM reports")}
+        # documents that failed before are skipped, unless asked to try them again
+        self.retry_errors = retry_errors
+        self.failed_sha: set[str] = set()
+        if not retry_errors:
+            self.failed_sha = {
+                row[0] for row in self.conn.execute("SELECT DISTINCT sha256 FROM extraction_errors") if row[0]
+            }
+        self.check_ids = {name: cid for cid, name in self.conn.execute("SELECT id, name FROM check_names")}
+        # sections.id = (section number << 40) + a sequence, so that the rows of one section
+        # (say 五, the problems) lie together and a scan of them reads nothing else
+        mask = (1 << SECTION_SHIFT) - 1
+        self.section_seq = self.conn.execute(
+            f"SELECT COALESCE(MAX(id & {mask}), 0) FROM sections"
+        ).fetchone()[0]
+        self.unindexed: list[int] = []  # narrative sections not yet in sections_fts
+        self.summary = LoadSummary()
+
+    # --- transactions ---------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+
+    def _done_one(self) -> None:
+        self.pending += 1
+        if self.pending >= self.batch:
+            self.commit()
+
+    def commit(self) -> None:
+        """Index the new sections for full-text search, then commit (one transaction)."""
+        if self.conn.in_transaction:
+            self._index_sections()
+            self.conn.commit()
+        self.pending = 0
+
+    def _index_sections(self) -> None:
+        # Once per batch, not per report: FTS5 indexes a batch many times faster. Only the
+        # narrative sections (一 总体情况, 五 问题, 六 其他) are indexed; 二 to 四 are the tables.
+        if not self.unindexed:
+            return
+        self.conn.execute(
+            "INSERT INTO sections_fts (rowid, heading, text) SELECT id, heading, text FROM sections "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(self.unindexed),),
+        )
+        self.unindexed = []
+
+    def check_id(self, name: str, table: str | None) -> int:
+        cid = self.check_ids.get(name)
+        if cid is None:
+            cur = self.conn.execute("INSERT INTO check_names (name, tbl) VALUES (?, ?)", (name, table))
+            cid = self.check_ids[name] = cur.lastrowid
+        return cid
+
+    def is_known(self, sha256: str) -> bool:
+        """True when this content was loaded (or failed) before: a re-run skips it unread."""
+        return sha256 in self.known_sha or sha256 in self.failed_sha
+
+    # --- agencies -------------------------------------------------------------------
+
+    def agency(
+        self, name: str | None, title: str | None, portal_region: str | None
+    ) -> tuple[int, Resolution]:
+        cache_key = (name, None if name else title, portal_region)
+        hit = self.agencies.get(cache_key)
+        if hit:
+            return hit
+        res = self.resolver.resolve(name, title, portal_region)
+        display = name or res.name or "(unknown agency)"
+        if res.region_code is None:
+            res = Resolution(display, None, None, None, "unresolved", res.reason)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO agencies (key, name, region_code, level, kind, method, unresolved_reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (res.key, display, res.region_code, res.level, res.kind, res.method, res.reason),
+        )
+        agency_id = self.conn.execute("SELECT id FROM agencies WHERE key = ?", (res.key,)).fetchone()[0]
+        self.agencies[cache_key] = (agency_id, res)
+        return agency_id, res
+
+    # --- reports --------------------------------------------------------------------
+
+    def load_report(
+        self,
+        report: Mapping[str, Any],
+        *,
+        sha256: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        document_id: int | None = None,
+        portal_region: str | None = None,
+        list_date: str | None = None,
+        title_hint: str | None = None,
+    ) -> str:
+        """Store one report (a `Report.to_json()` dict). Returns loaded|version|unchanged."""
+        sha256 = sha256 or report_sha256(report)
+        if sha256 in self.known_sha:
+            self.summary.count("unchanged")
+            return "unchanged"
+        source = source or report.get("source") or url or sha256
+        self._begin()
+        self.conn.execute("SAVEPOINT report")
+        try:
+            status = self._insert(
+                report, sha256, source, url, document_id, portal_region, list_date, title_hint
+            )
+        except BaseException:
+            self.conn.execute("ROLLBACK TO report")
+            self.conn.execute("RELEASE report")
+            raise
+        self.conn.execute("RELEASE report")
+        if self.retry_errors:
+            self.conn.execute("DELETE FROM extraction_errors WHERE sha256 = ?", (sha256,))
+        self.known_sha.add(sha256)
+        self.summary.count(status)
+        self._done_one()
+        return status
+
+    def _insert(
+        self,
+        report: Mapping[str, Any],
+        sha256: str,
+        source: str,
+        url: str | None,
+        document_id: int | None,
+        portal_region: str | None,
+        list_date: str | None,
+        title_hint: str | None,
+    ) -> str:
+        conn = self.conn
+        title = report.get("title") or title_hint
+        agency_id, res = self.agency(report.get("agency"), title, portal_region)
+        if res.region_code is None:
+            self.summary.unresolved.add(res.name)
+        year = report.get("year")
+        series = f"agency:{agency_id}:{year}" if year else f"source:{url or source}"
+        prev = conn.execute("SELECT MAX(version) FROM reports WHERE series = ?", (series,)).fetchone()[0]
+        version = (prev or 0) + 1
+        if prev:
+            conn.execute("UPDATE reports SET is_current = 0 WHERE series = ? AND is_current = 1", (series,))
+        cells: Mapping[str, Any] = report.get("cells") or {}
+        checks = report.get("checks") or []
+        warnings = list(report.get("warnings") or [])
+        unknown = [k for k in cells if k not in self.key_ids]
+        if unknown:
+            warnings.append(f"keys not in the template, not stored: {', '.join(sorted(unknown)[:5])}")
+        cur = conn.execute(
+            "INSERT INTO reports (agency_id, region_code, year, template, title, url, published, "
+            "document_id, "
+            "source, sha256, format, series, version, is_current, loaded_at, cells_found, checks_failed, "
+            "checks_unknown, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            (
+                agency_id,
+                res.region_code,
+                year,
+                report.get("template"),
+                title,
+                url,
+                report.get("published") or list_date,
+                document_id,
+                source,
+                sha256,
+                report.get("format"),
+                series,
+                version,
+                now(),
+                len(cells) - list(cells.values()).count(None),
+                sum(1 for c in checks if c.get("ok") is False),
+                sum(1 for c in checks if c.get("ok") is None),
+                json.dumps(warnings, ensure_ascii=False) if warnings else None,
+            ),
+        )
+        rid = cur.lastrowid
+        raw = report.get("raw") or {}
+        units = report.get("units") or {}
+        notes = report.get("notes") or {}
+        placement = report.get("placement") or {}
+        # Plain integer cells go in as one JSON object expanded by SQLite (much faster than a
+        # row per cell from Python); cells with a printed form of their own, a unit, a note or
+        # an arithmetic placement go in row by row.
+        key_ids = self.key_ids
+        plain: dict[int, int] = {}
+        special = []
+        for k, v in cells.items():
+            kid = key_ids.get(k)
+            if kid is None:
+                continue
+            r = raw.get(k)
+            if type(v) is int and r == str(v) and k not in units and k not in notes and k not in placement:
+                plain[kid] = v
+            else:
+                special.append((rid, kid, v, r, units.get(k), notes.get(k), placement.get(k, "printed")))
+        if plain:
+            conn.execute(CELLS_FROM_JSON, (rid, json.dumps(plain)))
+        if special:
+            conn.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)", special)
+        conn.execute(self.values_sql, (rid, *map(cells.get, self.keys)))
+        if checks:
+            rows = {}
+            for c in checks:
+                cid = self.check_id(c["name"], c.get("table"))
+                rows[cid] = (rid, cid, _num(c.get("ok")), _num(c.get("expected")), _num(c.get("actual")))
+            conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?)", list(rows.values()))
+        sections = report.get("sections") or []
+        if sections:
+            rows = []
+            for sec in sections:
+                self.section_seq += 1
+                number = sec.get("number")
+                sid = (SECTION_ORDER.get(number, 7) << SECTION_SHIFT) + self.section_seq
+                rows.append((sid, rid, number, sec.get("heading"), sec.get("text")))
+                if number not in TABLE_SECTIONS:
+                    self.unindexed.append(sid)
+            conn.executemany(
+                "INSERT INTO sections (id, report_id, number, heading, text) VALUES (?, ?, ?, ?, ?)", rows
+            )
+        return "version" if prev else "loaded"
+
+    # --- errors ---------------------------------------------------------------------
+
+    def record_error(
+        self, source: str, reason: str, *, sha256: str | None = None, document_id: int | None = None
+    ) -> None:
+        """Note a document that could not be extracted; a re-run does not note it twice."""
+        if sha256 and sha256 in self.failed_sha:
+            return
+        self._begin()
+        if sha256 and self.retry_errors:
+            self.conn.execute("DELETE FROM extraction_errors WHERE sha256 = ?", (sha256,))
+        if (
+            sha256 is None
+            and self.conn.execute(
+                "SELECT 1 FROM extraction_errors WHERE source = ? AND sha256 IS NULL AND reason = ?",
+                (source, reason),
+            ).fetchone()
+        ):
+            return
+        self.conn.execute(
+            "INSERT INTO extraction_errors (document_id, source, sha256, reason, at) VALUES (?, ?, ?, ?, ?)",
+            (document_id, source, sha256, reason, now()),
+        )
+        if sha256:
+            self.failed_sha.add(sha256)
+        self.summary.count("error")
+        self._done_one()
+
+
+# --- documents in, reports out -------------------------------------------------------
+
+Extractor = Callable[..., Any]  # extract.extract_bytes
+
+
+def _default_extractor() -> Extractor:
+    from extract import extract_bytes
+
+    return extract_bytes
+
+
+def _extract(
+    loader: Loader,
+    data: bytes,
+    name: str,
+    sha: str,
+    extractor: Extractor,
+    *,
+    document_id: int | None = None,
+    content_type: str | None = None,
+    **kw: Any,
+) -> str:
+    from extract import ReadError
+
+    try:
+        report = extractor(data, name, content_type=content_type, title_hint=kw.get("title_hint"))
+    except ReadError as exc:
+        loader.record_error(name, str(exc), sha256=sha, document_id=document_id)
+        return "error"
+    except Exception as exc:  # a bug in extraction must not stop the run
+        reason = f"internal error while extracting: {type(exc).__name__}: {exc}"
+        loader.record_error(name, reason, sha256=sha, document_id=document_id)
+        return "error"
+    return loader.load_report(report.to_json(), sha256=sha, document_id=document_id, **kw)
+
+
+def load_paths(
+    loader: Loader,
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    extractor: Extractor | None = None,
+    portal_region: str | None = None,
+) -> LoadSummary:
+    """Extract and load report files; unreadable ones go to extraction_errors."""
+    extractor = extractor or _default_extractor()
+    for path in paths:
+        source = str(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            loader.record_error(source, f"cannot read the file ({exc.strerror or exc})")
+            status = "error"
+        else:
+            sha = hashlib.sha256(data).hexdigest()
+            if loader.is_known(sha):
+                loader.summary.count("unchanged")
+                status = "unchanged"
+            else:
+                status = _extract(
+                    loader, data, source, sha, extractor, source=source, portal_region=portal_region
+                )
+        if progress:
+            progress(status, source)
+    loader.commit()
+    return loader.summary
+
+
+def document_path(data_dir: str | Path, sha256: str) -> Path:
+    return Path(data_dir) / "docs" / sha256[:2] / sha256
+
+
+def load_documents(
+    loader: Loader,
+    rows: Iterable[Mapping[str, Any]],
+    data_dir: str | Path,
+    *,
+    portal_regions: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    extractor: Extractor | None = None,
+) -> LoadSummary:
+    """Extract and load rows of the `documents` table (oldest first, so the newest ends current)."""
+    extractor = extractor or _default_extractor()
+    portal_regions = portal_regions or {}
+    for row in rows:
+        row = dict(row)
+        sha, url = row["sha256"], row["url"]
+        if loader.is_known(sha):
+            loader.summary.count("unchanged")
+            status = "unchanged"
+        else:
+            path = document_path(data_dir, sha)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                reason = f"stored file {path} cannot be read ({exc.strerror or exc})"
+                loader.record_error(url, reason, sha256=sha, document_id=row.get("id"))
+                status = "error"
+            else:
+                if hashlib.sha256(data).hexdigest() != sha:
+                    reason = f"stored file {path} does not match its sha256 (damaged store)"
+                    loader.record_error(url, reason, sha256=sha, document_id=row.get("id"))
+                    status = "error"
+                else:
+                    status = _extract(
+                        loader,
+                        data,
+                        url,
+                        sha,
+                        extractor,
+                        document_id=row.get("id"),
+                        content_type=row.get("content_type"),
+                        source=url,
+                        url=row.get("final_url") or url,
+                        portal_region=portal_regions.get(row.get("portal") or ""),
+                        list_date=row.get("list_date"),
+                        title_hint=row.get("title"),
+                    )
+        if progress:
+            progress(status, url)
+    loader.commit()
+    return loader.summary
+
+
+def stored_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Rows of the documents table not yet loaded nor failed, oldest first."""
+    return [
+        dict(r)
+        for r in db.query(
+            "SELECT * FROM documents d WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.sha256 = d.sha256) "
+            "AND NOT EXISTS (SELECT 1 FROM extraction_errors e WHERE e.sha256 = d.sha256) "
+            "ORDER BY fetched_at, id"
+        )
+    ]

