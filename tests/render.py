@@ -471,8 +471,9 @@ def placements_unique(values: dict[str, Number | None], template: str,
 MAX_DROPPED_ROWS = 2
 
 
-def choose_drops(ch: Choices, t: Tables, max_rows: int = MAX_DROPPED_ROWS) -> dict[tuple[str, str], frozenset[str]]:
+def choose_drops(ch: Choices, t: Tables, max_rows: int | None = None) -> dict[tuple[str, str], frozenset[str]]:
     """Pick up to `max_rows` rows and some of their zero cells to leave out (see module doc)."""
+    max_rows = max_rows or MAX_DROPPED_ROWS
     candidates: list[tuple[str, str]] = [
         ("applications", r) for r in tpl.application_rows(other_rows(t.template))
     ] + [("review_litigation", "all")]
