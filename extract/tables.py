@@ -53,6 +53,7 @@ APP_ORDER: tuple[str, ...] = (
 APP_INDEX = {k: i for i, k in enumerate(APP_ORDER)}
 
 _RUN_TOGETHER = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）])(?P<digits>[0-9][0-9 ]*)$")
+_NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
 MAX_OPTIONS = 20000
 
@@ -97,6 +98,12 @@ def tokenize(cells: list[Cell]) -> list[Token]:
         parsed = parse_value(cell.text)
         if parsed is not None:
             tokens.append(Token(cell, "value" if parsed.kind == "number" else "blank", "", parsed))
+            continue
+        if tokens and tokens[-1].kind == "value" and _NOTE_ONLY.match(cell.text.strip()):
+            # `7` then `(市自然资源局)` on the next line: the note of the value before
+            prev = tokens[-1]
+            merged = Cell(prev.cell.text + cell.text.strip(), prev.cell.row, prev.cell.col, prev.cell.block)
+            tokens[-1] = Token(merged, "value", "", parse_value(merged.text))
             continue
         norm = normalize(cell.text)
         m = _RUN_TOGETHER.match(cell.text.strip())

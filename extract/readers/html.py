@@ -59,6 +59,7 @@ BLOCK_TAGS = frozenset(
     ]
 )
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "select", "button", "svg")
+_HARD_SPACE = re.compile("[\u00a0\u3000]")
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 
 
@@ -187,12 +188,15 @@ class _Walker:
         self._current: list[str] = []
 
     def _break(self) -> None:
-        line = _WS.sub(" ", "".join(self._current)).strip()
         raw = "".join(self._current)
         self._current = []
-        if line or raw:
-            # a block holding only spaces (`<p>&nbsp;</p>`) is an empty cell
-            self._lines.append(line if line else " ")
+        line = _WS.sub(" ", raw).strip()
+        if line:
+            self._lines.append(line)
+        elif _HARD_SPACE.search(raw):
+            # a block holding only no-break spaces (`<p>&nbsp;</p>`) is an empty cell;
+            # the newlines and indentation between tags are not
+            self._lines.append(" ")
 
     def _flush_lines(self) -> None:
         self._break()
