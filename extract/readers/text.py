@@ -30,7 +30,7 @@ def is_double_spaced(lines: list[str]) -> bool:
     for i, line in enumerate(lines):
         if line != "":
             nonempty += 1
-            if i + 1 >= len(lines) or lines[i + 1] == "":
+            if i + 1 < len(lines) and lines[i + 1] == "":
                 followed += 1
     # 0.5, not more: stacked header characters (one per line) dilute the ratio
     return nonempty > 0 and followed / nonempty >= 0.5
