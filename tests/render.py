@@ -788,7 +788,7 @@ def render_text(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
             elif lay.name == "text_stacked" and lay.runs and row and all(c.kind == "value" for c in row):
                 lines.append(" ".join(c.text for c in row))
             elif lay.name == "text_stacked" and lay.runs and any(c.kind == "value" for c in row):
-                labels = [cell_line(c, False) for c in row if c.kind != "value"]
+                labels = [cell_line(c, False) for c in row if c.kind not in ("value", "empty")]
                 lines.append(sep.join(labels))
                 lines.append(" ".join(c.text for c in row if c.kind == "value"))
             else:
