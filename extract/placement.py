@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import combinations
+from itertools import combinations, product
 
 Value = int | float | None  # None: a blank cell (printed empty, "-", "/", ...)
 
@@ -131,8 +131,16 @@ def digit_splits(digits: str, parts: int, limit: int = 20000) -> list[list[str]]
     return None if len(out) >= limit else out
 
 
+MAX_JOINT = 20000  # combinations of rows' placements tried together
+
+
 def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
-    """Place every row's numbers; rows with one option are taken as printed."""
+    """Place every row's numbers; rows with one option are taken as printed.
+
+    Rows with several options are decided one at a time against what is known, until
+    nothing changes; rows still undecided are then tried together (two rows with
+    dropped cells can fix each other through the column sums).
+    """
     res = Resolution()
     known: dict[str, Value] = {}
     pending: list[RowOptions] = []
@@ -144,37 +152,35 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
         else:
             pending.append(row)
 
+    kept: dict[str, list[tuple[Option, dict[str, Value]]]] = {}
     progress = True
-    partial: dict[str, dict[str, Placed]] = {}
     while pending and progress:
         progress = False
         still: list[RowOptions] = []
         for row in pending:
-            certain, complete, kept, direct = _decide(row, known, equations)
-            if kept == 0:
+            consistent, direct = _consistent(row, known, equations)
+            if not consistent:
                 res.warnings.append(
                     f"{row.name}: {row.reason or 'the printed numbers'} fit no placement that satisfies "
                     f"the table's arithmetic; row left out"
                 )
                 progress = True
                 continue
-            if complete:
-                for slot, cell in certain.items():
-                    if cell.placed == "printed" and not direct:
-                        cell = replace(cell, placed="aligned")
-                    res.cells[slot] = cell
-                    known[slot] = cell.value
-                if not direct:
-                    res.warnings.append(f"{row.name}: {row.reason}; placed by the table's arithmetic")
+            certain = _agreed(row.slots, consistent)
+            if len(certain) == len(row.slots):
+                _accept(res, known, row, certain, direct)
                 progress = True
             else:
-                partial[row.name] = certain
+                kept[row.name] = consistent
                 still.append(row)
         pending = still
+
+    if len(pending) > 1:
+        pending = _resolve_jointly(pending, kept, known, equations, res)
     for row in pending:
-        certain = partial.get(row.name, {})
+        certain = _agreed(row.slots, kept[row.name])
         for slot, cell in certain.items():
-            res.cells[slot] = cell
+            res.cells[slot] = replace(cell, placed="aligned") if cell.placed == "printed" else cell
         left_out = [s.rsplit(".", 1)[-1] for s in row.slots if s not in certain]
         res.warnings.append(
             f"{row.name}: {row.reason or 'the printed numbers'} can be placed in more than one way "
@@ -183,10 +189,59 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
     return res
 
 
-def _decide(
+def _accept(
+    res: Resolution, known: dict[str, Value], row: RowOptions, certain: dict[str, Placed], direct: bool
+) -> None:
+    for slot, cell in certain.items():
+        if cell.placed == "printed" and not direct:
+            cell = replace(cell, placed="aligned")
+        res.cells[slot] = cell
+        known[slot] = cell.value
+    if not direct:
+        res.warnings.append(f"{row.name}: {row.reason}; placed by the table's arithmetic")
+
+
+def _resolve_jointly(
+    pending: list[RowOptions],
+    kept: dict[str, list[tuple[Option, dict[str, Value]]]],
+    known: dict[str, Value],
+    equations: Sequence[Equation],
+    res: Resolution,
+) -> list[RowOptions]:
+    """Try the undecided rows' surviving options in combination; return rows still undecided."""
+    size = 1
+    for row in pending:
+        size *= len(kept[row.name])
+    if size > MAX_JOINT:
+        return pending
+    survivors: list[tuple[tuple[Option, ...], dict[str, Value]]] = []
+    for combo in product(*(kept[row.name] for row in pending)):
+        trial = dict(known)
+        for option, _ in combo:
+            for slot, cell in option.items():
+                trial[slot] = cell.value
+        solved = propagate(trial, equations)
+        if solved is not None:
+            survivors.append((tuple(option for option, _ in combo), solved))
+    if not survivors:
+        return pending
+    still: list[RowOptions] = []
+    for i, row in enumerate(pending):
+        per_row = [(options[i], solved) for options, solved in survivors]
+        kept[row.name] = per_row
+        certain = _agreed(row.slots, per_row)
+        if len(certain) == len(row.slots):
+            _accept(res, known, row, certain, direct=False)
+        else:
+            still.append(row)
+    return still
+
+
+def _consistent(
     row: RowOptions, known: dict[str, Value], equations: Sequence[Equation]
-) -> tuple[dict[str, Placed], bool, int, bool]:
-    """The slots of `row` every consistent option agrees on; also whether the direct reading won."""
+) -> tuple[list[tuple[Option, dict[str, Value]]], bool]:
+    """The options of `row` the equations allow (with what they then fix); and whether
+    the direct reading was taken (a `prefer_first` row whose direct reading fits)."""
     consistent: list[tuple[Option, dict[str, Value]]] = []
     for i, option in enumerate(row.options):
         trial = dict(known)
@@ -196,14 +251,14 @@ def _decide(
         if solved is not None:
             consistent.append((option, solved))
             if i == 0 and row.prefer_first:
-                break
-    if not consistent:
-        return {}, False, 0, False
-    direct = row.prefer_first and consistent[0][0] is row.options[0]
-    if direct:
-        consistent = consistent[:1]
+                return consistent, True
+    return consistent, False
+
+
+def _agreed(slots: tuple[str, ...], consistent: list[tuple[Option, dict[str, Value]]]) -> dict[str, Placed]:
+    """The slots on which every consistent option gives the same value."""
     certain: dict[str, Placed] = {}
-    for slot in row.slots:
+    for slot in slots:
         seen: list[Placed | None] = []
         for option, solved in consistent:
             if slot in option:
@@ -219,4 +274,4 @@ def _decide(
             # printed in one option, inferred in another: same number, keep the printed text
             first = next(s for s in seen if s is not None and s.placed == "printed")
         certain[slot] = first
-    return certain, len(certain) == len(row.slots), len(consistent), direct
+    return certain
