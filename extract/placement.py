@@ -63,7 +63,8 @@ def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[st
 
     An equation with a blank term is not evaluated (a blank is not a zero). A value
     fixed by an equation must be a non-negative whole number (all slots with
-    equations are counts).
+    equations are counts): so unknowns on one side of an equation whose other terms
+    already balance are all zero.
     """
     values = dict(known)
     changed = True
@@ -74,19 +75,35 @@ def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[st
             n_unknown = 0
             blank = False
             total = 0.0
+            signs: set[int] = set()
             for sign, terms in ((1, eq.left), (-1, eq.right)):
                 for k in terms:
                     if k not in values:
                         n_unknown += 1
                         unknown = k
                         unknown_sign = sign
+                        signs.add(sign)
                     else:
                         v = values[k]
                         if v is None:
                             blank = True
                         else:
                             total += sign * v
-            if blank or n_unknown > 1:
+            if blank:
+                continue
+            if n_unknown > 1:
+                if len(signs) == 1:
+                    # unknown counts all on one side: they add up to what is left over,
+                    # which cannot be negative, and when it is zero they are all zero
+                    rest = -total * unknown_sign
+                    if rest < -1e-9:
+                        return None
+                    if abs(rest) < 1e-9:
+                        for side in (eq.left, eq.right):
+                            for k in side:
+                                if k not in values:
+                                    values[k] = 0
+                        changed = True
                 continue
             if n_unknown == 0:
                 if abs(total) > 1e-6:
