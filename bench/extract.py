@@ -1,0 +1,188 @@
+"""Benchmark: text and HTML reports extracted per second on one core, against a floor.
+
+    python bench/extract.py [--count 1000] [--seed 1] [--repeat 3] [--keep DIR] [--no-office]
+
+Generates --count whole reports with tests/render.py (a mix of every text layout,
+HTML tables and flattened HTML, GBK pages, and Word-exported pages of about 100 KB)
+into a temporary folder, then times on one core:
+
+  * extraction: read the file and `extract_bytes` it (read, map, check, describe);
+  * the floor: read the file and merely parse it with lxml (HTML) or decode it (text),
+    then find its numbers with one regex.
+
+It prints documents/second for each kind and for the whole mix, and the ratio to the
+floor. Goals: extraction at most 3x the floor over the mix, and at least 500 plain-text
+reports/s. Each figure is the best of --repeat passes. If bench/extract_office.py is
+present, its PDF/DOCX measurement runs afterwards (skip with --no-office).
+Progress goes to stderr, the figures to stdout; the exit status is 1 if a goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lxml import html as lxml_html  # noqa: E402
+
+from extract import ReadError, extract_bytes  # noqa: E402
+from tests.render import RandomChoices, build_case, generate_case  # noqa: E402
+
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+TEXT_LAYOUTS = ("text_lines", "text_pipes", "text_spaces", "text_stacked")
+WORD_PAGE_KB = 100  # Word-exported pages are padded with prose up to about this size
+GOAL_RATIO = 3.0
+GOAL_TEXT_RATE = 500.0
+
+# kind -> (share of the mix, layouts, Word markup, minimum size in KB)
+MIX: dict[str, tuple[float, tuple[str, ...], bool, int]] = {
+    "text": (0.5, TEXT_LAYOUTS, False, 0),
+    "html": (0.35, ("html_table", "html_flat"), False, 0),
+    "word-100KB": (0.15, ("html_table", "html_flat"), True, WORD_PAGE_KB),
+}
+
+
+def generate(folder: Path, count: int, seed: int) -> dict[str, list[Path]]:
+    """Write `count` reports into `folder`; return the paths by kind."""
+    paths: dict[str, list[Path]] = {kind: [] for kind in MIX}
+    plan = [kind for kind, (share, *_rest) in MIX.items() for _ in range(round(share * count))]
+    for i, kind in enumerate(plan):
+        _, layouts, word, padding = MIX[kind]
+        ch = RandomChoices(seed * 1_000_003 + i)
+        case = generate_case(ch, layouts[i % len(layouts)])
+        if word != case.layout.word:
+            case.layout.word = word
+            case = build_case(case.tables, case.meta, case.layout)
+        if padding and len(case.data) < padding * 1024:
+            # each padding unit adds about 11 KB of Word paragraphs
+            case.layout.padding_kb = round((padding * 1024 - len(case.data)) / 11_000)
+            case = build_case(case.tables, case.meta, case.layout)
+        suffix = ".html" if case.layout.name.startswith("html") else ".txt"
+        path = folder / f"{i:05d}-{case.layout.name}{suffix}"
+        path.write_bytes(case.data)
+        paths[kind].append(path)
+        if (i + 1) % 200 == 0:
+            print(f"generated {i + 1}/{len(plan)}", file=sys.stderr)
+    return paths
+
+
+def run_extract(paths: list[Path]) -> tuple[float, int]:
+    """Seconds to extract every file (read included), and the number of failures."""
+    failures = 0
+    start = time.perf_counter()
+    for p in paths:
+        try:
+            extract_bytes(p.read_bytes(), str(p))
+        except ReadError:
+            failures += 1
+    return time.perf_counter() - start, failures
+
+
+def run_floor(paths: list[Path]) -> float:
+    """Seconds to read, parse (lxml) or decode, and regex the numbers of every file."""
+    start = time.perf_counter()
+    for p in paths:
+        data = p.read_bytes()
+        if p.suffix == ".html":
+            text = lxml_html.document_fromstring(data).text_content()
+        else:
+            text = data.decode("utf-8", errors="replace")
+        NUMBER.findall(text)
+    return time.perf_counter() - start
+
+
+def best_of(repeat: int, fn, paths: list[Path]) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        result = fn(paths)
+        times.append(result[0] if isinstance(result, tuple) else result)
+    return min(times)
+
+
+def office_hook(seconds: float) -> None:
+    """Run bench/extract_office.py's measurement, if that module is present."""
+    path = Path(__file__).with_name("extract_office.py")
+    if not path.exists():
+        return
+    spec = importlib.util.spec_from_file_location("extract_office", path)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    measure = getattr(module, "measure", None)
+    if measure is None:
+        return
+    for fmt, attr in (("pdf", "PDFS"), ("docx", "DOCXS")):
+        docs = getattr(module, attr, [])
+        if not docs:
+            continue
+        print(f"running the {fmt} benchmark ({len(docs)} documents, {seconds:g} s)...", file=sys.stderr)
+        n, elapsed = measure(docs, seconds)
+        goal = getattr(module, "GOALS", {}).get(fmt)
+        print(f"{fmt:<11} {n / elapsed:>9.1f} docs/s   ({n} in {elapsed:.1f} s over {len(docs)} documents"
+              + (f"; goal >= {goal:g})" if goal else ")"))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=1000, help="documents to generate (default 1000)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the generated mix (default 1)")
+    ap.add_argument("--repeat", type=int, default=3, help="passes; the best is reported (default 3)")
+    ap.add_argument("--keep", type=Path, help="write the documents here and keep them")
+    ap.add_argument("--no-office", action="store_true", help="skip the PDF/DOCX benchmark")
+    ap.add_argument("--office-seconds", type=float, default=5.0, help="time per office format (default 5)")
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+
+    with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = generate(folder, args.count, args.seed)
+        total_docs = sum(len(v) for v in paths.values())
+        print(f"{total_docs} documents in {folder}; timing on one core, best of {args.repeat}",
+              file=sys.stderr)
+
+        print(f"{'kind':<11} {'docs':>5} {'avg KB':>7} {'extract/s':>10} {'floor/s':>9} {'ratio':>6}")
+        totals = [0.0, 0.0]
+        failures = 0
+        rates: dict[str, float] = {}
+        for kind, kind_paths in paths.items():
+            if not kind_paths:
+                continue
+            print(f"timing {kind}...", file=sys.stderr)
+            run_extract(kind_paths[:20])  # warm caches and imports
+            t_extract = best_of(args.repeat, run_extract, kind_paths)
+            failures += run_extract(kind_paths)[1]
+            t_floor = best_of(args.repeat, run_floor, kind_paths)
+            totals[0] += t_extract
+            totals[1] += t_floor
+            n = len(kind_paths)
+            kb = sum(p.stat().st_size for p in kind_paths) / n / 1024
+            rates[kind] = n / t_extract
+            print(f"{kind:<11} {n:>5} {kb:>7.1f} {n / t_extract:>10.1f} {n / t_floor:>9.1f} "
+                  f"{t_extract / t_floor:>5.2f}x")
+        ratio = totals[0] / totals[1]
+        print(f"{'mix':<11} {total_docs:>5} {'':>7} {total_docs / totals[0]:>10.1f} "
+              f"{total_docs / totals[1]:>9.1f} {ratio:>5.2f}x")
+        text_rate = rates.get("text", 0.0)
+        print(f"goals: mix <= {GOAL_RATIO:g}x the floor: {'met' if ratio <= GOAL_RATIO else 'MISSED'} "
+              f"({ratio:.2f}x); plain text >= {GOAL_TEXT_RATE:g}/s: "
+              f"{'met' if text_rate >= GOAL_TEXT_RATE else 'MISSED'} ({text_rate:.0f}/s)")
+        if failures:
+            print(f"{failures} documents raised ReadError", file=sys.stderr)
+    if not args.no_office:
+        office_hook(args.office_seconds)
+    return 0 if ratio <= GOAL_RATIO and text_rate >= GOAL_TEXT_RATE else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
