@@ -12,6 +12,7 @@ from xxgk import __version__
 # `func` (called with the parsed args, returning the exit status).
 COMMAND_MODULES = [
     "xxgk.commands.extract",
+    "xxgk.commands.crawl",
 ]
 
 
