@@ -60,3 +60,10 @@ def guarded(r: DemoReport, faults: set[str]) -> Reply | None:
     if r.guard and r.guard in faults:
         return challenge_412() if r.guard == "challenge" else challenge_wzws()
     return None
+
+
+def http_date_ts(iso_date: str) -> float:
+    import calendar
+    import time
+
+    return calendar.timegm(time.strptime(iso_date, "%Y-%m-%d"))

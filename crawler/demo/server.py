@@ -121,6 +121,11 @@ class DemoServer:
                 f'<li><a href="{s.prefix}/">{s.title}</a> ({s.platform})</li>' for s in self.sites.values()
             )
             return page(shell("演示门户", f"<h1>演示门户</h1><ul>{links}</ul>"))
+        if req.path.startswith("/api-gateway/"):  # jpaas serves its API at the host root
+            return (
+                import_module(RENDERERS["hanweb_jpaas"]).render(self.sites["demo-jpaas"], req, self)
+                or not_found()
+            )
         for site in sorted(self.sites.values(), key=lambda s: -len(s.prefix)):
             if req.path == site.prefix or req.path.startswith(site.prefix + "/"):
                 reply = import_module(RENDERERS[site.platform]).render(site, req, self)
