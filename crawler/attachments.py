@@ -145,5 +145,6 @@ EXPECTED_BINARY = {
 
 def is_error_page_instead_of_file(url: str, data: bytes) -> bool:
     """A small HTML page served where a binary attachment was linked (a dead link)."""
-    m = _EXT.search(urlsplit(url).path)
+    parts = urlsplit(url)
+    m = _EXT.search(parts.path) or _EXT.search(unquote(parts.query))
     return bool(m and m.group(1).lower() in EXPECTED_BINARY and sniff_format(data) == "html")

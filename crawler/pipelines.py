@@ -14,6 +14,9 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
+from twisted.python.threadpool import ThreadPool
 
 from crawler.items import FetchedDocument
 
@@ -56,7 +59,16 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def open_spider(self) -> None:
+        # One worker thread: extraction is CPU-bound, and the extractor's lazy imports
+        # and PDF readers are not meant to run several at once.
+        self.pool = ThreadPool(minthreads=0, maxthreads=1, name="xxgk-extract")
+        self.pool.start()
+
+    def close_spider(self) -> None:
+        self.pool.stop()
+
+    async def process_item(self, item: Any) -> Any:
         if not (self.enabled and isinstance(item, FetchedDocument) and item.stored_as in ("new", "version")):
             return item
         try:
@@ -65,9 +77,23 @@ class ExtractPipeline:
             log.warning("extraction switched off: the extractor cannot be imported (%s)", exc)
             self.enabled = False
             return item
+        stats = self.crawler.stats
         try:
-            report = extract_bytes(item.body, item.url, content_type=item.content_type, title_hint=item.title)
-            stats = self.crawler.stats
+            # In a worker thread, so downloads go on while a PDF is read; the load hook
+            # (which writes SQLite) runs back in the reactor thread.
+            from twisted.internet import reactor
+
+            report = await maybe_deferred_to_future(
+                threads.deferToThreadPool(
+                    reactor,
+                    self.pool,
+                    extract_bytes,
+                    item.body,
+                    item.url,
+                    content_type=item.content_type,
+                    title_hint=item.title,
+                )
+            )
             if stats:
                 stats.inc_value("xxgk/extracted")
             if self.load_hook:
@@ -75,7 +101,6 @@ class ExtractPipeline:
         except Exception as exc:
             # ReadError (image-only, unreadable) and bugs alike: note it and go on.
             log.info("not extracted: %s: %s: %s", item.url, type(exc).__name__, exc)
-            stats = self.crawler.stats
             if stats:
                 stats.inc_value("xxgk/extract_failed")
         return item

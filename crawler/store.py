@@ -85,6 +85,16 @@ class DocumentStore:
         ).fetchall()
         return {r[0]: KnownDocument(*r[1:]) for r in rows}
 
+    def attachments_by_page(self) -> dict[str, list[str]]:
+        """Report page URL -> URLs of the attachments stored from it."""
+        out: dict[str, list[str]] = {}
+        for page, att in self.db.execute(
+            "select p.url, a.url from documents a join documents p on a.parent_url = p.final_url"
+            " where a.kind = 'attachment' and p.kind = 'page' and a.is_current = 1 and p.is_current = 1"
+        ).fetchall():
+            out.setdefault(page, []).append(att)
+        return out
+
     def seen_list_items(self) -> dict[str, str | None]:
         """URL -> list date of every list item seen by an earlier run."""
         return dict(self.db.execute("select url, list_date from list_items").fetchall())
@@ -155,6 +165,15 @@ class DocumentStore:
             self.db["documents"].insert(row)
             row_id = self.db.execute("select last_insert_rowid()").fetchone()[0]
         return ("version" if cur else "new"), row_id
+
+    def confirm_unchanged(self, url: str, list_date: str | None) -> None:
+        """A conditional request was answered 304: remember the list date now shown, so
+        the next run does not ask again."""
+        if list_date:
+            with self.db.conn:
+                self.db.execute(
+                    "update documents set list_date = ? where url = ? and is_current = 1", [list_date, url]
+                )
 
     # -- runs ----------------------------------------------------------------------------
     def start_run(self, portal: str) -> int:

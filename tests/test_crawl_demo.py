@@ -6,6 +6,7 @@ crawl` does; the demo server runs in this process so its request log can be read
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -235,6 +236,47 @@ def test_a_corrected_report_becomes_a_new_version(first_run, server):
     assert not [e for e in server.log if "/t20" in e.path and "9046" in e.path and "t2024" not in e.path]
 
 
+def test_revalidation_asks_conditionally_and_gets_304s(first_run, server):
+    data, _, _ = first_run
+    server.clear_log()
+    proc = run_crawl(data, server, "demo-ucap", "--revalidate")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    reports = [e for e in server.log if "/content.shtml" in e.path or "/files/" in e.path]
+    assert len(reports) == 14 and all(e.conditional and e.status == 304 for e in reports)
+    db = sqlite_utils.Database(data / "xxgk.db")
+    run = next(db.query("select * from crawl_runs order by id desc limit 1"))
+    assert (run["portal"], run["new_reports"], run["not_modified"]) == ("demo-ucap", 0, 14)
+
+
+def test_robots_txt_is_obeyed(tmp_path, server):
+    registry = tmp_path / "portals.json"
+    registry.write_text(
+        json.dumps(
+            {
+                "portals": [
+                    {
+                        "name": "demo-private",
+                        "title": "robots 禁止的栏目",
+                        "region": "220000",
+                        "level": "province",
+                        "platform": "trs",
+                        "start_urls": ["{demo}/admin/ndbg/index.html"],
+                        "demo": True,
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    server.clear_log()
+    proc = run_crawl(tmp_path, server, "demo-private", "--registry", str(registry))
+    assert [e.path for e in server.log] == ["/robots.txt"]
+    assert proc.returncode == 1  # nothing could be crawled: the run failed, and says why
+    db = sqlite_utils.Database(tmp_path / "xxgk.db")
+    run = next(db.query("select * from crawl_runs"))
+    assert run["status"] == "failed" and "robots.txt" in run["notes"]
+
+
 def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
     srv = DemoServer(port=0, faults=set(FAULTS), slow_seconds=0.2).start()
     try:
@@ -284,6 +326,8 @@ def test_registry_errors_stop_the_run_naming_the_entry(tmp_path, server):
 
 
 def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
+    """`scrapy crawl reports -a portal=…` from the repo root, extraction hook switched on:
+    whether or not the extractor can read (or even import), every document is stored."""
     cmd = [
         sys.executable,
         "-m",
@@ -309,3 +353,4 @@ def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
     assert proc.returncode == 0, proc.stderr[-3000:]
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
     assert stored_titles(db, "demo-ucap") == EXPECTED["demo-ucap"]
+    assert db.execute("select count(*) from documents where kind = 'attachment'").fetchone()[0] == 2

@@ -118,6 +118,7 @@ class ReportsSpider(scrapy.Spider):
         self.run_id = self.store.start_run(self.portal.name)
         self.known = self.store.known_documents()
         self.seen_before = self.store.seen_list_items()
+        self.children = self.store.attachments_by_page()
         self.scheduled: set[str] = set()
         self.listed: set[str] = set()
         self.counts: Counter[str] = Counter()
@@ -141,7 +142,11 @@ class ReportsSpider(scrapy.Spider):
         state = response.meta.get("adapter") or {"depth": 0}
         self.counts["pages"] += 1
         max_pages = self.portal.options.get("max_pages")
-        page = adapter_for(self.portal.platform).parse(response, state)
+        try:
+            page = adapter_for(self.portal.platform).parse(response, state)
+        except Exception as exc:  # a page the adapter cannot read must not end the run
+            self._error(response.url, f"list page not understood ({type(exc).__name__}: {exc})")
+            return
 
         new_here = 0
         rows = []
@@ -235,6 +240,11 @@ class ReportsSpider(scrapy.Spider):
         report = response.meta["report"]
         if response.status == 304:
             self.counts["not_modified"] += 1
+            self.store.confirm_unchanged(report["url"], report.get("date"))
+            # The page is unchanged, but a re-uploaded attachment keeps its URL: ask for
+            # those conditionally too.
+            for url in self.children.get(report["url"], []):
+                yield from self._attachment_request(url, "", report, response.url)
             return
         response = self._text_response(response)
         if not isinstance(response, TextResponse):  # the list linked a file directly
@@ -258,25 +268,24 @@ class ReportsSpider(scrapy.Spider):
             return
         yield self._document(response, report, kind="page", parent=None)
         for url, name in self._attachment_links(response, report):
-            if url in self.scheduled:
-                continue
-            known = self.known.get(url)
-            if known and not report.get("changed"):
-                continue
-            self.scheduled.add(url)
-            yield Request(
-                url,
-                callback=self.parse_attachment,
-                errback=self.failed,
-                priority=20,
-                headers=self._validators(known) if known else {},
-                meta={
-                    "report": report,
-                    "parent": response.url,
-                    "link_text": name,
-                    "handle_httpstatus_list": [304],
-                },
-            )
+            yield from self._attachment_request(url, name, report, response.url)
+
+    def _attachment_request(self, url: str, name: str, report: dict[str, Any], parent: str):
+        """Request an attachment unless it is known (known ones only when the report changed)."""
+        if url in self.scheduled:
+            return
+        known = self.known.get(url)
+        if known and not report.get("changed"):
+            return
+        self.scheduled.add(url)
+        yield Request(
+            url,
+            callback=self.parse_attachment,
+            errback=self.failed,
+            priority=20,
+            headers=self._validators(known) if known else {},
+            meta={"report": report, "parent": parent, "link_text": name, "handle_httpstatus_list": [304]},
+        )
 
     def _stub_target(self, response: TextResponse) -> str | None:
         """`location.href='…'` redirect stubs (meta refresh is followed by Scrapy)."""
