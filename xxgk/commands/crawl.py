@@ -156,7 +156,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         store = DocumentStore(args.data, args.db)
         before = store.db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
         store.close()
-        process = CrawlerProcess(settings, install_root_handler=True)
+        process = CrawlerProcess(settings)
         for name in names:
             process.crawl(
                 "reports",
