@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -284,6 +285,8 @@ def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
     finally:
         srv.stop()
     assert proc.returncode == 0, proc.stderr[-3000:]
+    statuses = Counter(e.status for e in srv.log)
+    assert statuses[500] >= 8 and statuses[412] >= 1 and statuses[301] >= 1  # the faults did fire
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
     for portal, expected in EXPECTED.items():
         assert stored_titles(db, portal) == expected - BEHIND_CHALLENGE.get(portal, set()), portal
@@ -291,8 +294,12 @@ def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
     assert runs["demo-trs"]["status"] == "blocked" and "412 challenge" in runs["demo-trs"]["blocked"]
     assert runs["demo-jpage"]["status"] == "blocked" and "WZWS" in runs["demo-jpage"]["blocked"]
     assert "blocked" in proc.stdout  # the summary names the blocked portals
-    # The moved column (301 to a new path) was followed; 500 bursts were retried.
+    # The moved column (301 to a new host and path) was followed; 500 bursts were retried.
     assert stored_titles(db, "demo-trs") >= titles(("吉林省发展和改革委员会",), range(2019, 2025))
+    moved = list(db.query("select final_url from documents where title like '吉林省发展和改革委员会%'"))
+    assert moved and all(
+        r["final_url"].startswith("http://localhost:") and "fgw_136504_new" in r["final_url"] for r in moved
+    )
     # The soft 404 is reported, not stored; no challenge page is ever stored as a report.
     assert "页面不存在" not in str(stored_titles(db, "demo-gbkcms")) and "蒙城县审计局" not in str(
         stored_titles(db, "demo-gbkcms")

@@ -14,7 +14,7 @@ from crawler.demo import common
 from crawler.demo.catalog import Column, DemoReport, Site
 from crawler.demo.web import Reply, challenge_412, page, redirect, shell
 
-MOVED = "fgw_136504"
+MOVED = "fgw_136504"  # the column the `moved` fault relocates
 _LIST = re.compile(r"^index(?:_(\d+))?\.html$")
 _DETAIL = re.compile(r"^(\d{6})/t(\d{8})_(\d+)\.html$")
 _STUB = re.compile(r"^(\d{6})/s(\d+)\.html$")
@@ -104,7 +104,10 @@ def render(site: Site, req, srv) -> Reply | None:
         base, moved_base = column_base(site, col), column_base(site, col, moved=True)
         moved = "moved" in faults and col.key == MOVED
         if path.startswith(base) and moved:
-            return redirect(moved_base + path[len(base) :], 301)
+            # The column moved to a new path on another host name (127.0.0.1 -> localhost),
+            # as Beijing district columns did (www.bjhd.gov.cn -> zyk.bjhd.gov.cn).
+            host = req.host.replace("127.0.0.1", "localhost", 1)
+            return redirect(f"http://{host}{moved_base}{path[len(base) :]}", 301)
         if moved and path.startswith(moved_base):
             rest = path[len(moved_base) :]
         elif path.startswith(base):
