@@ -54,6 +54,24 @@ class AntiBotMiddleware:
         return response
 
 
+class PortalRobotsMiddleware:
+    """Let a registry entry opt out of robots.txt (`"obey_robots": false`), for portals
+    whose robots.txt cannot be fetched at all; the default stays obedient."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PortalRobotsMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        portal = getattr(self.crawler.spider, "portal", None)
+        if portal is not None and portal.options.get("obey_robots") is False:
+            request.meta["dont_obey_robotstxt"] = True
+        return None
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry (5xx, timeouts, resets) plus an exponential wait before each retry:
     `XXGK_RETRY_BACKOFF` seconds, times 3 per further attempt (1 s, 3 s, 9 s)."""

@@ -42,6 +42,7 @@ REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.PortalRobotsMiddleware": 50,  # before RobotsTxtMiddleware (100)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.BackoffDelayMiddleware": 560,

@@ -276,6 +276,13 @@ def test_robots_txt_is_obeyed(tmp_path, server):
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
     run = next(db.query("select * from crawl_runs"))
     assert run["status"] == "failed" and "robots.txt" in run["notes"]
+    # An entry may opt out (for portals whose robots.txt is unreachable); then it is fetched.
+    data = json.loads(registry.read_text(encoding="utf-8"))
+    data["portals"][0]["options"] = {"obey_robots": False}
+    registry.write_text(json.dumps(data), encoding="utf-8")
+    server.clear_log()
+    run_crawl(tmp_path, server, "demo-private", "--registry", str(registry))
+    assert "/admin/ndbg/index.html" in [e.path for e in server.log]
 
 
 def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):

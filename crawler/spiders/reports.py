@@ -101,9 +101,6 @@ class ReportsSpider(scrapy.Spider):
         spider.demo_url = settings.get("XXGK_DEMO_URL")
         spider.data_dir = settings.get("XXGK_DATA_DIR") or "data"
         spider.store = DocumentStore(spider.data_dir, settings.get("XXGK_DB"))
-        if spider.portal.options.get("obey_robots") is False:
-            crawler.settings.frozen = False
-            crawler.settings.set("ROBOTSTXT_OBEY", False, priority="spider")
         return spider
 
     # -- start ---------------------------------------------------------------------------
