@@ -69,7 +69,7 @@ ATTACHMENTS = {
     "demo-shanghai": 0,
     "demo-gbkcms": 6,
     "demo-jpaas": 0,
-    "demo-ucap": 2,
+    "demo-ucap": 3,  # two PDFs and one scanned page (PNG)
 }
 
 
@@ -183,6 +183,15 @@ def test_documents_are_content_addressed_with_metadata(first_run):
     assert row["url"].endswith("/jyt_98071/ndbg/202101/s9046063.html")
     assert row["final_url"].endswith("/jyt_98071/ndbg/202101/t20210119_9046063.html")
     assert row["year"] == 2020 and row["list_date"] and row["version"] == 1 and row["is_current"] == 1
+    # A scanned report: the image inside the body container is fetched, the site logo is not.
+    scan = next(
+        db.query(
+            "select * from documents where kind = 'attachment' and title = "
+            "'中国证券监督管理委员会北京监管局2020年政府信息公开工作年度报告'"
+        )
+    )
+    assert scan["format"] == "image:png" and scan["content_type"] == "image/png"
+    assert not list(db.query("select url from documents where url like '%logo%'"))
 
 
 def test_second_run_fetches_no_report_twice(first_run, server):
@@ -242,11 +251,11 @@ def test_revalidation_asks_conditionally_and_gets_304s(first_run, server):
     server.clear_log()
     proc = run_crawl(data, server, "demo-ucap", "--revalidate")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    reports = [e for e in server.log if "/content.shtml" in e.path or "/files/" in e.path]
-    assert len(reports) == 14 and all(e.conditional and e.status == 304 for e in reports)
+    reports = [e for e in server.log if "/content.shtml" in e.path or "/files/" in e.path or ".png" in e.path]
+    assert len(reports) == 15 and all(e.conditional and e.status == 304 for e in reports)
     db = sqlite_utils.Database(data / "xxgk.db")
     run = next(db.query("select * from crawl_runs order by id desc limit 1"))
-    assert (run["portal"], run["new_reports"], run["not_modified"]) == ("demo-ucap", 0, 14)
+    assert (run["portal"], run["new_reports"], run["not_modified"]) == ("demo-ucap", 0, 15)
 
 
 def test_robots_txt_is_obeyed(tmp_path, server):
@@ -367,4 +376,4 @@ def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
     assert proc.returncode == 0, proc.stderr[-3000:]
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
     assert stored_titles(db, "demo-ucap") == EXPECTED["demo-ucap"]
-    assert db.execute("select count(*) from documents where kind = 'attachment'").fetchone()[0] == 2
+    assert db.execute("select count(*) from documents where kind = 'attachment'").fetchone()[0] == 3

@@ -20,7 +20,7 @@ class DemoReport:
     title: str
     date: str  # ISO publication date shown on the list
     docid: int
-    form: str = "html"  # html | pdf | docx | both (html body + pdf)
+    form: str = "html"  # html | pdf | docx | both (html body + pdf) | image (a scan)
     text_index: int = 0
     decoy: bool = False  # 指南/制度 items that are not reports
     quirk: str | None = None  # meta-refresh | location-stub | onclick | viewer | soft404 | pct-u
@@ -217,7 +217,10 @@ def build_world(bench_reports: int = 2000) -> dict[str, Site]:
     col = Column("c100028", "政府信息公开年报")
     for agency in ("中国证券监督管理委员会", "中国证券监督管理委员会北京监管局"):
         for year in range(2019, 2025):
-            m.report(col, agency, year, form="pdf" if year == 2019 else "html")
+            form = "pdf" if year == 2019 else "html"
+            if agency.endswith("北京监管局") and year == 2020:
+                form = "image"  # a scanned report: the page holds only an image
+            m.report(col, agency, year, form=form)
     sites["demo-ucap"] = Site(
         "demo-ucap", "ucap", "/ucap", "中国证券监督管理委员会（演示）", [col], page_size=5
     )

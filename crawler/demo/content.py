@@ -25,6 +25,28 @@ def attachment(kind: str) -> bytes:
     return (CONTENT / f"report-sample.{kind}").read_bytes()
 
 
+@cache
+def scan_png(width: int = 240, height: int = 60) -> bytes:
+    """A real (grey, striped) PNG standing in for a scanned report page."""
+    import struct
+    import zlib
+
+    rows = b"".join(
+        b"\x00" + bytes(255 if (x // 8 + y // 8) % 2 else 40 for x in range(width)) for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
 def body_html(title: str, text_index: int, revision: int = 0) -> str:
     """Inline HTML of a report: the title, then the text with its tables as <table>."""
     lines = text(TEXTS[text_index % len(TEXTS)]).splitlines()

@@ -8,13 +8,14 @@ import hashlib
 import html
 import re
 
-from crawler.demo import common
+from crawler.demo import common, content
 from crawler.demo.catalog import DemoReport, Site
 from crawler.demo.web import Reply, page, shell
 
 _LIST = re.compile(r"^/(c\d+)/common_zfxxgknb(?:_(\d+))?\.shtml$")
 _DETAIL = re.compile(r"^/(c\d+)/c(\d+)/content\.shtml$")
 _FILE = re.compile(r"^/(c\d+)/c(\d+)/files/([0-9a-f]{32})\.pdf$")
+_SCAN = re.compile(r"^/(c\d+)/c(\d+)/W0(\d+)\.png$")
 
 
 def _file(site: Site, r: DemoReport) -> str:
@@ -55,9 +56,23 @@ def render(site: Site, req, srv) -> Reply | None:
         r = site.report(m.group(2))
         if r is None:
             return None
-        body = f'<h1>{html.escape(r.title)}</h1><div id="UCAP-CONTENT">{common.body(r, _file(site, r))}</div>'
+        inner = common.body(r, _file(site, r))
+        if r.form == "image":
+            inner = f'<p style="text-align:center"><img src="./W0{r.docid}.png" alt=""></p>'
+        body = (
+            f'<div class="logo"><img src="{site.prefix}/images/logo.png"></div>'
+            f'<h1>{html.escape(r.title)}</h1><div id="UCAP-CONTENT">{inner}</div>'
+        )
         reply = page(shell(r.title, body, metas={"ArticleTitle": r.title, "PubDate": r.date}))
         reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+        return reply
+    m = _SCAN.match(path)
+    if m:
+        r = site.report(m.group(2))
+        if r is None or r.form != "image":
+            return None
+        reply = Reply(200, content.scan_png(), [("Content-Type", "image/png")], cacheable=True)
+        reply.last_modified = common.http_date(r.date)
         return reply
     m = _FILE.match(path)
     if m:
