@@ -33,6 +33,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+XXGK_MAX_CHALLENGES = 20  # stop a portal's run after this many anti-bot challenges (0: never)
 XXGK_RETRY_BACKOFF = 1.0  # seconds before the first retry; x3 for each further one
 
 COOKIES_ENABLED = True  # portals set session cookies (JSESSIONID, zh_choose_*)

@@ -326,6 +326,29 @@ def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
         assert "请开启JavaScript".encode() not in body and b"$_ts" not in body
 
 
+def test_a_portal_behind_a_wall_is_left_alone_after_a_few_challenges(tmp_path):
+    srv = DemoServer(port=0, faults={"wzws"}).start()
+    try:
+        proc = run_crawl(
+            tmp_path,
+            srv,
+            "demo-jpage",
+            "-s",
+            "XXGK_MAX_CHALLENGES=2",
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        )
+    finally:
+        srv.stop()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    db = sqlite_utils.Database(tmp_path / "xxgk.db")
+    run = next(db.query("select * from crawl_runs"))
+    assert run["status"] == "blocked" and run["blocked"].startswith("WZWS JavaScript challenge ×")
+    # With one request at a time, the run ends at the second challenge (of five possible).
+    n = int(run["blocked"].rsplit("×", 1)[1])
+    assert 2 <= n < 5, run["blocked"]
+
+
 def test_a_second_crawl_cannot_start_while_one_holds_the_lock(tmp_path, server):
     held = lock.acquire(tmp_path)
     try:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -416,6 +417,10 @@ class ReportsSpider(scrapy.Spider):
             self.logger.warning("%s: anti-bot challenge: %s", self.portal.name, exc)
             if len(self.notes) < MAX_NOTES:
                 self.notes.append({"url": exc.url, "reason": exc.kind})
+            limit = self.crawler.settings.getint("XXGK_MAX_CHALLENGES", 20)
+            if limit and sum(self.blocked.values()) >= limit:
+                # The wall is up for the whole portal: stop asking rather than hammer it.
+                raise CloseSpider(f"blocked: {limit} anti-bot challenges")
             return
         if isinstance(exc, HttpError):
             self._error(url, f"HTTP {exc.response.status}")
