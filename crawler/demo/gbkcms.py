@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from crawler.demo import common
+from crawler.demo import reports
 from crawler.demo.catalog import DemoReport, Site
 from crawler.demo.web import Reply, gbk_attachment, page, shell, soft_404
 
@@ -60,14 +60,16 @@ def detail(site: Site, r: DemoReport) -> Reply:
         )
         inner = f"<p>{html.escape(r.title)}</p>{att}"
     else:
-        inner = common.body(r, f"{site.prefix}/uploads/{r.docid}.{common.ext(r)}" if common.ext(r) else None)
+        inner = reports.body(
+            r, f"{site.prefix}/uploads/{r.docid}.{reports.ext(r)}" if reports.ext(r) else None
+        )
     body = (
         f'<table class="info"><tr><td>索引号：</td><td>11341622003249553T/{r.year + 1}-{r.docid}</td></tr>'
         f"<tr><td>发布机构：</td><td>{html.escape(r.agency)}</td></tr><tr><td>发布日期：</td><td>{r.date}</td>"
         f'</tr></table><h1>{html.escape(r.title)}</h1><div class="pages_content">{inner}</div>'
     )
     reply = _gbk_page(shell(r.title, body, charset="gb2312"))
-    reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+    reply.cacheable, reply.last_modified = True, reports.http_date(r.date)
     return reply
 
 
@@ -92,15 +94,15 @@ def render(site: Site, req, srv) -> Reply | None:
     m = _FILE.match(path)
     if m:
         r = site.report(m.group(1))
-        if r is None or not common.ext(r):
+        if r is None or not reports.ext(r):
             return None
-        data = common.attachment_bytes(r)
+        data = reports.attachment_bytes(r)
         if m.group(2) == "pdf":
             reply = Reply(
                 200, b"\xef\xbb\xbf" + data, [("Content-Type", "application/octet-stream")], cacheable=True
             )
         else:
             reply = gbk_attachment(data, f"{r.title}.docx", "text/plain")
-        reply.last_modified = common.http_date(r.date)
+        reply.last_modified = reports.http_date(r.date)
         return reply
     return None

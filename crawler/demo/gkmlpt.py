@@ -8,7 +8,7 @@ import html
 import json
 import re
 
-from crawler.demo import common
+from crawler.demo import reports
 from crawler.demo.catalog import DemoReport, Site
 from crawler.demo.web import Reply, page, shell
 
@@ -24,7 +24,7 @@ def _post_url(site: Site, r: DemoReport) -> str:
 
 def _att_url(site: Site, r: DemoReport) -> str:
     aid = r.docid + 500000
-    return f"{site.prefix}/attachment/{aid // 1000000}/{aid // 1000}/{aid}/{r.docid}.{common.ext(r)}"
+    return f"{site.prefix}/attachment/{aid // 1000000}/{aid // 1000}/{aid}/{r.docid}.{reports.ext(r)}"
 
 
 def _pct_u(text: str) -> str:
@@ -78,7 +78,7 @@ def api(site: Site, req, srv) -> Reply | None:
     chunk = items[(n - 1) * site.page_size : n * site.page_size]
     articles = []
     for r in chunk:
-        ts = int(common.http_date_ts(r.date))
+        ts = int(reports.http_date_ts(r.date))
         art = {
             "id": r.docid,
             "title": _pct_u(r.title) if r.quirk == "pct-u" else r.title,
@@ -92,12 +92,12 @@ def api(site: Site, req, srv) -> Reply | None:
             "publisher": r.agency,
             "attachment": [],
         }
-        if common.ext(r):
+        if reports.ext(r):
             art["attachment"].append(
                 {
                     "id": r.docid + 500000,
-                    "name": f"{r.title}.{common.ext(r)}",
-                    "type": common.ext(r),
+                    "name": f"{r.title}.{reports.ext(r)}",
+                    "type": reports.ext(r),
                     "url": _att_url(site, r),
                 }
             )
@@ -111,17 +111,17 @@ def api(site: Site, req, srv) -> Reply | None:
 
 
 def detail(site: Site, r: DemoReport) -> Reply:
-    att = _att_url(site, r) if common.ext(r) else None
+    att = _att_url(site, r) if reports.ext(r) else None
     table = (
         f'<table class="table-meta"><tr><td>索引号：</td><td>006939748/{r.year + 1}-{r.docid % 100000:05d}'
         f"</td><td>分类：</td><td>政府信息公开年报</td></tr><tr><td>发布机构：</td><td>{html.escape(r.agency)}"
         f"</td><td>成文日期：</td><td>{r.date}</td></tr><tr><td>名称：</td><td>{html.escape(r.title)}</td>"
         f"<td>发布日期：</td><td>{r.date}</td></tr></table>"
     )
-    body = common.body(r, att, link_attrs='class="nfw-cms-attachment"')
+    body = reports.body(r, att, link_attrs='class="nfw-cms-attachment"')
     script = f"<script>window._CONFIG = {{DETAIL: {{id: {r.docid}, title: {json.dumps(r.title)}}}}};</script>"
     reply = page(shell(r.title, f'{table}<div class="article-content">{body}</div>', script=script))
-    reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+    reply.cacheable, reply.last_modified = True, reports.http_date(r.date)
     return reply
 
 
@@ -143,5 +143,5 @@ def render(site: Site, req, srv) -> Reply | None:
     m = _ATT.match(path)
     if m:
         r = site.report(m.group(2))
-        return common.attachment_reply(r) if r and common.ext(r) else None
+        return reports.attachment_reply(r) if r and reports.ext(r) else None
     return None

@@ -8,7 +8,7 @@ import html
 import json
 import re
 
-from crawler.demo import common
+from crawler.demo import reports
 from crawler.demo.catalog import DemoReport, Site
 from crawler.demo.web import Reply, page, shell
 
@@ -59,10 +59,10 @@ def render(site: Site, req, srv) -> Reply | None:
         reply = page(
             shell(
                 r.title,
-                f'<h1>{html.escape(r.title)}</h1><div id="zoom">{common.body(r, None)}</div>',
+                f'<h1>{html.escape(r.title)}</h1><div id="zoom">{reports.body(r, None)}</div>',
                 metas={"ArticleTitle": r.title, "PubDate": r.date},
             )
         )
-        reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+        reply.cacheable, reply.last_modified = True, reports.http_date(r.date)
         return reply
     return None

@@ -9,7 +9,7 @@ import hashlib
 import html
 import re
 
-from crawler.demo import common
+from crawler.demo import reports
 from crawler.demo.catalog import Column, DemoReport, Site
 from crawler.demo.web import Reply, page, redirect, shell
 
@@ -78,13 +78,13 @@ def dataproxy(site: Site, req, faults: set[str]) -> Reply | None:
 
 
 def detail(site: Site, r: DemoReport) -> Reply:
-    att = f"{site.prefix}/module/download/downfile.jsp?classid=0&filename={_hex(r)}.{common.ext(r) or 'pdf'}"
+    att = f"{site.prefix}/module/download/downfile.jsp?classid=0&filename={_hex(r)}.{reports.ext(r) or 'pdf'}"
     table = (
         f'<table class="xxgk_table"><tr><th>索引号</th><td>014416330/{r.year + 1}-{r.docid % 10000:05d}</td>'
         f"<th>分类</th><td>政府信息公开年报</td></tr><tr><th>发布机构</th><td>{html.escape(r.agency)}</td>"
         f"<th>发文日期</th><td>{r.date}</td></tr></table>"
     )
-    body = f'{table}<div class="artile_zw"><div id="zoom">{common.body(r, att)}</div></div>'
+    body = f'{table}<div class="artile_zw"><div id="zoom">{reports.body(r, att)}</div></div>'
     reply = page(
         shell(
             r.title,
@@ -92,7 +92,7 @@ def detail(site: Site, r: DemoReport) -> Reply:
             metas={"ArticleTitle": r.title, "PubDate": f"{r.date} 10:30", "ContentSource": r.agency},
         )
     )
-    reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+    reply.cacheable, reply.last_modified = True, reports.http_date(r.date)
     return reply
 
 
@@ -110,19 +110,19 @@ def render(site: Site, req, srv) -> Reply | None:
         r = site.report(m.group(2))
         if r is None:
             return None
-        return common.guarded(r, faults) or detail(site, r)
+        return reports.guarded(r, faults) or detail(site, r)
     if path == "/module/download/downfile.jsp":
         name = req.query.get("filename", "")
         for r in site.reports():
             if name.startswith(_hex(r)):
-                return common.guarded(r, faults) or redirect(f"{site.prefix}/attach/0/{name}")
+                return reports.guarded(r, faults) or redirect(f"{site.prefix}/attach/0/{name}")
         return None
     m = _ATTACH.match(path)
     if m:
         r = next((x for x in site.reports() if _hex(x) == m.group(1)), None)
         if r is None:
             return None
-        return common.guarded(r, faults) or common.attachment_reply(
+        return reports.guarded(r, faults) or reports.attachment_reply(
             r, gbk_name=True, content_type="application/octet-stream"
         )
     return None

@@ -9,7 +9,7 @@ import hashlib
 import html
 import re
 
-from crawler.demo import common
+from crawler.demo import reports
 from crawler.demo.catalog import DemoReport, Site
 from crawler.demo.web import Reply, page, shell
 
@@ -74,10 +74,10 @@ def render(site: Site, req, srv) -> Reply | None:
         body = (
             f'<div class="Article"><h2 id="ivs_title">{html.escape(r.title)}</h2>'
             f'<div class="Article-time">{r.date}</div><div class="Article_content" id="ivs_content">'
-            f"{common.body(r, None)}</div></div>"
+            f"{reports.body(r, None)}</div></div>"
         )
         reply = page(shell(r.title, body))
-        reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+        reply.cacheable, reply.last_modified = True, reports.http_date(r.date)
         if "slow" in srv.faults:
             reply.delay = srv.slow_seconds
         return reply

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from crawler.demo import common
+from crawler.demo import reports
 from crawler.demo.catalog import Column, DemoReport, Site
 from crawler.demo.web import Reply, challenge_412, page, redirect, shell
 
@@ -29,7 +29,7 @@ def column_base(site: Site, col: Column, moved: bool = False) -> str:
 
 def _names(r: DemoReport) -> tuple[str, str]:
     d = r.first_date.replace("-", "")
-    return f"{d[:6]}/t{d}_{r.docid}.html", f"{d[:6]}/P0{d}{r.docid:012d}.{common.ext(r) or 'pdf'}"
+    return f"{d[:6]}/t{d}_{r.docid}.html", f"{d[:6]}/P0{d}{r.docid:012d}.{reports.ext(r) or 'pdf'}"
 
 
 def home(site: Site) -> Reply:
@@ -77,7 +77,7 @@ def detail(site: Site, r: DemoReport) -> Reply:
     body = (
         f'<div class="xxgk_detail"><h1>{html.escape(r.title)}</h1>'
         f'<div class="info">发布日期：{r.date} &nbsp; 点击数：<span id="hits"></span></div>'
-        f'<div class="TRS_Editor">{common.body(r, "./" + att.split("/", 1)[1])}</div></div>'
+        f'<div class="TRS_Editor">{reports.body(r, "./" + att.split("/", 1)[1])}</div></div>'
     )
     reply = page(
         shell(
@@ -91,7 +91,7 @@ def detail(site: Site, r: DemoReport) -> Reply:
             },
         )
     )
-    reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+    reply.cacheable, reply.last_modified = True, reports.http_date(r.date)
     return reply
 
 
@@ -135,7 +135,7 @@ def render(site: Site, req, srv) -> Reply | None:
         m = _ATTACH.match(rest)
         if m:
             r = site.report(int(m.group(2)))
-            if r is None or not common.ext(r):
+            if r is None or not reports.ext(r):
                 return None
-            return common.attachment_reply(r)
+            return reports.attachment_reply(r)
     return None

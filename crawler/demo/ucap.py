@@ -8,7 +8,7 @@ import hashlib
 import html
 import re
 
-from crawler.demo import common, content
+from crawler.demo import content, reports
 from crawler.demo.catalog import DemoReport, Site
 from crawler.demo.web import Reply, page, shell
 
@@ -56,7 +56,7 @@ def render(site: Site, req, srv) -> Reply | None:
         r = site.report(m.group(2))
         if r is None:
             return None
-        inner = common.body(r, _file(site, r))
+        inner = reports.body(r, _file(site, r))
         if r.form == "image":
             inner = f'<p style="text-align:center"><img src="./W0{r.docid}.png" alt=""></p>'
         body = (
@@ -64,7 +64,7 @@ def render(site: Site, req, srv) -> Reply | None:
             f'<h1>{html.escape(r.title)}</h1><div id="UCAP-CONTENT">{inner}</div>'
         )
         reply = page(shell(r.title, body, metas={"ArticleTitle": r.title, "PubDate": r.date}))
-        reply.cacheable, reply.last_modified = True, common.http_date(r.date)
+        reply.cacheable, reply.last_modified = True, reports.http_date(r.date)
         return reply
     m = _SCAN.match(path)
     if m:
@@ -72,10 +72,10 @@ def render(site: Site, req, srv) -> Reply | None:
         if r is None or r.form != "image":
             return None
         reply = Reply(200, content.scan_png(), [("Content-Type", "image/png")], cacheable=True)
-        reply.last_modified = common.http_date(r.date)
+        reply.last_modified = reports.http_date(r.date)
         return reply
     m = _FILE.match(path)
     if m:
         r = site.report(m.group(2))
-        return common.attachment_reply(r) if r and common.ext(r) else None
+        return reports.attachment_reply(r) if r and reports.ext(r) else None
     return None

@@ -1,8 +1,10 @@
-"""Pieces every demo platform uses: report bodies, attachment replies, fault checks."""
+"""How every demo platform serves a report: its body, its attachment, its challenge."""
 
 from __future__ import annotations
 
+import calendar
 import html
+import time
 
 from crawler.demo import content
 from crawler.demo.catalog import DemoReport
@@ -63,7 +65,5 @@ def guarded(r: DemoReport, faults: set[str]) -> Reply | None:
 
 
 def http_date_ts(iso_date: str) -> float:
-    import calendar
-    import time
-
+    """Unix seconds of an ISO date (gkmlpt's `create_time`)."""
     return calendar.timegm(time.strptime(iso_date, "%Y-%m-%d"))
