@@ -77,27 +77,32 @@ class DocumentStore:
         return sha
 
     # -- what is known -------------------------------------------------------------------
-    def known_documents(self) -> dict[str, KnownDocument]:
-        """Current version of every stored URL."""
+    def known_documents(self, portal: str) -> dict[str, KnownDocument]:
+        """Current version of every URL stored from this portal."""
         rows = self.db.execute(
             "select url, id, sha256, etag, last_modified, list_date, version from documents"
-            " where is_current = 1"
+            " where portal = ? and is_current = 1",
+            [portal],
         ).fetchall()
         return {r[0]: KnownDocument(*r[1:]) for r in rows}
 
-    def attachments_by_page(self) -> dict[str, list[str]]:
-        """Report page URL -> URLs of the attachments stored from it."""
+    def attachments_by_page(self, portal: str) -> dict[str, list[str]]:
+        """Report page URL -> URLs of the attachments stored from it (this portal)."""
         out: dict[str, list[str]] = {}
         for page, att in self.db.execute(
             "select p.url, a.url from documents a join documents p on a.parent_url = p.final_url"
-            " where a.kind = 'attachment' and p.kind = 'page' and a.is_current = 1 and p.is_current = 1"
+            " where a.portal = ? and p.portal = a.portal and a.kind = 'attachment' and p.kind = 'page'"
+            " and a.is_current = 1 and p.is_current = 1",
+            [portal],
         ).fetchall():
             out.setdefault(page, []).append(att)
         return out
 
-    def seen_list_items(self) -> dict[str, str | None]:
-        """URL -> list date of every list item seen by an earlier run."""
-        return dict(self.db.execute("select url, list_date from list_items").fetchall())
+    def seen_list_items(self, portal: str) -> dict[str, str | None]:
+        """URL -> list date of every item an earlier run saw on this portal's lists."""
+        return dict(
+            self.db.execute("select url, list_date from list_items where portal = ?", [portal]).fetchall()
+        )
 
     def record_list_items(self, rows: list[dict[str, Any]]) -> None:
         now = utc_now()
@@ -105,7 +110,7 @@ class DocumentStore:
             for row in rows:
                 self.db.execute(
                     "insert into list_items (url, portal, title, list_date, is_report, first_seen, last_seen)"
-                    " values (?, ?, ?, ?, ?, ?, ?) on conflict(url) do update set"
+                    " values (?, ?, ?, ?, ?, ?, ?) on conflict(portal, url) do update set"
                     " title = excluded.title, list_date = excluded.list_date, last_seen = excluded.last_seen",
                     [
                         row["url"],

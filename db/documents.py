@@ -69,10 +69,12 @@ def ensure_document_tables(db: sqlite_utils.Database) -> None:
     if "crawl_runs" not in db.table_names():
         db["crawl_runs"].create(CRAWL_RUNS_COLUMNS, pk="id")
     if "list_items" not in db.table_names():
-        db["list_items"].create(LIST_ITEMS_COLUMNS, pk="url")
+        db["list_items"].create(LIST_ITEMS_COLUMNS, pk=("portal", "url"))
     # Additive upgrades of databases created by an older version of this module.
     for table, columns in (("documents", DOCUMENTS_COLUMNS), ("crawl_runs", CRAWL_RUNS_COLUMNS)):
         have = db[table].columns_dict
         for name, kind in columns.items():
             if name not in have:
                 db[table].add_column(name, kind)
+    # A crawl loads what it knows of one portal at start.
+    db["documents"].create_index(["portal", "is_current"], if_not_exists=True)

@@ -114,9 +114,9 @@ class ReportsSpider(scrapy.Spider):
             self.run_id = None
             return
         self.run_id = self.store.start_run(self.portal.name)
-        self.known = self.store.known_documents()
-        self.seen_before = self.store.seen_list_items()
-        self.children = self.store.attachments_by_page()
+        self.known = self.store.known_documents(self.portal.name)
+        self.seen_before = self.store.seen_list_items(self.portal.name)
+        self.children = self.store.attachments_by_page(self.portal.name)
         self.scheduled: set[str] = set()
         self.listed: set[str] = set()
         self.counts: Counter[str] = Counter()
