@@ -7,6 +7,7 @@ crawl` does; the demo server runs in this process so its request log can be read
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 from collections import Counter
@@ -347,6 +348,51 @@ def test_a_portal_behind_a_wall_is_left_alone_after_a_few_challenges(tmp_path):
     # With one request at a time, the run ends at the second challenge (of five possible).
     n = int(run["blocked"].rsplit("×", 1)[1])
     assert 2 <= n < 5, run["blocked"]
+
+
+def test_old_tls_servers_need_and_get_legacy_tls(tmp_path):
+    """An HTTPS portal with 1024-bit DH keys (common on old government servers): OpenSSL
+    3 refuses it ("dh key too small") unless the crawl asks for --legacy-tls."""
+    tls = Path(__file__).parent / "data" / "tls"
+    srv = DemoServer(port=0)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers("DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0")
+    ctx.load_cert_chain(tls / "cert.pem", tls / "key.pem")
+    ctx.load_dh_params(str(tls / "dh1024.pem"))
+    srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True)
+    srv.start()
+    registry = tmp_path / "portals.json"
+    registry.write_text(
+        json.dumps(
+            {
+                "portals": [
+                    {
+                        "name": "old-tls",
+                        "title": "老旧 HTTPS 站点",
+                        "region": "100000",
+                        "level": "national",
+                        "platform": "ucap",
+                        "start_urls": [
+                            srv.url.replace("http:", "https:") + "/ucap/c100028/common_zfxxgknb.shtml"
+                        ],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    try:
+        plain = run_crawl(tmp_path / "plain", srv, "old-tls", "--registry", str(registry))
+        legacy = run_crawl(tmp_path / "legacy", srv, "old-tls", "--registry", str(registry), "--legacy-tls")
+    finally:
+        srv.stop()
+    if plain.returncode == 0:
+        pytest.skip("this OpenSSL build accepts 1024-bit DH keys by default")
+    assert plain.returncode == 1 and "dh key too small" in plain.stderr
+    assert legacy.returncode == 0, legacy.stderr[-3000:]
+    db = sqlite_utils.Database(tmp_path / "legacy" / "xxgk.db")
+    assert stored_titles(db, "old-tls") == EXPECTED["demo-ucap"]
 
 
 def test_a_second_crawl_cannot_start_while_one_holds_the_lock(tmp_path, server):

@@ -44,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-throttle", action="store_true", help="no AutoThrottle, no delay (local tests only)")
     p.add_argument("--no-robots", action="store_true", help="ignore robots.txt (do not use on real portals)")
     p.add_argument("--no-extract", action="store_true", help="store documents without running the extractor")
+    p.add_argument(
+        "--legacy-tls",
+        action="store_true",
+        help="accept old HTTPS servers (1024-bit DH keys, legacy renegotiation) by lowering "
+        "OpenSSL's security level to 1 for this crawl",
+    )
     p.add_argument("--log-level", default="WARNING", help="Scrapy log level on stderr (default: WARNING)")
     p.add_argument(
         "-s",
@@ -71,6 +77,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     d.add_argument("--bench-reports", type=int, default=2000, help="reports on the demo-bench portal")
     d.set_defaults(func=run_demo_portal)
+
+
+LEGACY_OPENSSL_CONF = """openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+CipherString = DEFAULT:@SECLEVEL=1
+Options = UnsafeLegacyServerConnect
+"""
+
+
+def _lower_openssl_security_level(data: Path) -> None:
+    """Many government HTTPS servers fail OpenSSL 3's defaults ("dh key too small",
+    "unsafe legacy renegotiation"). Scrapy has no public setting for the security
+    level, but OpenSSL reads `OPENSSL_CONF` when it starts, which in this process is
+    still to come (Scrapy and OpenSSL are imported after this)."""
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / "openssl-legacy.cnf"
+    path.write_text(LEGACY_OPENSSL_CONF, encoding="utf-8")
+    os.environ["OPENSSL_CONF"] = str(path.resolve())
 
 
 def _portal_names(args: argparse.Namespace, portals: dict) -> list[str]:
@@ -118,6 +146,8 @@ def run_crawl(args: argparse.Namespace) -> int:
         )
         return 2
 
+    if args.legacy_tls:
+        _lower_openssl_security_level(Path(args.data))
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
