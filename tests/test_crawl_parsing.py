@@ -228,3 +228,21 @@ def test_column_links_found_by_anchor_text():
     assert [i.url for i in items_from_html(page.selector, page.url)] == [
         "http://xxgk.jl.gov.cn/x/202501/t20250124_1.html"
     ]
+
+
+@pytest.mark.parametrize("text", ["下一页", "下一页>", "[下一页]", "下页 >>", ">", "»", "Next"])
+def test_generic_follows_next_links_however_they_are_written(text):
+    from crawler.adapters import generic
+
+    url = "http://hdzfxxgk.hd.gov.cn/zfxxgknb/index.html"
+    page = generic.parse(
+        html(
+            url,
+            f"""<table><tr><td><a href="/a/1.html">邯郸市2024年政府信息公开工作年度报告</a></td>
+        <td class="huise">[2025-01-26]</td></tr></table><a href="index.html">上一页</a>
+        <a href="index_2.html">{text}</a><a href="index_9.html">尾页</a>""",
+        ),
+        {"depth": 1},
+    )
+    assert page.next_page.url == "http://hdzfxxgk.hd.gov.cn/zfxxgknb/index_2.html"
+    assert page.items[0].date == "2025-01-26"

@@ -11,7 +11,7 @@ from scrapy.http import Response
 
 from crawler.adapters.base import ListPage, clean, column_links, items_from_html, resolve_link, selector
 
-_NEXT = re.compile(r"^(下一?页|下页|后一页|next|>|›|»)$", re.I)
+_NEXT = re.compile(r"^[\s<>«»›‹\[\]]*(下一?页|下页|后一页|next( page)?|>|›|»|>>)[\s<>«»›‹\[\]]*$", re.I)
 
 
 def next_link(response: Response) -> str | None:
