@@ -246,3 +246,39 @@ def test_generic_follows_next_links_however_they_are_written(text):
     )
     assert page.next_page.url == "http://hdzfxxgk.hd.gov.cn/zfxxgknb/index_2.html"
     assert page.items[0].date == "2025-01-26"
+
+
+def test_jpage_get_variant_follows_nextgroup():
+    url = "https://www.wenzhou.gov.cn/col/col1229850036/index.html"
+    proxy = (
+        "/module/jpage/dataproxy.jsp?page=1&amp;appid=1&amp;webid=3040&amp;path=/&amp;columnid=1229850036"
+        "&amp;unitid=5839&amp;webname=x&amp;permissiontype=0"
+    )
+    body = f"""<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="{proxy}"></a>]]></nextgroup>
+      <recordset><record><![CDATA[<li><a href="/art/2025/1/16/art_1229850036_97440.html"
+      title="温州市2024年政府信息公开工作年度报告">x</a><span>2025-01-16</span></li>]]></record></recordset>
+      </datastore></script>"""
+    page = hanweb_jpage.parse(html(url, body), {"depth": 0})
+    assert [i.url for i in page.items] == [
+        "https://www.wenzhou.gov.cn/art/2025/1/16/art_1229850036_97440.html"
+    ]
+    nxt = page.next_page
+    assert nxt.method == "GET" and nxt.url.startswith(
+        "https://www.wenzhou.gov.cn/module/jpage/dataproxy.jsp?page=1&appid=1"
+    )
+    # A group without its own <nextgroup> goes on with page=N+1; an empty one ends the list.
+    group = TextResponse(
+        nxt.url,
+        body=body.split("<recordset>")[1].join(["<datastore><recordset>", ""]).encode(),
+        encoding="utf-8",
+        request=nxt,
+    )
+    after = hanweb_jpage.parse(group, nxt.meta["adapter"])
+    assert after.next_page.url.startswith("https://www.wenzhou.gov.cn/module/jpage/dataproxy.jsp?page=2&")
+    empty = TextResponse(
+        after.next_page.url,
+        body=b"<datastore><recordset></recordset></datastore>",
+        encoding="utf-8",
+        request=after.next_page,
+    )
+    assert hanweb_jpage.parse(empty, after.next_page.meta["adapter"]).next_page is None
