@@ -295,6 +295,36 @@ def test_robots_txt_is_obeyed(tmp_path, server):
     assert "/admin/ndbg/index.html" in [e.path for e in server.log]
 
 
+def test_a_start_url_that_is_a_report_is_stored(tmp_path, server):
+    """Zhejiang's form-generated reports (xxgkAnnualReport.jsp?area=…&fbtime=…) are entered
+    in the registry as report URLs, not lists."""
+    registry = tmp_path / "portals.json"
+    registry.write_text(
+        json.dumps(
+            {
+                "portals": [
+                    {
+                        "name": "one-report",
+                        "title": "单篇年报",
+                        "region": "100000",
+                        "level": "national",
+                        "platform": "ucap",
+                        "start_urls": ["{demo}/ucap/c100028/c5251007/content.shtml"],
+                        "demo": True,
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    proc = run_crawl(tmp_path, server, "one-report", "--registry", str(registry))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    db = sqlite_utils.Database(tmp_path / "xxgk.db")
+    rows = list(db.query("select kind, title, format from documents order by id"))
+    assert [(r["kind"], r["format"]) for r in rows] == [("page", "html"), ("attachment", "pdf")]
+    assert rows[0]["title"] == "中国证券监督管理委员会2019年政府信息公开工作年度报告"
+
+
 def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
     srv = DemoServer(port=0, faults=set(FAULTS), slow_seconds=0.2).start()
     try:

@@ -146,6 +146,16 @@ class ReportsSpider(scrapy.Spider):
             self._error(response.url, f"list page not understood ({type(exc).__name__}: {exc})")
             return
 
+        listed_reports = sum(1 for i in page.items if is_annual_report(i.title))
+        if state.get("depth", 0) == 0 and listed_reports <= 1 and not (page.columns or page.next_page):
+            # The start URL may be a report itself (Zhejiang xxgkAnnualReport.jsp); a list page
+            # is titled by its column, with no year, and lists more than its attachment.
+            title = self._report_title_of(response)
+            if title:
+                response.meta["report"] = {"url": response.url, "title": title, "date": None, "changed": True}
+                yield from self.parse_detail(response)
+                return
+
         new_here = 0
         rows = []
         for item in page.items:
@@ -192,6 +202,17 @@ class ReportsSpider(scrapy.Spider):
                 yield nxt.replace(callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
             else:
                 self.logger.info("%s: nothing new on %s; not paging further", self.portal.name, response.url)
+
+    @staticmethod
+    def _report_title_of(response: Response) -> str | None:
+        """The annual-report title a page carries (meta ArticleTitle, h1, <title>), if any."""
+        if not isinstance(response, TextResponse):
+            return None
+        for xpath in ('//meta[@name="ArticleTitle"]/@content', "//h1//text()", "//title//text()"):
+            title = clean(" ".join(response.xpath(xpath).getall()))
+            if title and is_annual_report(title) and report_year(title):
+                return title
+        return None
 
     def _report_request(self, item: ListItem) -> Request | None:
         """The request for a report's detail page, or None when it is known and unchanged."""
