@@ -6,7 +6,7 @@ import calendar
 import html
 import time
 
-from crawler.demo import content
+from crawler.demo import corpus
 from crawler.demo.catalog import DemoReport
 from crawler.demo.web import Reply, challenge_412, challenge_wzws, gbk_attachment, http_date
 
@@ -21,7 +21,7 @@ def body(r: DemoReport, attachment_url: str | None, link_attrs: str = "") -> str
     """The report as its detail page carries it: inline tables, an attachment, or both."""
     parts = []
     if r.form in ("html", "both"):
-        parts.append(content.body_html(r.title, r.text_index, r.revision))
+        parts.append(corpus.body_html(r.title, r.text_index, r.revision))
     else:
         parts.append(f"<p>{html.escape(r.title)}已经公开，详见附件。</p>")
     if attachment_url and ext(r):
@@ -33,7 +33,7 @@ def body(r: DemoReport, attachment_url: str | None, link_attrs: str = "") -> str
 
 
 def attachment_bytes(r: DemoReport) -> bytes:
-    data = content.attachment("docx" if r.form == "docx" else "pdf")
+    data = corpus.attachment("docx" if r.form == "docx" else "pdf")
     if r.revision:  # a re-upload: same document, new bytes
         data += b"\n%% revision " + str(r.revision).encode() + b"\n"
     return data

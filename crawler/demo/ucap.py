@@ -8,7 +8,7 @@ import hashlib
 import html
 import re
 
-from crawler.demo import content, reports
+from crawler.demo import corpus, reports
 from crawler.demo.catalog import DemoReport, Site
 from crawler.demo.web import Reply, page, shell
 
@@ -71,7 +71,7 @@ def render(site: Site, req, srv) -> Reply | None:
         r = site.report(m.group(2))
         if r is None or r.form != "image":
             return None
-        reply = Reply(200, content.scan_png(), [("Content-Type", "image/png")], cacheable=True)
+        reply = Reply(200, corpus.scan_png(), [("Content-Type", "image/png")], cacheable=True)
         reply.last_modified = reports.http_date(r.date)
         return reply
     m = _FILE.match(path)

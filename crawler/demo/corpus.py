@@ -1,4 +1,4 @@
-"""Report bodies for the demo portals, built from real report texts shipped here.
+"""Report bodies for the demo portals, built from the real report texts in `content/`.
 
 A text line holding `|` separators becomes a table row (the corpus keeps the tables
 that way); other lines become paragraphs. Attachments are real PDF/DOCX files.
