@@ -27,6 +27,9 @@ DOCUMENTS_COLUMNS = {
     "filename": str,  # Content-Disposition or link-text file name, decoded
     "version": int,  # 1 for the first content seen at this URL, +1 per change
     "is_current": int,  # 1 for the newest version at this URL
+    "kind": str,  # "page" (the report's detail page) or "attachment"
+    "year": int,  # reporting year parsed from the title, if any
+    "format": str,  # sniffed from the bytes: pdf, docx, ole, html, image:png …
 }
 
 CRAWL_RUNS_COLUMNS = {
@@ -40,6 +43,20 @@ CRAWL_RUNS_COLUMNS = {
     "errors": int,
     "blocked": str,  # anti-bot challenge seen (e.g. "412 challenge"), else null
     "status": str,  # "ok", "blocked", "failed", "running"
+    "requests": int,  # HTTP requests sent (incremental runs should need few)
+    "notes": str,  # JSON list of the errors met (URL and reason), capped
+}
+
+# Every item seen on a list page, report or not, so that a later run can tell a page
+# holding nothing new (incremental stop) even when the page is all 指南/制度 decoys.
+LIST_ITEMS_COLUMNS = {
+    "url": str,
+    "portal": str,
+    "title": str,
+    "list_date": str,
+    "is_report": int,
+    "first_seen": str,
+    "last_seen": str,
 }
 
 
@@ -51,3 +68,13 @@ def ensure_document_tables(db: sqlite_utils.Database) -> None:
         db["documents"].create_index(["sha256"])
     if "crawl_runs" not in db.table_names():
         db["crawl_runs"].create(CRAWL_RUNS_COLUMNS, pk="id")
+    if "list_items" not in db.table_names():
+        db["list_items"].create(LIST_ITEMS_COLUMNS, pk=("portal", "url"))
+    # Additive upgrades of databases created by an older version of this module.
+    for table, columns in (("documents", DOCUMENTS_COLUMNS), ("crawl_runs", CRAWL_RUNS_COLUMNS)):
+        have = db[table].columns_dict
+        for name, kind in columns.items():
+            if name not in have:
+                db[table].add_column(name, kind)
+    # A crawl loads what it knows of one portal at start.
+    db["documents"].create_index(["portal", "is_current"], if_not_exists=True)

@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "xxgk.commands.extract",
     "xxgk.commands.demo",
     "xxgk.commands.db",
+    "xxgk.commands.crawl",
 ]
 
 

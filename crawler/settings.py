@@ -1,0 +1,73 @@
+"""Scrapy settings for the xxgk crawler: polite by default.
+
+robots.txt is obeyed, AutoThrottle adapts the pace to each host, at most two requests
+run at once per host, and the user agent says who we are. Tests and the bench switch
+throttling off with `-s AUTOTHROTTLE_ENABLED=0 -s DOWNLOAD_DELAY=0`.
+"""
+
+from xxgk import __version__
+
+BOT_NAME = "xxgk"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = (
+    f"xxgk/{__version__} (government information disclosure annual report archiver; "
+    "+https://github.com/xxgk/xxgk)"
+)
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+}
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+DOWNLOAD_TIMEOUT = 60
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+XXGK_MAX_CHALLENGES = 20  # stop a portal's run after this many anti-bot challenges (0: never)
+XXGK_RETRY_BACKOFF = 1.0  # seconds before the first retry; x3 for each further one
+
+COOKIES_ENABLED = True  # portals set session cookies (JSESSIONID, zh_choose_*)
+METAREFRESH_ENABLED = True  # `<meta http-equiv=refresh>` stubs are followed
+METAREFRESH_MAXDELAY = 100
+REDIRECT_MAX_TIMES = 10
+DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.PortalRobotsMiddleware": 50,  # before RobotsTxtMiddleware (100)
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.BackoffDelayMiddleware": 560,
+    "crawler.middlewares.AntiBotMiddleware": 590,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+    "crawler.pipelines.ExtractPipeline": 800,
+}
+
+# Where the raw document store lives (`xxgk crawl --data`); the database defaults to
+# <data>/xxgk.db.
+XXGK_DATA_DIR = "data"
+XXGK_DB = None
+XXGK_EXTRACT = True  # run the extractor on newly stored documents (if installed)
+XXGK_LOAD_HOOK = None  # "module:function"(store, document_id, report) to load cells
+XXGK_REGISTRY = None  # default: crawler/portals.json
+XXGK_DEMO_URL = None  # base URL of `xxgk demo-portal` for the demo entries
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+EXTENSIONS = {"crawler.extensions.Progress": 500}
+XXGK_PROGRESS = False  # `xxgk crawl` turns it on
+XXGK_PROGRESS_INTERVAL = 5.0
+TELNETCONSOLE_ENABLED = False

@@ -1,0 +1,488 @@
+"""The `reports` spider: one portal of the registry per run.
+
+    scrapy crawl reports -a portal=NAME [-a full=1] [-a revalidate=1]
+
+It walks the portal's annual-report lists with the adapter of its platform, keeps the
+items whose titles are annual reports, fetches each report's detail page and its
+attachments into the document store, and records the run. Incremental by default:
+known reports are not requested again, paging stops at the first page that holds
+nothing new, and a report whose list date changed is re-requested conditionally
+(If-None-Match / If-Modified-Since) and stored as a new version if its bytes changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler import lock
+from crawler.adapters import adapter_for
+from crawler.adapters.base import ListItem, clean, looks_like_folder, resolve_link
+from crawler.attachments import (
+    filename_from_disposition,
+    is_error_page_instead_of_file,
+    looks_like_attachment,
+    sniff_format,
+)
+from crawler.items import FetchedDocument
+from crawler.middlewares import ChallengeDetected
+from crawler.registry import Portal, load_registry
+from crawler.store import DocumentStore
+from crawler.titles import is_annual_report, report_year
+
+BODY_SELECTORS = (
+    "#zoom",
+    ".TRS_Editor",
+    ".trs_editor_view",
+    ".view",
+    "#UCAP-CONTENT",
+    ".Article_content",
+    ".pages_content",
+    "div.artile_zw",
+    "#mainText",
+    ".article-content",
+    ".content",
+)
+_STUB = re.compile(
+    r"""(?:window\.|document\.|top\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]"""
+)
+_SOFT_404 = re.compile(
+    "页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|您访问的页面不存在"
+    "|404 Not Found|信息已删除|文章已删除"
+)
+_ICON = re.compile(r"icon|logo|share|qrcode|ewm|banner|spacer|blank\.gif", re.I)
+MAX_NOTES = 200
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(
+        self,
+        portal: str | None = None,
+        full: str = "0",
+        revalidate: str = "0",
+        registry: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not portal:
+            raise ValueError("say which portal to crawl: -a portal=NAME (see `xxgk crawl --list`)")
+        self.portal_name = portal
+        self.registry_path = registry
+        self.full = _truthy(full) or _truthy(revalidate)
+        self.revalidate = _truthy(revalidate)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReportsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        portals = load_registry(spider.registry_path or settings.get("XXGK_REGISTRY"))
+        if spider.portal_name not in portals:
+            raise ValueError(
+                f"no portal named {spider.portal_name!r} in the registry "
+                f"(known: {', '.join(sorted(portals))})"
+            )
+        spider.portal: Portal = portals[spider.portal_name]
+        spider.demo_url = settings.get("XXGK_DEMO_URL")
+        spider.data_dir = settings.get("XXGK_DATA_DIR") or "data"
+        spider.store = DocumentStore(spider.data_dir, settings.get("XXGK_DB"))
+        return spider
+
+    # -- start ---------------------------------------------------------------------------
+    async def start(self):
+        try:
+            self.lock_path = lock.acquire(self.data_dir)
+        except lock.CrawlLocked as exc:
+            self.lock_path = None
+            self.logger.error("%s", exc)
+            self.run_id = None
+            return
+        self.run_id = self.store.start_run(self.portal.name)
+        self.known = self.store.known_documents(self.portal.name)
+        self.seen_before = self.store.seen_list_items(self.portal.name)
+        self.children = self.store.attachments_by_page(self.portal.name)
+        self.scheduled: set[str] = set()
+        self.listed: set[str] = set()
+        self.counts: Counter[str] = Counter()
+        self.blocked: Counter[str] = Counter()
+        self.notes: list[dict[str, str]] = []
+        state = {"depth": 0, "column_text": self.portal.options.get("column_text")}
+        for url in self.portal.urls(self.demo_url):
+            yield Request(
+                url, callback=self.parse, errback=self.failed, meta={"adapter": state}, dont_filter=True
+            )
+
+    # -- list pages ----------------------------------------------------------------------
+    def _text_response(self, response: Response) -> Response:
+        enc = self.portal.options.get("encoding")
+        if enc and isinstance(response, TextResponse):
+            return response.replace(encoding=enc)
+        return response
+
+    def parse(self, response: Response, **_: Any):
+        response = self._text_response(response)
+        state = response.meta.get("adapter") or {"depth": 0}
+        self.counts["pages"] += 1
+        max_pages = self.portal.options.get("max_pages")
+        try:
+            page = adapter_for(self.portal.platform).parse(response, state)
+        except Exception as exc:  # a page the adapter cannot read must not end the run
+            self._error(response.url, f"list page not understood ({type(exc).__name__}: {exc})")
+            return
+
+        listed_reports = sum(1 for i in page.items if is_annual_report(i.title))
+        if state.get("depth", 0) == 0 and listed_reports <= 1 and not (page.columns or page.next_page):
+            # The start URL may be a report itself (Zhejiang xxgkAnnualReport.jsp); a list page
+            # is titled by its column, with no year, and lists more than its attachment.
+            title = self._report_title_of(response)
+            if title:
+                response.meta["report"] = {"url": response.url, "title": title, "date": None, "changed": True}
+                yield from self.parse_detail(response)
+                return
+
+        new_here = 0
+        rows = []
+        for item in page.items:
+            if item.url in self.listed:  # jpage overlap, repeated items
+                continue
+            self.listed.add(item.url)
+            report = is_annual_report(item.title) and not looks_like_folder(item.url)
+            rows.append(
+                {
+                    "url": item.url,
+                    "portal": self.portal.name,
+                    "title": item.title,
+                    "list_date": item.date,
+                    "is_report": report,
+                }
+            )
+            if report:
+                request = self._report_request(item)
+                if request is not None:
+                    new_here += 1
+                    yield request
+            elif item.url not in self.seen_before:
+                new_here += 1
+        if rows:
+            self.store.record_list_items(rows)
+
+        for column in page.columns:
+            if column.url in self.scheduled:
+                continue
+            self.scheduled.add(column.url)
+            meta = dict(column.meta)
+            meta["adapter"] = {**state, **meta.get("adapter", {}), "depth": state.get("depth", 0) + 1}
+            yield column.replace(callback=self.parse, errback=self.failed, meta=meta)
+
+        nxt = page.next_page
+        if nxt is not None and nxt.url not in self.scheduled:
+            pages_so_far = state.get("page_no", 1)
+            if max_pages and pages_so_far >= max_pages:
+                return
+            if new_here or self.full:
+                self.scheduled.add(nxt.url + (nxt.body.decode() if nxt.method == "POST" else ""))
+                meta = dict(nxt.meta)
+                meta["adapter"] = {**state, **meta.get("adapter", {}), "page_no": pages_so_far + 1}
+                yield nxt.replace(callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
+            else:
+                self.logger.info("%s: nothing new on %s; not paging further", self.portal.name, response.url)
+
+    @staticmethod
+    def _report_title_of(response: Response) -> str | None:
+        """The annual-report title a page carries (meta ArticleTitle, h1, <title>), if any."""
+        if not isinstance(response, TextResponse):
+            return None
+        for xpath in ('//meta[@name="ArticleTitle"]/@content', "//h1//text()", "//title//text()"):
+            title = clean(" ".join(response.xpath(xpath).getall()))
+            if title and is_annual_report(title) and report_year(title):
+                return title
+        return None
+
+    def _report_request(self, item: ListItem) -> Request | None:
+        """The request for a report's detail page, or None when it is known and unchanged."""
+        if item.url in self.scheduled:
+            return None
+        known = self.known.get(item.url)
+        headers: dict[str, str] = {}
+        changed = False
+        if known:
+            changed = bool(item.date and known.list_date and item.date != known.list_date)
+            if not (changed or self.revalidate):
+                return None
+            headers = self._validators(known)
+        self.scheduled.add(item.url)
+        return Request(
+            item.url,
+            callback=self.parse_detail,
+            errback=self.failed,
+            headers=headers,
+            priority=10,
+            meta={
+                "report": {
+                    "url": item.url,
+                    "title": item.title,
+                    "date": item.date,
+                    "attachments": item.attachments,
+                    "changed": changed or self.revalidate,
+                },
+                "handle_httpstatus_list": [304],
+            },
+        )
+
+    @staticmethod
+    def _validators(known: Any) -> dict[str, str]:
+        headers = {}
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        return headers
+
+    # -- detail pages --------------------------------------------------------------------
+    def parse_detail(self, response: Response, **_: Any):
+        report = response.meta["report"]
+        if response.status == 304:
+            self.counts["not_modified"] += 1
+            self.store.confirm_unchanged(report["url"], report.get("date"))
+            # The page is unchanged, but a re-uploaded attachment keeps its URL: ask for
+            # those conditionally too.
+            for url in self.children.get(report["url"], []):
+                yield from self._attachment_request(url, "", report, response.url)
+            return
+        response = self._text_response(response)
+        if not isinstance(response, TextResponse):  # the list linked a file directly
+            yield from self._attachment_document(response, report, None, report["title"])
+            return
+        stub = self._stub_target(response)
+        if stub and report.get("hops", 0) < 3:
+            report = {**report, "hops": report.get("hops", 0) + 1}
+            yield Request(
+                stub,
+                callback=self.parse_detail,
+                errback=self.failed,
+                dont_filter=True,
+                priority=10,
+                meta={"report": report, "handle_httpstatus_list": [304]},
+            )
+            return
+        soft = self._soft_404(response)
+        if soft:
+            self._error(report["url"], soft)
+            return
+        yield self._document(response, report, kind="page", parent=None)
+        for url, name in self._attachment_links(response, report):
+            yield from self._attachment_request(url, name, report, response.url)
+
+    def _attachment_request(self, url: str, name: str, report: dict[str, Any], parent: str):
+        """Request an attachment unless it is known (known ones only when the report changed)."""
+        if url in self.scheduled:
+            return
+        known = self.known.get(url)
+        if known and not report.get("changed"):
+            return
+        self.scheduled.add(url)
+        yield Request(
+            url,
+            callback=self.parse_attachment,
+            errback=self.failed,
+            priority=20,
+            headers=self._validators(known) if known else {},
+            meta={"report": report, "parent": parent, "link_text": name, "handle_httpstatus_list": [304]},
+        )
+
+    def _stub_target(self, response: TextResponse) -> str | None:
+        """`location.href='…'` redirect stubs (meta refresh is followed by Scrapy)."""
+        if len(response.body) > 3000:
+            return None
+        m = _STUB.search(response.text)
+        if not m:
+            return None
+        target = response.urljoin(m.group(1))
+        return target if target != response.url else None
+
+    def _soft_404(self, response: TextResponse) -> str | None:
+        path = urlsplit(response.url).path
+        if response.meta.get("redirect_urls") and path in ("", "/", "/index.html", "/index.htm"):
+            return f"redirected to the home page ({response.url}): the report is gone"
+        title = clean(" ".join(response.xpath("//title//text()").getall()))
+        head = (
+            title
+            + " "
+            + clean(" ".join(response.xpath("//body//h1//text()|//body//h2//text()").getall()))[:200]
+        )
+        if _SOFT_404.search(head) or (len(response.body) < 4000 and _SOFT_404.search(response.text)):
+            return "soft 404: the page says it does not exist"
+        return None
+
+    def _attachment_links(self, response: TextResponse, report: dict[str, Any]) -> list[tuple[str, str]]:
+        found: dict[str, str] = {}
+        for url, name in report.get("attachments") or []:
+            found.setdefault(url, name)
+        for a in response.xpath("//a[@href or @onclick]"):
+            url = resolve_link(a.attrib.get("href"), a.attrib.get("onclick"), response.url)
+            if url and looks_like_attachment(url):
+                found.setdefault(
+                    url, clean(a.attrib.get("title")) or clean(" ".join(a.xpath(".//text()").getall()))
+                )
+        for src in response.xpath("//iframe/@src|//embed/@src|//object/@data").getall():
+            url = resolve_link(src, None, response.url)
+            if url and looks_like_attachment(url):
+                found.setdefault(url, "")
+        body = None
+        for css in BODY_SELECTORS:
+            body = response.css(css)
+            if body:
+                break
+        if (
+            body
+            and not body.xpath(".//table")
+            and len(clean(" ".join(body.xpath(".//text()").getall()))) < 400
+        ):
+            for src in body.xpath(".//img/@src").getall():  # a scanned report
+                url = resolve_link(src, None, response.url)
+                if url and not _ICON.search(url):
+                    found.setdefault(url, "")
+        return list(found.items())
+
+    # -- attachments ---------------------------------------------------------------------
+    def parse_attachment(self, response: Response, **_: Any):
+        report = response.meta["report"]
+        if response.status == 304:
+            self.counts["not_modified"] += 1
+            return
+        yield from self._attachment_document(
+            response, report, response.meta.get("parent"), response.meta.get("link_text") or ""
+        )
+
+    def _attachment_document(
+        self, response: Response, report: dict[str, Any], parent: str | None, link_text: str
+    ):
+        if is_error_page_instead_of_file(response.request.url, response.body) and len(response.body) < 20000:
+            self._error(response.request.url, "an HTML error page was served instead of the file")
+            return
+        doc = self._document(response, report, kind="attachment", parent=parent)
+        doc.url = response.meta.get("redirect_urls", [response.request.url])[0]
+        name = filename_from_disposition(response.headers.get("Content-Disposition"))
+        if not name:
+            ext = urlsplit(response.url).path.rsplit(".", 1)
+            suffix = f".{ext[1]}" if len(ext) == 2 and len(ext[1]) <= 4 else ""
+            name = (
+                (link_text + suffix)
+                if link_text and not link_text.endswith(suffix)
+                else (link_text or urlsplit(response.url).path.rsplit("/", 1)[-1])
+            )
+        doc.filename = name or None
+        yield doc
+
+    # -- documents and bookkeeping -------------------------------------------------------
+    def _document(
+        self, response: Response, report: dict[str, Any], kind: str, parent: str | None
+    ) -> FetchedDocument:
+        def header(name: str) -> str | None:
+            value = response.headers.get(name)
+            return value.decode("latin-1") if value else None
+
+        return FetchedDocument(
+            url=report["url"] if kind == "page" else response.request.url,
+            final_url=response.url,
+            portal=self.portal.name,
+            kind=kind,
+            title=report["title"],
+            body=response.body,
+            list_date=report.get("date"),
+            year=report_year(report["title"]),
+            http_status=response.status,
+            content_type=header("Content-Type"),
+            etag=header("ETag"),
+            last_modified=header("Last-Modified"),
+            parent_url=parent,
+            format=sniff_format(response.body),
+        )
+
+    def note_stored(self, item: FetchedDocument) -> None:
+        if item.stored_as in ("new", "version"):
+            self.counts["new_reports"] += 1
+            if item.stored_as == "version":
+                self.counts["versions"] += 1
+        else:
+            self.counts["unchanged"] += 1
+
+    def _error(self, url: str, reason: str) -> None:
+        self.counts["errors"] += 1
+        self.logger.warning("%s: %s: %s", self.portal.name, url, reason)
+        if len(self.notes) < MAX_NOTES:
+            self.notes.append({"url": url, "reason": reason})
+
+    def failed(self, failure: Failure) -> None:
+        request = failure.request if hasattr(failure, "request") else None
+        url = request.url if request is not None else "?"
+        exc = failure.value
+        if isinstance(exc, ChallengeDetected):
+            self.blocked[exc.kind] += 1
+            self.logger.warning("%s: anti-bot challenge: %s", self.portal.name, exc)
+            if len(self.notes) < MAX_NOTES:
+                self.notes.append({"url": exc.url, "reason": exc.kind})
+            limit = self.crawler.settings.getint("XXGK_MAX_CHALLENGES", 20)
+            if limit and sum(self.blocked.values()) >= limit:
+                # The wall is up for the whole portal: stop asking rather than hammer it.
+                raise CloseSpider(f"blocked: {limit} anti-bot challenges")
+            return
+        if isinstance(exc, HttpError):
+            self._error(url, f"HTTP {exc.response.status}")
+        else:
+            self._error(url, f"{type(exc).__name__}: {exc}")
+
+    def closed(self, reason: str) -> None:
+        try:
+            if getattr(self, "run_id", None) is None:
+                return
+            stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+            blocked = "; ".join(f"{k} ×{n}" for k, n in self.blocked.items()) or None
+            if self.blocked:
+                status = "blocked"
+            elif self.counts["pages"] == 0 or reason not in ("finished",):
+                status = "failed"
+            else:
+                status = "ok"
+            self.store.finish_run(
+                self.run_id,
+                pages=self.counts["pages"],
+                new_reports=self.counts["new_reports"],
+                not_modified=self.counts["not_modified"] + self.counts["unchanged"],
+                errors=self.counts["errors"],
+                blocked=blocked,
+                status=status,
+                requests=int(stats.get("downloader/request_count", 0)),
+                notes=self.notes,
+            )
+            self.logger.info(
+                "%s: run %s %s: %d list pages, %d new documents, %d not modified, %d errors%s",
+                self.portal.name,
+                self.run_id,
+                status,
+                self.counts["pages"],
+                self.counts["new_reports"],
+                self.counts["not_modified"] + self.counts["unchanged"],
+                self.counts["errors"],
+                f", blocked: {blocked}" if blocked else "",
+            )
+        finally:
+            if getattr(self, "lock_path", None):
+                lock.release(self.lock_path)
+            self.store.close()

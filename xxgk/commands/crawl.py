@@ -1,0 +1,270 @@
+"""`xxgk crawl` (run the reports spider over registry portals) and `xxgk demo-portal`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "crawl",
+        help="crawl annual reports from the portals of the registry",
+        description="Crawl portals of the registry into a data folder (raw documents under DATA/docs, "
+        "metadata in DATA/xxgk.db). Incremental: known reports are not fetched again and list paging "
+        "stops at the first page holding nothing new. Progress goes to stderr; a summary table "
+        "(one line per portal, tab-separated) to stdout.",
+        epilog="examples:\n  xxgk crawl --list\n  xxgk crawl demo-trs --demo-url http://127.0.0.1:8765\n"
+        "  xxgk crawl --all --data /srv/xxgk",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("portals", nargs="*", metavar="PORTAL", help="registry names of the portals to crawl")
+    p.add_argument("--all", action="store_true", help="every real (non-demo) portal of the registry")
+    p.add_argument("--all-demo", action="store_true", help="every demo portal (needs `xxgk demo-portal`)")
+    p.add_argument("--list", action="store_true", help="list the registry's portals and exit")
+    p.add_argument("--data", default="data", help="data folder (default: ./data)")
+    p.add_argument("--db", help="SQLite database (default: DATA/xxgk.db)")
+    p.add_argument("--registry", help="registry file (default: the one shipped in crawler/)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="walk every list page, not only up to the first page with nothing new",
+    )
+    p.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="re-request known reports conditionally "
+        "(ETag/Last-Modified) to catch silent corrections; implies --full",
+    )
+    p.add_argument(
+        "--demo-url", help="base URL of the demo portals (default: $XXGK_DEMO_URL or http://127.0.0.1:8765)"
+    )
+    p.add_argument("--no-throttle", action="store_true", help="no AutoThrottle, no delay (local tests only)")
+    p.add_argument("--no-robots", action="store_true", help="ignore robots.txt (do not use on real portals)")
+    p.add_argument("--no-extract", action="store_true", help="store documents without running the extractor")
+    p.add_argument(
+        "--legacy-tls",
+        action="store_true",
+        help="accept old HTTPS servers (1024-bit DH keys, legacy renegotiation) by lowering "
+        "OpenSSL's security level to 1 for this crawl",
+    )
+    p.add_argument("--log-level", default="WARNING", help="Scrapy log level on stderr (default: WARNING)")
+    p.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any Scrapy setting, e.g. -s CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    )
+    p.set_defaults(func=run_crawl)
+
+    d = subparsers.add_parser(
+        "demo-portal",
+        help="serve the demo portals on localhost",
+        description="Serve local imitations of government portals (TRS, Hanweb jpage/jpaas, gkmlpt, "
+        "Shanghai, UCAP, a GBK CMS) for trying the crawler. Prints the base URL; Ctrl-C stops.",
+    )
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=8765, help="port (0: any free port; default 8765)")
+    d.add_argument(
+        "--faults",
+        default="",
+        help="comma-separated faults to switch on, or 'all': "
+        "challenge, wzws, errors500, slow, soft404, moved",
+    )
+    d.add_argument("--bench-reports", type=int, default=2000, help="reports on the demo-bench portal")
+    d.set_defaults(func=run_demo_portal)
+
+
+LEGACY_OPENSSL_CONF = """openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+CipherString = DEFAULT:@SECLEVEL=1
+Options = UnsafeLegacyServerConnect
+"""
+
+
+def _lower_openssl_security_level(data: Path) -> None:
+    """Many government HTTPS servers fail OpenSSL 3's defaults ("dh key too small",
+    "unsafe legacy renegotiation"). Scrapy has no public setting for the security
+    level, but OpenSSL reads `OPENSSL_CONF` when it starts, which in this process is
+    still to come (Scrapy and OpenSSL are imported after this)."""
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / "openssl-legacy.cnf"
+    path.write_text(LEGACY_OPENSSL_CONF, encoding="utf-8")
+    os.environ["OPENSSL_CONF"] = str(path.resolve())
+
+
+def _portal_names(args: argparse.Namespace, portals: dict) -> list[str]:
+    names = list(args.portals)
+    if args.all:
+        names += [n for n, p in portals.items() if not p.demo]
+    if args.all_demo:
+        names += [n for n, p in portals.items() if p.demo and n != "demo-bench"]
+    unknown = [n for n in names if n not in portals]
+    if unknown:
+        raise SystemExit(
+            f"xxgk crawl: no portal named {', '.join(unknown)} in the registry (see `xxgk crawl --list`)"
+        )
+    return list(dict.fromkeys(names))
+
+
+def run_crawl(args: argparse.Namespace) -> int:
+    from crawler.registry import RegistryError, load_registry
+
+    try:
+        portals = load_registry(args.registry)
+    except RegistryError as exc:
+        print(f"xxgk crawl: {exc}", file=sys.stderr)
+        return 2
+    if args.list:
+        for p in portals.values():
+            print(
+                "\t".join(
+                    [
+                        p.name,
+                        p.platform,
+                        p.level,
+                        p.region,
+                        "demo" if p.demo else "real",
+                        p.title,
+                        " ".join(p.start_urls),
+                    ]
+                )
+            )
+        return 0
+    names = _portal_names(args, portals)
+    if not names:
+        print(
+            "xxgk crawl: name the portals to crawl, or use --all / --all-demo (see --help)", file=sys.stderr
+        )
+        return 2
+
+    if args.legacy_tls:
+        _lower_openssl_security_level(Path(args.data))
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler import lock
+    from crawler.store import DocumentStore
+
+    settings = get_project_settings()
+    overrides = {"XXGK_DATA_DIR": args.data, "LOG_LEVEL": args.log_level.upper(), "XXGK_PROGRESS": True}
+    if args.db:
+        overrides["XXGK_DB"] = args.db
+    if args.registry:
+        overrides["XXGK_REGISTRY"] = args.registry
+    if args.demo_url:
+        overrides["XXGK_DEMO_URL"] = args.demo_url
+    if args.no_throttle:
+        overrides.update(AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY=0, CONCURRENT_REQUESTS_PER_DOMAIN=8)
+    if args.no_robots:
+        overrides["ROBOTSTXT_OBEY"] = False
+    if args.no_extract:
+        overrides["XXGK_EXTRACT"] = False
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep:
+            print(f"xxgk crawl: -s needs NAME=VALUE, got {item!r}", file=sys.stderr)
+            return 2
+        overrides[name] = value
+    settings.setdict(overrides, priority="cmdline")
+
+    try:
+        held = lock.acquire(args.data)
+    except lock.CrawlLocked as exc:
+        print(f"xxgk crawl: {exc}", file=sys.stderr)
+        return 3
+    try:
+        store = DocumentStore(args.data, args.db)
+        before = store.db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
+        store.close()
+        process = CrawlerProcess(settings)
+        for name in names:
+            process.crawl(
+                "reports",
+                portal=name,
+                full="1" if args.full else "0",
+                revalidate="1" if args.revalidate else "0",
+            )
+        process.start()
+    finally:
+        lock.release(held)
+    return _summary(args, before, names)
+
+
+def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
+    from crawler.store import DocumentStore
+
+    store = DocumentStore(args.data, args.db)
+    rows = list(
+        store.db.query(
+            "select portal, status, pages, new_reports, not_modified, errors, requests, blocked"
+            " from crawl_runs"
+            " where id > ? order by id",
+            [before],
+        )
+    )
+    store.close()
+    print("portal\tstatus\tlist_pages\tnew_documents\tnot_modified\terrors\trequests\tblocked")
+    for r in rows:
+        print(
+            "\t".join(
+                str(r[k] if r[k] is not None else "")
+                for k in (
+                    "portal",
+                    "status",
+                    "pages",
+                    "new_reports",
+                    "not_modified",
+                    "errors",
+                    "requests",
+                    "blocked",
+                )
+            )
+        )
+    done = {r["portal"] for r in rows}
+    missing = [n for n in names if n not in done]
+    for n in missing:
+        print(f"xxgk crawl: {n}: the spider did not start (see the errors above)", file=sys.stderr)
+    failed = [r["portal"] for r in rows if r["status"] not in ("ok", "blocked")]
+    print(
+        f"{len(rows)} portal(s) crawled into {Path(args.data)}; "
+        f"{sum(r['new_reports'] or 0 for r in rows)} new documents; "
+        f"{len(failed) + len(missing)} failed",
+        file=sys.stderr,
+    )
+    return 1 if failed or missing else 0
+
+
+def run_demo_portal(args: argparse.Namespace) -> int:
+    import time
+
+    from crawler.demo.server import FAULTS, DemoServer
+
+    faults = set(FAULTS) if args.faults == "all" else {f for f in args.faults.split(",") if f}
+    try:
+        server = DemoServer(args.host, args.port, faults=faults, bench_reports=args.bench_reports).start()
+    except (ValueError, OSError) as exc:
+        print(f"xxgk demo-portal: {exc}", file=sys.stderr)
+        return 2
+    print(server.url, flush=True)
+    print(
+        f"demo portals at {server.url}/ (faults: {', '.join(sorted(faults)) or 'none'}); Ctrl-C stops",
+        file=sys.stderr,
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
