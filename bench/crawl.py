@@ -43,7 +43,6 @@ def crawl(data: Path, server: DemoServer) -> tuple[float, int, int]:
             "--demo-url",
             server.url,
             "--no-throttle",
-            "--no-extract",
             "-s",
             "CONCURRENT_REQUESTS_PER_DOMAIN=16",
         ],

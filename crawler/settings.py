@@ -51,15 +51,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
-    "crawler.pipelines.ExtractPipeline": 800,
 }
 
 # Where the raw document store lives (`xxgk crawl --data`); the database defaults to
 # <data>/xxgk.db.
 XXGK_DATA_DIR = "data"
 XXGK_DB = None
-XXGK_EXTRACT = True  # run the extractor on newly stored documents (if installed)
-XXGK_LOAD_HOOK = None  # "module:function"(store, document_id, report) to load cells
 XXGK_REGISTRY = None  # default: crawler/portals.json
 XXGK_DEMO_URL = None  # base URL of `xxgk demo-portal` for the demo entries
 

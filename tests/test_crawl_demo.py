@@ -86,7 +86,6 @@ def run_crawl(data: Path, server: DemoServer, *args: str) -> subprocess.Complete
         "--demo-url",
         server.url,
         "--no-throttle",
-        "--no-extract",
         "-s",
         "XXGK_RETRY_BACKOFF=0.05",
     ]
@@ -466,8 +465,6 @@ def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
         "AUTOTHROTTLE_ENABLED=0",
         "-s",
         "DOWNLOAD_DELAY=0",
-        "-s",
-        "XXGK_EXTRACT=0",
         "-s",
         "LOG_LEVEL=WARNING",
     ]

@@ -12,7 +12,7 @@ from xxgk import __version__
 # `func` (called with the parsed args, returning the exit status).
 COMMAND_MODULES = [
     "xxgk.commands.extract",
-    "xxgk.commands.demo",
+    "xxgk.commands.pipeline",
     "xxgk.commands.db",
     "xxgk.commands.crawl",
 ]

@@ -20,45 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  xxgk crawl --all --data /srv/xxgk",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("portals", nargs="*", metavar="PORTAL", help="registry names of the portals to crawl")
-    p.add_argument("--all", action="store_true", help="every real (non-demo) portal of the registry")
-    p.add_argument("--all-demo", action="store_true", help="every demo portal (needs `xxgk demo-portal`)")
-    p.add_argument("--list", action="store_true", help="list the registry's portals and exit")
-    p.add_argument("--data", default="data", help="data folder (default: ./data)")
-    p.add_argument("--db", help="SQLite database (default: DATA/xxgk.db)")
-    p.add_argument("--registry", help="registry file (default: the one shipped in crawler/)")
-    p.add_argument(
-        "--full",
-        action="store_true",
-        help="walk every list page, not only up to the first page with nothing new",
-    )
-    p.add_argument(
-        "--revalidate",
-        action="store_true",
-        help="re-request known reports conditionally "
-        "(ETag/Last-Modified) to catch silent corrections; implies --full",
-    )
-    p.add_argument(
-        "--demo-url", help="base URL of the demo portals (default: $XXGK_DEMO_URL or http://127.0.0.1:8765)"
-    )
-    p.add_argument("--no-throttle", action="store_true", help="no AutoThrottle, no delay (local tests only)")
-    p.add_argument("--no-robots", action="store_true", help="ignore robots.txt (do not use on real portals)")
-    p.add_argument("--no-extract", action="store_true", help="store documents without running the extractor")
-    p.add_argument(
-        "--legacy-tls",
-        action="store_true",
-        help="accept old HTTPS servers (1024-bit DH keys, legacy renegotiation) by lowering "
-        "OpenSSL's security level to 1 for this crawl",
-    )
-    p.add_argument("--log-level", default="WARNING", help="Scrapy log level on stderr (default: WARNING)")
-    p.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="any Scrapy setting, e.g. -s CONCURRENT_REQUESTS_PER_DOMAIN=1",
-    )
+    add_crawl_arguments(p)
     p.set_defaults(func=run_crawl)
 
     d = subparsers.add_parser(
@@ -77,6 +39,52 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     d.add_argument("--bench-reports", type=int, default=2000, help="reports on the demo-bench portal")
     d.set_defaults(func=run_demo_portal)
+
+
+def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of a crawl, shared by `xxgk crawl` and `xxgk run`."""
+    p.add_argument("portals", nargs="*", metavar="PORTAL", help="registry names of the portals to crawl")
+    p.add_argument("--all", action="store_true", help="every real (non-demo) portal of the registry")
+    p.add_argument("--all-demo", action="store_true", help="every demo portal (needs `xxgk demo-portal`)")
+    p.add_argument("--list", action="store_true", help="list the registry's portals and exit")
+    p.add_argument(
+        "--data",
+        default=os.environ.get("XXGK_DATA", "data"),
+        help="data folder (default: ./data, or $XXGK_DATA)",
+    )
+    p.add_argument("--db", help="SQLite database (default: DATA/xxgk.db)")
+    p.add_argument("--registry", help="registry file (default: the one shipped in crawler/)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="walk every list page, not only up to the first page with nothing new",
+    )
+    p.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="re-request known reports conditionally "
+        "(ETag/Last-Modified) to catch silent corrections; implies --full",
+    )
+    p.add_argument(
+        "--demo-url", help="base URL of the demo portals (default: $XXGK_DEMO_URL or http://127.0.0.1:8765)"
+    )
+    p.add_argument("--no-throttle", action="store_true", help="no AutoThrottle, no delay (local tests only)")
+    p.add_argument("--no-robots", action="store_true", help="ignore robots.txt (do not use on real portals)")
+    p.add_argument(
+        "--legacy-tls",
+        action="store_true",
+        help="accept old HTTPS servers (1024-bit DH keys, legacy renegotiation) by lowering "
+        "OpenSSL's security level to 1 for this crawl",
+    )
+    p.add_argument("--log-level", default="WARNING", help="Scrapy log level on stderr (default: WARNING)")
+    p.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any Scrapy setting, e.g. -s CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    )
 
 
 LEGACY_OPENSSL_CONF = """openssl_conf = openssl_init
@@ -167,8 +175,6 @@ def run_crawl(args: argparse.Namespace) -> int:
         overrides.update(AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY=0, CONCURRENT_REQUESTS_PER_DOMAIN=8)
     if args.no_robots:
         overrides["ROBOTSTXT_OBEY"] = False
-    if args.no_extract:
-        overrides["XXGK_EXTRACT"] = False
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep:

@@ -176,10 +176,13 @@ def run_load(args: argparse.Namespace) -> int:
 def _portal_regions() -> dict[str, str]:
     """Portal name -> region code from the crawler's registry, when the crawler is installed."""
     try:
-        from crawler.registry import load_registry  # type: ignore[attr-defined]
-
-        return {p.name: p.region for p in load_registry(None)}
-    except Exception:
+        from crawler.registry import RegistryError, load_registry
+    except ImportError:
+        return {}
+    try:
+        return {p.name: p.region for p in load_registry(None).values()}
+    except RegistryError as exc:
+        print(f"xxgk load: portal regions unknown: {exc}", file=sys.stderr)
         return {}
 
 
