@@ -119,3 +119,14 @@ def selector(response: Response) -> Selector:
     if isinstance(response, TextResponse):
         return response.selector
     return Selector(text=response.body.decode("utf-8", "replace"))
+
+
+def html_list_page(response: Response, state: dict) -> ListPage:
+    """The items of an HTML list page; on a start page without items, the columns it links to."""
+    sel = selector(response)
+    page = ListPage(items=items_from_html(sel, response.url))
+    if not page.items and state.get("depth", 0) == 0:
+        page.columns = [
+            Request(u) for u in column_links(sel, response.url, state.get("column_text") or COLUMN_TEXT)
+        ]
+    return page

@@ -9,7 +9,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.adapters.base import ListPage, clean, column_links, items_from_html, resolve_link, selector
+from crawler.adapters.base import ListPage, clean, html_list_page, resolve_link, selector
 
 _NEXT = re.compile(r"^[\s<>«»›‹\[\]]*(下一?页|下页|后一页|next( page)?|>|›|»|>>)[\s<>«»›‹\[\]]*$", re.I)
 
@@ -26,13 +26,7 @@ def next_link(response: Response) -> str | None:
 
 
 def parse(response: Response, state: dict[str, Any]) -> ListPage:
-    sel = selector(response)
-    page = ListPage(items=items_from_html(sel, response.url))
-    if not page.items and state.get("depth", 0) == 0:
-        page.columns = [
-            Request(u)
-            for u in column_links(sel, response.url, state.get("column_text") or r"年报|年度报告|公开年报")
-        ]
+    page = html_list_page(response, state)
     nxt = next_link(response)
     if nxt:
         page.next_page = Request(nxt)

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.adapters.base import ListPage, column_links, items_from_html, selector
+from crawler.adapters.base import ListPage, html_list_page
 
 _CREATE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 _COUNT = re.compile(r"countPage\s*=\s*(\d+)")
@@ -38,13 +38,7 @@ def pagination(text: str, url: str) -> tuple[int, int, str, str] | None:
 
 
 def parse(response: Response, state: dict[str, Any]) -> ListPage:
-    sel = selector(response)
-    page = ListPage(items=items_from_html(sel, response.url))
-    if not page.items and state.get("depth", 0) == 0:
-        page.columns = [
-            Request(u)
-            for u in column_links(sel, response.url, state.get("column_text") or r"年报|年度报告|公开年报")
-        ]
+    page = html_list_page(response, state)
     info = pagination(response.text, response.url)
     if info:
         count, current, prefix, ext = info

@@ -12,7 +12,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.adapters import generic
-from crawler.adapters.base import ListPage, column_links, items_from_html, selector
+from crawler.adapters.base import ListPage, html_list_page
 
 _CREATE = re.compile(
     r"createPageHTML\(\s*['\"][\w-]*['\"]\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
@@ -20,13 +20,7 @@ _CREATE = re.compile(
 
 
 def parse(response: Response, state: dict[str, Any]) -> ListPage:
-    sel = selector(response)
-    page = ListPage(items=items_from_html(sel, response.url))
-    if not page.items and state.get("depth", 0) == 0:
-        page.columns = [
-            Request(u)
-            for u in column_links(sel, response.url, state.get("column_text") or r"年报|年度报告|公开年报")
-        ]
+    page = html_list_page(response, state)
     m = _CREATE.search(response.text)
     if m:
         count, current, prefix, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
