@@ -25,19 +25,21 @@ TABLE_DESCRIPTIONS = {
     "reports": "One row per extracted report version. A corrected re-publication (new content for the same "
     "agency and year) is a new version; is_current marks the latest. checks_failed counts arithmetic "
     "checks that failed.",
-    "cells": "Every number of the standard tables: value, printed text (raw), unit, note and placement "
-    "(printed, or arithmetic for a dropped cell restored by the table's sums). key_id refers to cell_keys; "
-    "the view cell_values spells the key out.",
     "cell_keys": "The canonical keys table.row.column of the 2019 and 2021 templates.",
-    "report_values": "The same numbers as cells, one row per report and one column per key "
-    "(used by the views).",
+    "report_values": "The numbers of every report, one row per report and one column per key "
+    "(the views read it; the view `cells` unpivots it).",
+    "cell_details": "The cells that have more than their number: a printed text of their own, a blank, "
+    "a unit, a note or an arithmetic placement. The view `cells` combines them with report_values.",
+    "sections_fts": "Full-text index of the narrative sections (一, 五, 六), one token per character: "
+    "query with MATCH fts_phrase('word'), join sections on rowid = sections.id.",
     "checks": "The tables' arithmetic per report: ok 1, 0, or NULL when a term was blank or missing; "
     "the names are in check_names (the view check_results joins them).",
     "check_names": "The names of the arithmetic checks, e.g. 'applications.total: received_new + "
     "carried_over = results_total + carried_forward'.",
-    "sections": "The six section texts of each report. Full-text search (sections_fts, trigram: words of "
-    "3 or more characters) covers the narrative sections 一, 五 and 六; for 2-character words such as "
-    "疫情 use instr(text, '疫情') > 0.",
+    "sections": "The six section texts of each report. Full-text search covers the narrative sections "
+    "一, 五 and 六, for words of any length: JOIN sections_fts f ON f.rowid = sections.id WHERE "
+    "sections_fts MATCH fts_phrase('疫情') (the index holds single characters; fts_phrase writes the "
+    "word as the phrase of its characters, '\"疫 情\"').",
     "extraction_errors": "Documents that could not be extracted, with the reason in plain words.",
 }
 
@@ -86,6 +88,12 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int
         meta.write_text(json.dumps(metadata(db_path.stem), ensure_ascii=False, indent=1), encoding="utf-8")
         # In this process (not a child), so that stopping xxgk stops the server.
         from datasette.cli import cli
+        from datasette.plugins import pm
+
+        from db import datasette_functions
+
+        if not pm.is_registered(datasette_functions):
+            pm.register(datasette_functions, name="xxgk-functions")
 
         with contextlib.suppress(KeyboardInterrupt):
             cli.main(serve_args(db_path, meta, host, port), prog_name="datasette", standalone_mode=False)
