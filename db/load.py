@@ -25,7 +25,7 @@ import sqlite_utils
 
 from db.regions import RegionIndex
 from db.resolve import Resolution, Resolver
-from db.schema import TABLE_SECTIONS, canonical_keys
+from db.schema import TABLE_SECTIONS, canonical_keys, column_name
 from db.search import spaced
 
 SECTION_ORDER = {n: i for i, n in enumerate("一二三四五六", start=1)}
@@ -89,7 +89,10 @@ class Loader:
         self.resolver = Resolver(index)
         self.keys = canonical_keys()
         self.key_ids = {key: kid for kid, key in self.conn.execute("SELECT id, key FROM cell_keys")}
-        self.values_sql = f"INSERT INTO report_values VALUES ({', '.join('?' * (len(self.keys) + 1))})"
+        self.values_sql = (
+            f"INSERT INTO report_values (report_id, {', '.join(map(column_name, self.keys))}) "
+            f"VALUES ({', '.join('?' * (len(self.keys) + 1))})"
+        )
         self.agencies: dict[tuple, tuple[int, Resolution]] = {}
         self.known_sha = {row[0] for row in self.conn.execute("SELECT DISTINCT sha256 FROM reports")}
         # documents that failed before are skipped, unless asked to try them again
