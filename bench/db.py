@@ -235,7 +235,12 @@ def main() -> int:
         f"{len(s.unresolved):,} unresolved agency names"
     )
     db.execute("ANALYZE")
+    db.close()
     size = path.stat().st_size
+    # Queries as a user runs them: a read-only connection, once the load's writes have
+    # reached the disk (else the kernel's write-back of a gigabyte competes with them).
+    os.sync()
+    db = connect(path, readonly=True)
     print(f"size: {size / 2**20:,.0f} MiB, {size / args.reports / 1024:.1f} KiB per report")
     for c in CANNED:
         med, worst, n = time_query(db, c.sql, dict.fromkeys(c.params, ""))
