@@ -55,6 +55,74 @@ def metadata(db_name: str) -> dict[str, Any]:
         "source": "Government portals' 政府信息公开年报 columns, crawled and extracted by xxgk",
         "about": "Numbers are as printed; a blank cell is NULL, never 0. Check reports.checks_failed.",
         "databases": {db_name: {"tables": tables, "queries": queries}},
+        "plugins": {"datasette-dashboards": {"xxgk": dashboard(db_name)}},
+    }
+
+
+def dashboard(db_name: str) -> dict[str, Any]:
+    """Charts at /-/dashboards/xxgk (datasette-dashboards; Vega-Lite, served from the package:
+    no network needed). The province filter narrows every chart."""
+    where_province = "[[ AND province = :province ]]"
+
+    def chart(title: str, query: str, display: dict[str, Any], library: str = "vega-lite") -> dict:
+        return {"title": title, "db": db_name, "query": query, "library": library, "display": display}
+
+    def line(y: str, y_title: str) -> dict[str, Any]:
+        return {
+            "mark": {"type": "line", "point": True, "tooltip": True},
+            "encoding": {
+                "x": {"field": "year", "type": "ordinal", "title": "year"},
+                "y": {"field": y, "type": "quantitative", "title": y_title},
+            },
+        }
+
+    return {
+        "title": "政府信息公开年报 — overview",
+        "description": "Current report versions; the province filter applies to every chart. "
+        "Definitions of the shares: see the view `rates`.",
+        "layout": [["reports", "per-year"], ["share-disclosed", "share-corrected"]],
+        "filters": {
+            "province": {
+                "name": "Province",
+                "type": "select",
+                "db": db_name,
+                "query": "SELECT name FROM regions WHERE level = 'province' ORDER BY code",
+            }
+        },
+        "charts": {
+            "reports": chart(
+                "Reports",
+                f"SELECT COUNT(*) AS reports FROM rates WHERE TRUE {where_province}",
+                {"field": "reports"},
+                library="metric",
+            ),
+            "per-year": chart(
+                "Reports per year",
+                f"SELECT year, COUNT(*) AS reports FROM rates WHERE year IS NOT NULL {where_province} "
+                "GROUP BY year ORDER BY year",
+                {
+                    "mark": {"type": "bar", "tooltip": True},
+                    "encoding": {
+                        "x": {"field": "year", "type": "ordinal"},
+                        "y": {"field": "reports", "type": "quantitative"},
+                    },
+                },
+            ),
+            "share-disclosed": chart(
+                "Share of requests answered with 予以公开",
+                "SELECT year, ROUND(1.0 * SUM(disclosed) / SUM(requests_handled), 3) AS share_disclosed "
+                f"FROM rates WHERE requests_handled > 0 AND disclosed IS NOT NULL {where_province} "
+                "GROUP BY year ORDER BY year",
+                line("share_disclosed", "share disclosed"),
+            ),
+            "share-corrected": chart(
+                "Share of decided lawsuits that corrected the government",
+                "SELECT year, ROUND(1.0 * SUM(lawsuits_corrected) / SUM(lawsuits_decided), 3) "
+                "AS share_corrected FROM rates WHERE lawsuits_decided > 0 AND lawsuits_corrected IS NOT NULL "
+                f"{where_province} GROUP BY year ORDER BY year",
+                line("share_corrected", "share corrected"),
+            ),
+        },
     }
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from db.load import Loader
 from db.schema import connect
+from db.serve import metadata
 from tests.test_db import HUAIAN, SEED, report_from_truth, truth
 from xxgk.cli import main
 
@@ -83,7 +84,17 @@ def test_canned_query_from_the_command_line(dbfile, capsys):
             "share_disclosed": 0.92,
         }
     ]
-    args = ["query", "--db", str(dbfile), "-f", "json", "--canned", "city_share_granted", "-p", "province=江苏省"]
+    args = [
+        "query",
+        "--db",
+        str(dbfile),
+        "-f",
+        "json",
+        "--canned",
+        "city_share_granted",
+        "-p",
+        "province=江苏省",
+    ]
     assert main(args) == 0
     assert [r["city"] for r in json.loads(capsys.readouterr().out)] == ["淮安市"]
 
@@ -99,7 +110,9 @@ def test_load_command_is_idempotent(tmp_path, seed_path, capsys):
 def test_export_writes_csv_and_parquet(dbfile, tmp_path, capsys):
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "out"
-    assert main(["export", "--db", str(dbfile), "-o", str(out), "--format", "csv", "--format", "parquet"]) == 0
+    assert (
+        main(["export", "--db", str(dbfile), "-o", str(out), "--format", "csv", "--format", "parquet"]) == 0
+    )
     with (out / "rates.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [r["region"] for r in rows] == ["白城市", "淮安市"]
@@ -141,6 +154,27 @@ def test_serve_answers_a_canned_query_over_http(dbfile):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json", timeout=5) as resp:
             meta = json.loads(resp.read())
         assert "share_disclosed" in meta["databases"][dbfile.stem]["tables"]["rates"]["description"]
+        # the charts (datasette-dashboards): page, Vega served from the package, each chart's SQL
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/-/dashboards/xxgk", timeout=5) as resp:
+            page = resp.read().decode()
+        assert "renderChart('share-disclosed'" in page and "https://cdn" not in page
+        with urllib.request.urlopen(
+            f"{base}/-/static-plugins/datasette_dashboards/vega.min.js", timeout=5
+        ) as resp:
+            assert len(resp.read()) > 100_000
+        charts = metadata(dbfile.stem)["plugins"]["datasette-dashboards"]["xxgk"]["charts"]
+        results = {}
+        for name, chart in charts.items():
+            sql = chart["query"].replace("[[ AND province = :province ]]", "")
+            q = f"{base}/{dbfile.stem}.json?_shape=array&sql=" + urllib.parse.quote(sql)
+            with urllib.request.urlopen(q, timeout=5) as resp:
+                results[name] = json.loads(resp.read())
+        assert results["reports"] == [{"reports": 2}]
+        assert results["share-disclosed"] == [
+            {"year": 2019, "share_disclosed": 0.92},  # 46 / 50
+            {"year": 2024, "share_disclosed": 0.447},  # 1362 / 3050
+        ]
         # read-only: Datasette refuses a write
         bad = f"http://127.0.0.1:{port}/{dbfile.stem}.json?sql=" + urllib.parse.quote("DELETE FROM reports")
         with pytest.raises(urllib.error.HTTPError):
