@@ -60,15 +60,18 @@ LIMIT 100""",
     Canned(
         "problems_mentioning",
         "Which reports mention 疫情 under 存在的主要问题?",
-        "Reports whose section 五 (存在的主要问题及改进情况) contains the word (default 疫情), with the "
-        "text around its first mention. Current report versions only.",
+        "Reports whose section 五 (存在的主要问题及改进情况) contains the word (default 疫情), any length, "
+        "with the text around its first mention. Current report versions only. Found through the "
+        "full-text index (fts_phrase, see sections_fts), then confirmed in the text itself.",
         """SELECT r.id AS report_id, r.year, a.name AS agency, g.path AS region, s.heading,
   substr(s.text, MAX(1, instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) - 30), 80) AS context
-FROM sections s
+FROM sections_fts f
+JOIN sections s ON s.id = f.rowid
 JOIN reports r ON r.id = s.report_id AND r.is_current = 1
 LEFT JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN regions g ON g.code = r.region_code
-WHERE s.id BETWEEN (5 << 40) AND (6 << 40) - 1  -- the 五 sections lie together (see db.load)
+WHERE sections_fts MATCH fts_phrase(COALESCE(NULLIF(:word, ''), '疫情'))
+  AND f.rowid BETWEEN (5 << 40) AND (6 << 40) - 1  -- the 五 sections (ids by number, see db.load)
   AND s.number = '五' AND instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) > 0
 ORDER BY r.year, a.name""",
         ("word",),

@@ -25,15 +25,11 @@ import sqlite_utils
 
 from db.regions import RegionIndex
 from db.resolve import Resolution, Resolver
-from db.schema import canonical_keys
+from db.schema import TABLE_SECTIONS, canonical_keys, column_name
+from db.search import spaced
 
-CELLS_FROM_JSON = (
-    "INSERT INTO cells (report_id, key_id, value, raw, placement) "
-    "SELECT ?, CAST(j.key AS INTEGER), j.value, CAST(j.value AS TEXT), 'printed' FROM json_each(?) j"
-)
 SECTION_ORDER = {n: i for i, n in enumerate("一二三四五六", start=1)}
 SECTION_SHIFT = 40
-TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 Progress = Callable[[str, str], None]  # (status, source): status is loaded|version|unchanged|error
 
 
@@ -75,13 +71,6 @@ def report_sha256(report: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _num(v: Any) -> Any:
-    """Booleans from JSON checks -> 0/1; numbers as they are."""
-    if isinstance(v, bool):
-        return int(v)
-    return v
-
-
 class Loader:
     """Writes reports into an open database, committing every `batch` reports."""
 
@@ -100,7 +89,10 @@ class Loader:
         self.resolver = Resolver(index)
         self.keys = canonical_keys()
         self.key_ids = {key: kid for kid, key in self.conn.execute("SELECT id, key FROM cell_keys")}
-        self.values_sql = f"INSERT INTO report_values VALUES ({', '.join('?' * (len(self.keys) + 1))})"
+        self.values_sql = (
+            f"INSERT INTO report_values (report_id, {', '.join(map(column_name, self.keys))}) "
+            f"VALUES ({', '.join('?' * (len(self.keys) + 1))})"
+        )
         self.agencies: dict[tuple, tuple[int, Resolution]] = {}
         self.known_sha = {row[0] for row in self.conn.execute("SELECT DISTINCT sha256 FROM reports")}
         # documents that failed before are skipped, unless asked to try them again
@@ -117,7 +109,7 @@ class Loader:
         self.section_seq = self.conn.execute(
             f"SELECT COALESCE(MAX(id & {mask}), 0) FROM sections"
         ).fetchone()[0]
-        self.unindexed: list[int] = []  # narrative sections not yet in sections_fts
+        self.unindexed: list[tuple[int, str, str]] = []  # narrative sections not yet in sections_fts
         self.summary = LoadSummary()
 
     # --- transactions ---------------------------------------------------------------
@@ -143,10 +135,11 @@ class Loader:
         # narrative sections (一 总体情况, 五 问题, 六 其他) are indexed; 二 to 四 are the tables.
         if not self.unindexed:
             return
-        self.conn.execute(
-            "INSERT INTO sections_fts (rowid, heading, text) SELECT id, heading, text FROM sections "
-            "WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(self.unindexed),),
+        # In rowid order: FTS5 writes its in-memory index out whenever a rowid is lower than
+        # the last one, and the ids of sections 一, 五 and 六 interleave (see SECTION_SHIFT).
+        self.unindexed.sort()
+        self.conn.executemany(
+            "INSERT INTO sections_fts (rowid, heading, text) VALUES (?, ?, ?)", self.unindexed
         )
         self.unindexed = []
 
@@ -280,45 +273,46 @@ class Loader:
         units = report.get("units") or {}
         notes = report.get("notes") or {}
         placement = report.get("placement") or {}
-        # Plain integer cells go in as one JSON object expanded by SQLite (much faster than a
-        # row per cell from Python); cells with a printed form of their own, a unit, a note or
-        # an arithmetic placement go in row by row.
+        # Every value goes into report_values; a cell that is just its integer, printed as
+        # such, needs nothing more (the view `cells` shows it). The others, with a printed form
+        # of their own, a blank, a unit, a note or an arithmetic placement, go to cell_details.
         key_ids = self.key_ids
-        plain: dict[int, int] = {}
-        special = []
+        extra = units.keys() | notes.keys() | placement.keys()
+        details = []
         for k, v in cells.items():
-            kid = key_ids.get(k)
-            if kid is None:
+            if type(v) is int and raw.get(k) == str(v) and k not in extra:
                 continue
-            r = raw.get(k)
-            if type(v) is int and r == str(v) and k not in units and k not in notes and k not in placement:
-                plain[kid] = v
-            else:
-                special.append((rid, kid, v, r, units.get(k), notes.get(k), placement.get(k, "printed")))
-        if plain:
-            conn.execute(CELLS_FROM_JSON, (rid, json.dumps(plain)))
-        if special:
-            conn.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)", special)
+            kid = key_ids.get(k)
+            if kid is not None:
+                details.append(
+                    (rid, kid, v, raw.get(k), units.get(k), notes.get(k), placement.get(k, "printed"))
+                )
+        if details:
+            conn.executemany("INSERT INTO cell_details VALUES (?, ?, ?, ?, ?, ?, ?)", details)
         conn.execute(self.values_sql, (rid, *map(cells.get, self.keys)))
         if checks:
+            check_ids = self.check_ids
             rows = {}
             for c in checks:
-                cid = self.check_id(c["name"], c.get("table"))
-                rows[cid] = (rid, cid, _num(c.get("ok")), _num(c.get("expected")), _num(c.get("actual")))
+                name = c["name"]
+                cid = check_ids.get(name) or self.check_id(name, c.get("table"))
+                # booleans are stored as 1/0 by sqlite3
+                rows[cid] = (rid, cid, c.get("ok"), c.get("expected"), c.get("actual"))
             conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?)", list(rows.values()))
         sections = report.get("sections") or []
         if sections:
-            rows = []
+            rows, fts = [], []
             for sec in sections:
                 self.section_seq += 1
-                number = sec.get("number")
+                number, heading, text = sec.get("number"), sec.get("heading"), sec.get("text")
                 sid = (SECTION_ORDER.get(number, 7) << SECTION_SHIFT) + self.section_seq
-                rows.append((sid, rid, number, sec.get("heading"), sec.get("text")))
+                rows.append((sid, rid, number, heading, text))
                 if number not in TABLE_SECTIONS:
-                    self.unindexed.append(sid)
+                    fts.append((sid, spaced(heading), spaced(text)))
             conn.executemany(
                 "INSERT INTO sections (id, report_id, number, heading, text) VALUES (?, ?, ?, ?, ?)", rows
             )
+            self.unindexed += fts  # only once this report is stored whole
         return "version" if prev else "loaded"
 
     # --- errors ---------------------------------------------------------------------

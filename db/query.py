@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from db.search import register_functions
+
 FORMATS = ("table", "csv", "json", "jsonl")
 
 
@@ -24,6 +26,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         raise QueryError(f"{p}: no such database (create it with `xxgk load`)")
     conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
     conn.execute("PRAGMA query_only = ON")
+    register_functions(conn)  # fts_phrase('疫情') for sections_fts
     return conn
 
 

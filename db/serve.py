@@ -25,19 +25,21 @@ TABLE_DESCRIPTIONS = {
     "reports": "One row per extracted report version. A corrected re-publication (new content for the same "
     "agency and year) is a new version; is_current marks the latest. checks_failed counts arithmetic "
     "checks that failed.",
-    "cells": "Every number of the standard tables: value, printed text (raw), unit, note and placement "
-    "(printed, or arithmetic for a dropped cell restored by the table's sums). key_id refers to cell_keys; "
-    "the view cell_values spells the key out.",
     "cell_keys": "The canonical keys table.row.column of the 2019 and 2021 templates.",
-    "report_values": "The same numbers as cells, one row per report and one column per key "
-    "(used by the views).",
+    "report_values": "The numbers of every report, one row per report and one column per key "
+    "(the views read it; the view `cells` unpivots it).",
+    "cell_details": "The cells that have more than their number: a printed text of their own, a blank, "
+    "a unit, a note or an arithmetic placement. The view `cells` combines them with report_values.",
+    "sections_fts": "Full-text index of the narrative sections (一, 五, 六), one token per character: "
+    "query with MATCH fts_phrase('word'), join sections on rowid = sections.id.",
     "checks": "The tables' arithmetic per report: ok 1, 0, or NULL when a term was blank or missing; "
     "the names are in check_names (the view check_results joins them).",
     "check_names": "The names of the arithmetic checks, e.g. 'applications.total: received_new + "
     "carried_over = results_total + carried_forward'.",
-    "sections": "The six section texts of each report. Full-text search (sections_fts, trigram: words of "
-    "3 or more characters) covers the narrative sections 一, 五 and 六; for 2-character words such as "
-    "疫情 use instr(text, '疫情') > 0.",
+    "sections": "The six section texts of each report. Full-text search covers the narrative sections "
+    "一, 五 and 六, for words of any length: JOIN sections_fts f ON f.rowid = sections.id WHERE "
+    "sections_fts MATCH fts_phrase('疫情') (the index holds single characters; fts_phrase writes the "
+    "word as the phrase of its characters, '\"疫 情\"').",
     "extraction_errors": "Documents that could not be extracted, with the reason in plain words.",
 }
 
@@ -53,6 +55,74 @@ def metadata(db_name: str) -> dict[str, Any]:
         "source": "Government portals' 政府信息公开年报 columns, crawled and extracted by xxgk",
         "about": "Numbers are as printed; a blank cell is NULL, never 0. Check reports.checks_failed.",
         "databases": {db_name: {"tables": tables, "queries": queries}},
+        "plugins": {"datasette-dashboards": {"xxgk": dashboard(db_name)}},
+    }
+
+
+def dashboard(db_name: str) -> dict[str, Any]:
+    """Charts at /-/dashboards/xxgk (datasette-dashboards; Vega-Lite, served from the package:
+    no network needed). The province filter narrows every chart."""
+    where_province = "[[ AND province = :province ]]"
+
+    def chart(title: str, query: str, display: dict[str, Any], library: str = "vega-lite") -> dict:
+        return {"title": title, "db": db_name, "query": query, "library": library, "display": display}
+
+    def line(y: str, y_title: str) -> dict[str, Any]:
+        return {
+            "mark": {"type": "line", "point": True, "tooltip": True},
+            "encoding": {
+                "x": {"field": "year", "type": "ordinal", "title": "year"},
+                "y": {"field": y, "type": "quantitative", "title": y_title},
+            },
+        }
+
+    return {
+        "title": "政府信息公开年报 — overview",
+        "description": "Current report versions; the province filter applies to every chart. "
+        "Definitions of the shares: see the view `rates`.",
+        "layout": [["reports", "per-year"], ["share-disclosed", "share-corrected"]],
+        "filters": {
+            "province": {
+                "name": "Province",
+                "type": "select",
+                "db": db_name,
+                "query": "SELECT name FROM regions WHERE level = 'province' ORDER BY code",
+            }
+        },
+        "charts": {
+            "reports": chart(
+                "Reports",
+                f"SELECT COUNT(*) AS reports FROM rates WHERE TRUE {where_province}",
+                {"field": "reports"},
+                library="metric",
+            ),
+            "per-year": chart(
+                "Reports per year",
+                f"SELECT year, COUNT(*) AS reports FROM rates WHERE year IS NOT NULL {where_province} "
+                "GROUP BY year ORDER BY year",
+                {
+                    "mark": {"type": "bar", "tooltip": True},
+                    "encoding": {
+                        "x": {"field": "year", "type": "ordinal"},
+                        "y": {"field": "reports", "type": "quantitative"},
+                    },
+                },
+            ),
+            "share-disclosed": chart(
+                "Share of requests answered with 予以公开",
+                "SELECT year, ROUND(1.0 * SUM(disclosed) / SUM(requests_handled), 3) AS share_disclosed "
+                f"FROM rates WHERE requests_handled > 0 AND disclosed IS NOT NULL {where_province} "
+                "GROUP BY year ORDER BY year",
+                line("share_disclosed", "share disclosed"),
+            ),
+            "share-corrected": chart(
+                "Share of decided lawsuits that corrected the government",
+                "SELECT year, ROUND(1.0 * SUM(lawsuits_corrected) / SUM(lawsuits_decided), 3) "
+                "AS share_corrected FROM rates WHERE lawsuits_decided > 0 AND lawsuits_corrected IS NOT NULL "
+                f"{where_province} GROUP BY year ORDER BY year",
+                line("share_corrected", "share corrected"),
+            ),
+        },
     }
 
 
@@ -86,6 +156,12 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int
         meta.write_text(json.dumps(metadata(db_path.stem), ensure_ascii=False, indent=1), encoding="utf-8")
         # In this process (not a child), so that stopping xxgk stops the server.
         from datasette.cli import cli
+        from datasette.plugins import pm
+
+        from db import datasette_functions
+
+        if not pm.is_registered(datasette_functions):
+            pm.register(datasette_functions, name="xxgk-functions")
 
         with contextlib.suppress(KeyboardInterrupt):
             cli.main(serve_args(db_path, meta, host, port), prog_name="datasette", standalone_mode=False)

@@ -16,6 +16,7 @@ import pytest
 
 from db.load import Loader
 from db.schema import connect
+from db.serve import metadata
 from tests.test_db import HUAIAN, SEED, report_from_truth, truth
 from xxgk.cli import main
 
@@ -153,6 +154,27 @@ def test_serve_answers_a_canned_query_over_http(dbfile):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json", timeout=5) as resp:
             meta = json.loads(resp.read())
         assert "share_disclosed" in meta["databases"][dbfile.stem]["tables"]["rates"]["description"]
+        # the charts (datasette-dashboards): page, Vega served from the package, each chart's SQL
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/-/dashboards/xxgk", timeout=5) as resp:
+            page = resp.read().decode()
+        assert "renderChart('share-disclosed'" in page and "https://cdn" not in page
+        with urllib.request.urlopen(
+            f"{base}/-/static-plugins/datasette_dashboards/vega.min.js", timeout=5
+        ) as resp:
+            assert len(resp.read()) > 100_000
+        charts = metadata(dbfile.stem)["plugins"]["datasette-dashboards"]["xxgk"]["charts"]
+        results = {}
+        for name, chart in charts.items():
+            sql = chart["query"].replace("[[ AND province = :province ]]", "")
+            q = f"{base}/{dbfile.stem}.json?_shape=array&sql=" + urllib.parse.quote(sql)
+            with urllib.request.urlopen(q, timeout=5) as resp:
+                results[name] = json.loads(resp.read())
+        assert results["reports"] == [{"reports": 2}]
+        assert results["share-disclosed"] == [
+            {"year": 2019, "share_disclosed": 0.92},  # 46 / 50
+            {"year": 2024, "share_disclosed": 0.447},  # 1362 / 3050
+        ]
         # read-only: Datasette refuses a write
         bad = f"http://127.0.0.1:{port}/{dbfile.stem}.json?sql=" + urllib.parse.quote("DELETE FROM reports")
         with pytest.raises(urllib.error.HTTPError):

@@ -58,7 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="run read-only SQL on the database",
         description="Run one SQL statement on the database, opened read-only, and print the result as an "
         "aligned table (default), CSV, JSON or JSON Lines. Useful tables and views: report_wide, "
-        "comparable, rates, cell_values, sections (full text: sections_fts), regions, agencies. "
+        "comparable, rates, cell_values, sections, regions, agencies. Full text, any word length: "
+        "... FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid "
+        "WHERE sections_fts MATCH fts_phrase('疫情'). "
         "A bad query prints SQLite's error and exits with status 1.",
     )
     p.add_argument("sql", nargs="?", help="the SQL statement (or use --canned)")

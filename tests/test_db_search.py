@@ -1,0 +1,175 @@
+"""Full-text search for words of any length, the lossless `cells` view, and the v1 -> v2
+migration, on real SQLite files with the seed report's real text and numbers."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from db.canned import BY_NAME
+from db.load import Loader, load_paths
+from db.schema import MIGRATIONS, canonical_keys, connect
+from db.search import fts_phrase, spaced
+from extract import extract_path
+from tests.test_db import HUAIAN, SEED, one, report_from_truth, truth
+from xxgk.cli import main
+
+# Real sentences: 五 of 淮安市 2022-style reports, and 一 of the seed report.
+PROBLEMS_COVID = "受新冠肺炎疫情影响，部分依申请公开答复工作有所延迟。下一步将进一步规范办理流程。"
+PROBLEMS_PLAIN = "一些部门主动公开意识不强，公开制度建设不完善，重点领域公开不深入。"
+# 疫 and 情 next to each other only across punctuation: the index matches, the text does not
+PROBLEMS_ACROSS = "做好防疫，情况报告及时报送。"
+
+
+def with_sections(report: dict, five: str, one_text: str = "全面推进政务公开。") -> dict:
+    report = copy.deepcopy(report)
+    report["sections"] = [
+        {"number": "一", "heading": "一、总体情况", "text": one_text},
+        {"number": "三", "heading": "三、收到和处理政府信息公开申请情况", "text": "申请人情况 自然人 疫情"},
+        {"number": "五", "heading": "五、存在的主要问题及改进情况", "text": five},
+    ]
+    return report
+
+
+def test_the_phrase_of_a_word_is_its_characters():
+    assert spaced("疫情防控") == "疫 情 防 控 "
+    assert fts_phrase("疫情") == '"疫 情"'
+    assert fts_phrase(" 新冠 肺炎 ") == '"新 冠 肺 炎"'
+    assert fts_phrase('A"B') == '"A "" B"'  # a quote inside the phrase is doubled, as FTS5 wants
+    assert fts_phrase("") is None and fts_phrase(None) is None
+
+
+def test_problems_mentioning_finds_a_two_character_word_through_the_index(tmp_path):
+    db = connect(tmp_path / "x.db")
+    seed, huaian = truth(SEED), truth(HUAIAN)
+    loader = Loader(db)
+    old = with_sections(report_from_truth(seed, "a-old"), PROBLEMS_COVID)
+    old["cells"]["applications.disclosed.total"] = 45  # the first version; the current one is below
+    loader.load_report(old)
+    loader.load_report(with_sections(report_from_truth(seed, "a"), PROBLEMS_COVID))
+    loader.load_report(with_sections(report_from_truth(huaian, "b"), PROBLEMS_PLAIN, one_text="疫情防控"))
+    other = report_from_truth(seed, "c")
+    other["agency"], other["title"] = "洮北区人民政府", "洮北区2019年政府信息公开工作年度报告"
+    loader.load_report(with_sections(other, PROBLEMS_ACROSS))
+    loader.commit()
+    canned = BY_NAME["problems_mentioning"]
+    rows = list(db.query(canned.sql, {"word": ""}))  # default word: 疫情
+    # only the current version of 白城市's report; not 淮安市 (疫情 in 一 only), not 洮北区
+    # (疫，情 across a comma), not section 三's table text (not indexed)
+    assert [(r["agency"], r["year"], r["region"]) for r in rows] == [
+        ("白城市人民政府", 2019, "吉林省/白城市")
+    ]
+    assert "受新冠肺炎疫情影响" in rows[0]["context"]
+    assert [r["agency"] for r in db.query(canned.sql, {"word": "不完善"})] == ["淮安市人民政府"]
+    assert [r["agency"] for r in db.query(canned.sql, {"word": "延"})] == ["白城市人民政府"]
+    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + canned.sql, {"word": ""}))
+    assert "VIRTUAL TABLE INDEX" in plan and "SCAN s" not in plan
+    # the same through `xxgk query`, which opens the database read-only
+    db.close()
+    assert (
+        main(["query", "--db", str(tmp_path / "x.db"), "--canned", "problems_mentioning", "-f", "json"]) == 0
+    )
+
+
+def test_xxgk_query_knows_fts_phrase(tmp_path, capsys):
+    db = connect(tmp_path / "x.db")
+    loader = Loader(db)
+    loader.load_report(with_sections(report_from_truth(truth(SEED), "a"), PROBLEMS_COVID))
+    loader.commit()
+    db.close()
+    sql = "SELECT s.number FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid "
+    sql += "WHERE sections_fts MATCH fts_phrase('疫情')"
+    assert main(["query", "--db", str(tmp_path / "x.db"), sql, "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"number": "五"}]
+
+
+def test_a_report_that_fails_leaves_nothing_in_the_index(tmp_path):
+    db = connect(tmp_path / "x.db")
+    loader = Loader(db)
+    bad = with_sections(report_from_truth(truth(SEED), "bad"), PROBLEMS_COVID)
+    bad["checks"] = [{"ok": True}]  # no name: fails after the sections were written
+    with pytest.raises(KeyError):
+        loader.load_report(bad)
+    loader.load_report(with_sections(report_from_truth(truth(HUAIAN), "good"), PROBLEMS_PLAIN))
+    loader.commit()
+    assert db.execute(
+        "SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH '\"疫 情\"'"
+    ).fetchone() == (0,)
+    assert db.execute("SELECT COUNT(*) FROM sections_fts").fetchone() == (2,)  # 一 and 五 of the good one
+
+
+def test_the_cells_view_gives_back_every_extracted_cell(tmp_path, seed_path):
+    db = connect(tmp_path / "x.db")
+    load_paths(Loader(db), [seed_path])
+    report = extract_path(seed_path).to_json()
+    stored = {r["key"]: r for r in db.query("SELECT * FROM cell_values WHERE report_id = 1")}
+    assert set(stored) == set(report["cells"])
+    for key, value in report["cells"].items():
+        row = stored[key]
+        assert row["value"] == value, key
+        assert row["raw"] == report["raw"].get(key), key
+        assert row["unit"] == report["units"].get(key), key
+        assert row["note"] == report["notes"].get(key), key
+        assert row["placement"] == report["placement"].get(key, "printed"), key
+    # printed as more than their number: +118, 110119389.995, 7(市自然资源局), ...
+    assert stored["proactive.licensing.change"]["raw"] == "+118"
+    details = db.execute("SELECT COUNT(*) FROM cell_details").fetchone()[0]
+    assert 0 < details < len(report["cells"]) // 10  # most cells are stored once, in report_values
+
+
+def test_a_v1_database_is_migrated_without_loss(tmp_path):
+    """A database written by the first schema (every cell a row, trigram index)."""
+    import sqlite_utils
+
+    path = tmp_path / "v1.db"
+    db = sqlite_utils.Database(path)
+    MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    keys = canonical_keys()
+    key_id = {k: i for i, k in enumerate(keys, start=1)}
+    db.execute("INSERT INTO agencies (key, name, method) VALUES ('x', '白城市人民政府', 'name')")
+    db.execute(
+        "INSERT INTO reports (agency_id, year, source, sha256, series, version, is_current, loaded_at, "
+        "cells_found, checks_failed, checks_unknown) VALUES (1, 2019, 's', 'h', 'a', 1, 1, 't', 3, 0, 0)"
+    )
+    v1_cells = [
+        (1, key_id["applications.received_new.total"], 59, "59", None, None, "printed"),
+        (1, key_id["proactive.licensing.change"], 118, "+118", None, None, "printed"),
+        (
+            1,
+            key_id["review_litigation.litigation_direct.pending"],
+            7,
+            "7(市自然资源局)",
+            None,
+            "市自然资源局",
+            "printed",
+        ),
+        (1, key_id["applications.disclosed.total"], 46, "46", None, None, "arithmetic"),
+        (1, key_id["applications.carried_over.total"], None, "-", None, None, "printed"),
+    ]
+    db.conn.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)", v1_cells)
+    values = dict.fromkeys(keys)
+    values.update({keys[c[1] - 1]: c[2] for c in v1_cells})
+    db.conn.execute(
+        f"INSERT INTO report_values VALUES ({', '.join('?' * (len(keys) + 1))})", (1, *values.values())
+    )
+    db.execute(
+        "INSERT INTO sections (id, report_id, number, heading, text) VALUES "
+        f"((5 << 40) + 1, 1, '五', '五、存在的主要问题及改进情况', '{PROBLEMS_COVID}'), "
+        "((3 << 40) + 2, 1, '三', '三、收到和处理政府信息公开申请情况', '疫情')"
+    )
+    db.execute("INSERT INTO sections_fts (rowid, heading, text) SELECT id, heading, text FROM sections")
+    db.conn.commit()
+    db.close()
+
+    db = connect(path)  # migrates
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    rows = db.execute("SELECT * FROM cells ORDER BY key_id").fetchall()
+    assert rows == sorted(v1_cells, key=lambda c: c[1])
+    assert one(db, "SELECT applications__received_new__total AS v FROM report_wide")["v"] == 59
+    assert db.execute("SELECT COUNT(*) FROM cell_details").fetchone()[0] == 4  # all but the plain 59
+    hits = db.execute("SELECT rowid FROM sections_fts WHERE sections_fts MATCH fts_phrase('疫情')").fetchall()
+    assert hits == [((5 << 40) + 1,)]  # 五 only: the tables' section 三 is not indexed
+    assert "reports_year" not in {i.name for i in db["reports"].indexes}
