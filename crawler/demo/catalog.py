@@ -21,7 +21,7 @@ class DemoReport:
     date: str  # ISO publication date shown on the list
     docid: int
     form: str = "html"  # html | pdf | docx | both (html body + pdf) | image (a scan)
-    text_index: int = 0
+    text: str | None = None  # a real report text in content/ (else the report is generated)
     decoy: bool = False  # 指南/制度 items that are not reports
     quirk: str | None = None  # meta-refresh | location-stub | onclick | viewer | soft404 | pct-u
     guard: str | None = None  # fault that hides it (challenge | wzws)
@@ -91,7 +91,6 @@ class _Maker:
             title=str(title),
             date=str(kw.pop("date", _date(year, self.n))),
             docid=self.next_id,
-            text_index=self.n,
             **kw,
         )  # type: ignore[arg-type]
         column.reports.append(r)
@@ -126,6 +125,11 @@ def build_world(bench_reports: int = 2000) -> dict[str, Site]:
             )
         m.decoy(col, agency)
         cols.append(col)
+    # A city's column on the same platform, holding a real report (the seed corpus text).
+    col = Column("bcs_220800", "白城市人民政府政府信息公开年报")
+    m.report(col, "白城市人民政府", 2019, title="白城市2019年政府信息公开工作年度报告",
+             text="baicheng-2019.txt", date="2020-03-09")
+    cols.append(col)
     sites["demo-trs"] = Site("demo-trs", "trs", "/jl", "吉林省政府信息公开平台（演示）", cols, page_size=4)
 
     # Hanweb jpage (Jiangsu): one column per city, several agencies, XML groups.

@@ -1,7 +1,8 @@
-"""Report bodies for the demo portals, built from the real report texts in `content/`.
+"""The real documents in `content/` (a report text, a PDF) and a stand-in scan.
 
-A text line holding `|` separators becomes a table row (the corpus keeps the tables
-that way); other lines become paragraphs. Attachments are real PDF/DOCX files.
+Most demo reports are generated (`synth.demo_report`, `synth.render_docx`); a few are
+served from real report texts, whose lines holding `|` separators become table rows
+(the corpus keeps the tables that way) and whose other lines become paragraphs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from functools import cache
 from pathlib import Path
 
 CONTENT = Path(__file__).with_name("content")
-TEXTS = ("baicheng-2019.txt", "y2019-03.txt", "y2019-07.txt", "y2019-10.txt", "y2019-14.txt", "y2019-16.txt")
 
 
 @cache
@@ -21,7 +21,7 @@ def text(name: str) -> str:
 
 @cache
 def attachment(kind: str) -> bytes:
-    """Bytes of a real report file: "pdf" or "docx"."""
+    """Bytes of a real report file ("pdf"): the attachment every PDF link serves."""
     return (CONTENT / f"report-sample.{kind}").read_bytes()
 
 
@@ -47,9 +47,9 @@ def scan_png(width: int = 240, height: int = 60) -> bytes:
     )
 
 
-def body_html(title: str, text_index: int, revision: int = 0) -> str:
-    """Inline HTML of a report: the title, then the text with its tables as <table>."""
-    lines = text(TEXTS[text_index % len(TEXTS)]).splitlines()
+def text_html(name: str, title: str, revision: int = 0) -> str:
+    """Inline HTML of a real report text: the title, then the text with its tables as <table>."""
+    lines = text(name).splitlines()
     out: list[str] = []
     rows: list[str] = []
 

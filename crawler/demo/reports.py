@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import html
 import time
+from functools import cache
 
-from crawler.demo import corpus
+from crawler.demo import corpus, synth
 from crawler.demo.catalog import DemoReport
 from crawler.demo.web import Reply, challenge_412, challenge_wzws, gbk_attachment, http_date
 
@@ -21,7 +22,7 @@ def body(r: DemoReport, attachment_url: str | None, link_attrs: str = "") -> str
     """The report as its detail page carries it: inline tables, an attachment, or both."""
     parts = []
     if r.form in ("html", "both"):
-        parts.append(corpus.body_html(r.title, r.text_index, r.revision))
+        parts.append(html_report(r))
     else:
         parts.append(f"<p>{html.escape(r.title)}已经公开，详见附件。</p>")
     if attachment_url and ext(r):
@@ -32,11 +33,26 @@ def body(r: DemoReport, attachment_url: str | None, link_attrs: str = "") -> str
     return "\n".join(parts)
 
 
+def html_report(r: DemoReport) -> str:
+    """The inline report: a real text where the catalog names one, else generated."""
+    if r.text:
+        return corpus.text_html(r.text, r.title, r.revision)
+    return synth.demo_report(r.agency, r.year, r.date, r.revision).html
+
+
 def attachment_bytes(r: DemoReport) -> bytes:
-    data = corpus.attachment("docx" if r.form == "docx" else "pdf")
+    """A DOCX is the report itself, written in Word; a PDF is the real sample PDF."""
+    if r.form == "docx":
+        return _docx(r.agency, r.year, r.date, r.revision)
+    data = corpus.attachment("pdf")
     if r.revision:  # a re-upload: same document, new bytes
         data += b"\n%% revision " + str(r.revision).encode() + b"\n"
     return data
+
+
+@cache
+def _docx(agency: str, year: int, published: str, revision: int) -> bytes:
+    return synth.render_docx(synth.demo_report(agency, year, published, revision))
 
 
 def attachment_reply(r: DemoReport, *, gbk_name: bool = False, content_type: str | None = None) -> Reply:
