@@ -45,8 +45,11 @@ def find_title(lines: list[str], hint: str | None) -> tuple[str | None, str | No
         m = _TITLE.search(line)
         if not m:
             continue
-        agency = m["agency"].strip(" ：:-—|·")
-        title = line[m.start() : m.end()] if len(line) > m.end() + 20 else line
+        # a metadata table row `名称： | 某局2024年…` prints a label before the title
+        start = max(m.start(), *(line.rfind(sep, 0, m.start("year")) + 1 for sep in "|：:"))
+        agency = line[start : max(start, m.end("agency"))].strip(" -—·")
+        title = line[start : m.end()] if len(line) > m.end() + 20 or start > m.start() else line
+        title = title.strip()
         year = int(m["year"])
         if agency:
             return title, agency_name(agency), year

@@ -61,3 +61,14 @@ def test_seed_is_exact_with_provenance(seed_path: Path) -> None:
     assert [s.number for s in report.sections] == ["一", "二", "三", "四", "五", "六"]
     assert report.sections[5].text == "无。"
     assert report.sections[4].heading == "五、存在的主要问题及改进情况"
+
+
+def test_title_after_a_metadata_label() -> None:
+    # gkmlpt detail pages print `名称： | <title>` in their metadata table
+    from extract.metadata import find_title
+
+    assert find_title(["名称： | 广州市人民政府办公厅2024年政府信息公开工作年度报告"], None) == (
+        "广州市人民政府办公厅2024年政府信息公开工作年度报告",
+        "广州市人民政府办公厅",
+        2024,
+    )
