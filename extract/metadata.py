@@ -40,8 +40,8 @@ def find_title(lines: list[str], hint: str | None) -> tuple[str | None, str | No
     if hint:
         candidates.append(hint.strip())
     for line in candidates:
-        if len(line) > 80:
-            continue
+        if len(line) > 80 or "年" not in line or ("信息公开" not in line and "政务公开" not in line):
+            continue  # words the title pattern requires: most lines fail here, without the regex
         m = _TITLE.search(line)
         if not m:
             continue
@@ -73,7 +73,8 @@ def agency_name(printed: str) -> str:
 
 def find_published(lines: list[str]) -> str | None:
     for line in lines[:80]:
-        m = _DATE.search(unicodedata.normalize("NFKC", line))
+        text = unicodedata.normalize("NFKC", line)
+        m = _DATE.search(text) if "日期" in text or "时间" in text else None  # words it requires
         if m:
             y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
             if 1 <= mo <= 12 and 1 <= d <= 31:

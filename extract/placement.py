@@ -58,6 +58,30 @@ class Resolution:
     warnings: list[str] = field(default_factory=list)
 
 
+_TERMS: dict[int, tuple[Sequence[Equation], tuple[tuple[tuple[str, int], ...], ...]]] = {}
+
+
+def _terms(equations: Sequence[Equation]) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """Each equation as one sequence of (slot, sign): left terms +1, then right terms -1.
+
+    Kept per equation set (the sets are built once, by `extract.checks`), since
+    `propagate` runs for every option of every row placed by the arithmetic.
+    """
+    entry = _TERMS.get(id(equations))
+    if entry is not None and entry[0] is equations:
+        return entry[1]
+    compiled = tuple(tuple([(k, 1) for k in eq.left] + [(k, -1) for k in eq.right]) for eq in equations)
+    if not isinstance(equations, tuple):
+        return compiled  # a list may change; only the (immutable) sets are kept
+    if len(_TERMS) > 64:
+        _TERMS.clear()
+    _TERMS[id(equations)] = (equations, compiled)
+    return compiled
+
+
+_UNKNOWN = object()
+
+
 def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[str, Value] | None:
     """Fill every unknown an equation fixes; None when an equation fails.
 
@@ -67,42 +91,43 @@ def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[st
     already balance are all zero.
     """
     values = dict(known)
+    compiled = _terms(equations)
     changed = True
     while changed:
         changed = False
-        for eq in equations:
+        for terms in compiled:
             unknown: str | None = None
+            unknown_sign = 0
             n_unknown = 0
             blank = False
             total = 0.0
-            signs: set[int] = set()
-            for sign, terms in ((1, eq.left), (-1, eq.right)):
-                for k in terms:
-                    if k not in values:
-                        n_unknown += 1
-                        unknown = k
-                        unknown_sign = sign
-                        signs.add(sign)
-                    else:
-                        v = values[k]
-                        if v is None:
-                            blank = True
-                        else:
-                            total += sign * v
+            both_sides = False
+            for k, sign in terms:
+                v = values.get(k, _UNKNOWN)
+                if v is _UNKNOWN:
+                    if n_unknown and sign != unknown_sign:
+                        both_sides = True
+                    n_unknown += 1
+                    unknown = k
+                    unknown_sign = sign
+                elif v is None:
+                    blank = True
+                    break
+                else:
+                    total += sign * v  # type: ignore[operator]
             if blank:
                 continue
             if n_unknown > 1:
-                if len(signs) == 1:
+                if not both_sides:
                     # unknown counts all on one side: they add up to what is left over,
                     # which cannot be negative, and when it is zero they are all zero
                     rest = -total * unknown_sign
                     if rest < -1e-9:
                         return None
                     if abs(rest) < 1e-9:
-                        for side in (eq.left, eq.right):
-                            for k in side:
-                                if k not in values:
-                                    values[k] = 0
+                        for k, _sign in terms:
+                            if k not in values:
+                                values[k] = 0
                         changed = True
                 continue
             if n_unknown == 0:

@@ -55,6 +55,7 @@ APP_INDEX = {k: i for i, k in enumerate(APP_ORDER)}
 _RUN_TOGETHER = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）])(?P<digits>[0-9][0-9 ]*)$")
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
+_ASCII_DIGITS = frozenset("0123456789")
 MAX_OPTIONS = 20000
 
 
@@ -106,7 +107,9 @@ def tokenize(cells: list[Cell]) -> list[Token]:
             tokens[-1] = Token(merged, "value", "", parse_value(merged.text))
             continue
         norm = normalize(cell.text)
-        m = _RUN_TOGETHER.match(cell.text.strip())
+        stripped = cell.text.strip()
+        # only a text ending in an ASCII digit can be a label with its digits run on
+        m = _RUN_TOGETHER.match(stripped) if stripped[-1:] in _ASCII_DIGITS else None
         if m:
             label_norm = normalize(m["label"])
             if application_row(label_norm) or proactive_row(label_norm):
@@ -172,7 +175,7 @@ def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str]
 
 
 def _mentions_other_group(texts: list[Token]) -> bool:
-    return any(re.search(r"其他处理$", t.norm) for t in texts[-3:])
+    return any(t.norm.endswith("其他处理") for t in texts[-3:])  # norms hold no whitespace
 
 
 def _app_row_allowed(key: str, last_app: str | None, in_other_group: bool) -> bool:

@@ -5,13 +5,18 @@ non-link text (navigation and footers are mostly links), so no per-site selector
 needed. Tables are expanded into a grid (`rowspan`/`colspan`), each printed cell
 emitted once at its top-left position; text outside tables becomes lines, read by the
 text reader's line rules (so tables flattened into one `<p>` per cell work too).
+
+Speed: pages of 100 KB and more (Word exports) hold thousands of elements, so the
+tree is never walked element by element in Python. Line breaks (block elements,
+`<br>`) are written into the tree as marker characters and the text is then taken
+in one C-level serialisation and split on the markers; text lengths come from one
+XPath per element looked at.
 """
 
 from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from extract.decode import decode
@@ -59,8 +64,14 @@ BLOCK_TAGS = frozenset(
     ]
 )
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "select", "button", "svg")
+_BREAK_TAGS = (*BLOCK_TAGS, "br")
 _HARD_SPACE = re.compile("[\u00a0\u3000]")
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
+# comments go at parse time (their text joins the text around them, as drop_tree would)
+_PARSER = etree.HTMLParser(remove_comments=True)
+_STRING = etree.XPath("string()")
+# private-use characters used as line-break and table markers (one not in the page is chosen)
+_MARKERS = [chr(c) for c in range(0xE000, 0xE100)]
 
 
 def _tag(el: etree._Element) -> str:
@@ -68,64 +79,43 @@ def _tag(el: etree._Element) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
-def _text_lengths(root: etree._Element) -> dict[etree._Element, int]:
-    """Visible text length under every element, not counting text inside links."""
-    lengths: dict[etree._Element, int] = {}
-
-    def visit(el: etree._Element, in_link: bool) -> int:
-        in_link = in_link or _tag(el) == "a"
-        total = 0 if in_link or not el.text else len(el.text.strip())
-        for child in el:
-            if isinstance(child.tag, str):
-                total += visit(child, in_link)
-            if child.tail and not in_link:
-                total += len(child.tail.strip())
-        lengths[el] = total
-        return total
-
-    visit(root, False)
-    return lengths
+def _text_length(el: etree._Element) -> int:
+    """Visible text length under `el` (not its tail), not counting text inside links."""
+    total = sum(map(len, map(str.strip, el.itertext())))
+    for a in el.iter("a"):
+        if a is el or next(a.iterancestors("a"), None) is None:
+            total -= sum(map(len, map(str.strip, a.itertext())))
+    return total
 
 
 def find_body(root: etree._Element) -> etree._Element:
     """The smallest element still holding nearly all of the page's non-link text."""
     body = root.find(".//body")
     node = body if body is not None else root
-    lengths = _text_lengths(node)
+    total = _text_length(node)
     while True:
-        total = lengths.get(node, 0)
         if total == 0:
             return node
+        # the children's texts (and their tails) add up to at most the node's text, so
+        # once the children not yet measured cannot reach 85% no later one can qualify
+        left = total - (len(node.text.strip()) if node.text and _tag(node) != "a" else 0)
+        need = 0.85 * total
         best = None
+        best_total = 0
         for child in node:
-            if isinstance(child.tag, str) and lengths.get(child, 0) >= 0.85 * total:
-                best = child
+            if left < need:
                 break
+            if isinstance(child.tag, str):
+                n = _text_length(child)
+                if n >= need:
+                    best, best_total = child, n
+                    break
+                left -= n
+            if child.tail and _tag(node) != "a":
+                left -= len(child.tail.strip())
         if best is None or _tag(best) in ("table", "tr", "tbody", "td", "p"):
             return node
-        node = best
-
-
-def cell_text(el: etree._Element) -> str:
-    """A table cell's text: inline pieces joined, blocks and `<br>` as spaces."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        tag = _tag(node)
-        if tag == "br" or tag in BLOCK_TAGS:
-            parts.append(" ")
-        if node.text and tag:
-            parts.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str):
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in BLOCK_TAGS:
-            parts.append(" ")
-
-    walk(el)
-    return _WS.sub(" ", "".join(parts)).strip()
+        node, total = best, best_total
 
 
 def _rows_of(table: etree._Element) -> list[etree._Element]:
@@ -140,8 +130,11 @@ def _rows_of(table: etree._Element) -> list[etree._Element]:
 
 
 def _int_attr(el: etree._Element, name: str) -> int:
+    raw = el.get(name)
+    if raw is None:
+        return 1
     try:
-        return max(1, min(int(str(el.get(name, "1")).strip() or 1), 200))
+        return max(1, min(int(raw.strip() or 1), 200))
     except ValueError:
         return 1
 
@@ -152,32 +145,111 @@ def is_layout_table(table: etree._Element) -> bool:
     cells = [c for r in rows for c in r if _tag(c) in ("td", "th")]
     if len(cells) <= 2:
         return True
+    if table.find(".//table") is None:
+        return False
     return any(c.find(".//table") is not None for c in cells)
 
 
-def table_cells(table: etree._Element, row0: int, block: int) -> tuple[list[Cell], int]:
-    """Expand a table into a grid; emit each printed cell once at its top-left slot."""
-    occupied: dict[tuple[int, int], bool] = {}
-    cells: list[Cell] = []
+def _mark_breaks(el: etree._Element, mark: str, *, include_self: bool) -> int:
+    """Write `mark` where a block or `<br>` under `el` breaks the text; return how many.
+
+    A block breaks before its text and after its content (before its tail); `<br>`
+    breaks before its text only.
+    """
+    n = 0
+    for node in el.iter(_BREAK_TAGS):
+        if node is el and not include_self:
+            continue
+        node.text = mark + (node.text or "")
+        n += 1
+        if node.tag != "br":
+            node.tail = mark + (node.tail or "")
+            n += 1
+    return n
+
+
+def _text_of(el: etree._Element) -> str:
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
+def cell_text(el: etree._Element) -> str:
+    """A table cell's text: inline pieces joined, blocks and `<br>` as spaces.
+
+    Writes into the cell's subtree (the spaces); call it once per cell.
+    """
+    _mark_breaks(el, " ", include_self=False)
+    return _WS.sub(" ", _text_of(el)).strip()
+
+
+def table_cells(
+    table: etree._Element, row0: int, block: int, markers: tuple[str, str] | None = None
+) -> tuple[list[Cell], int]:
+    """Expand a table into a grid; emit each printed cell once at its top-left slot.
+
+    With `markers` (two characters not in the table's text), all cell texts come
+    from one serialisation of the table, cut at the markers written around each cell.
+    """
+    slots: list[tuple[int, int]] = []
+    occupied: set[tuple[int, int]] = set()
     rows = _rows_of(table)
+    tds: list[etree._Element] = []
     for r, tr in enumerate(rows):
         col = 0
         for td in tr:
             if _tag(td) not in ("td", "th"):
                 continue
-            while occupied.get((r, col)):
+            while (r, col) in occupied:
                 col += 1
             rowspan, colspan = _int_attr(td, "rowspan"), _int_attr(td, "colspan")
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    occupied[(r + dr, col + dc)] = True
-            cells.append(Cell(cell_text(td), row0 + r, col, block))
+            if rowspan > 1 or colspan > 1:
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        occupied.add((r + dr, col + dc))
+            slots.append((row0 + r, col))
+            tds.append(td)
             col += colspan
+    if markers is None:
+        texts = [cell_text(td) for td in tds]
+    else:
+        start, end = markers
+        _mark_breaks(table, " ", include_self=False)
+        for td in tds:
+            td.text = start + (td.text or "")
+            td.tail = end + (td.tail or "")
+        pieces = _text_of(table).split(start)[1:]
+        texts = [_WS.sub(" ", p[: p.index(end)]).strip() for p in pieces]
+    cells = [Cell(text, r, c, block) for text, (r, c) in zip(texts, slots, strict=True)]
     return cells, row0 + len(rows)
 
 
-class _Walker:
-    """Walks the report body in document order, collecting lines and table cells."""
+def _report_tables(body: etree._Element) -> list[etree._Element]:
+    """The data tables of the body, outermost first: layout tables are read through."""
+    found: list[etree._Element] = []
+    chosen: set[etree._Element] = set()
+    for table in body.iter("table"):
+        if any(a in chosen for a in table.iterancestors("table")):
+            continue
+        if not is_layout_table(table):
+            found.append(table)
+            chosen.add(table)
+    return found
+
+
+def _replace_with_text(el: etree._Element, text: str) -> None:
+    """Take `el` out of the tree, leaving `text` (then its tail) in its place."""
+    parent = el.getparent()
+    assert parent is not None
+    text += el.tail or ""
+    previous = el.getprevious()
+    if previous is None:
+        parent.text = (parent.text or "") + text
+    else:
+        previous.tail = (previous.tail or "") + text
+    parent.remove(el)
+
+
+class _Lines:
+    """Collects the body's lines and table cells in document order."""
 
     def __init__(self) -> None:
         self.cells: list[Cell] = []
@@ -185,21 +257,18 @@ class _Walker:
         self.row = 0
         self.block = 0
         self._lines: list[str] = []
-        self._current: list[str] = []
 
-    def _break(self) -> None:
-        raw = "".join(self._current)
-        self._current = []
+    def add(self, raw: str) -> None:
+        """One piece of text between two breaks."""
         line = _WS.sub(" ", raw).strip()
         if line:
             self._lines.append(line)
-        elif _HARD_SPACE.search(raw):
+        elif raw and _HARD_SPACE.search(raw):
             # a block holding only no-break spaces (`<p>&nbsp;</p>`) is an empty cell;
             # the newlines and indentation between tags are not
             self._lines.append(" ")
 
-    def _flush_lines(self) -> None:
-        self._break()
+    def flush(self) -> None:
         if self._lines:
             lines = [ln if ln.strip() else " " for ln in self._lines]
             cells, self.row = lines_to_cells(lines, row=self.row, block=self.block)
@@ -208,43 +277,51 @@ class _Walker:
             self.block += 1
             self._lines = []
 
-    def walk(self, el: etree._Element) -> None:
-        tag = _tag(el)
-        if tag == "table" and not is_layout_table(el):
-            self._flush_lines()
-            cells, self.row = table_cells(el, self.row, self.block)
-            self.cells.extend(cells)
-            for r in sorted({c.row for c in cells}):
-                self.text_lines.append(" | ".join(c.text for c in cells if c.row == r))
-            self.block += 1
-            return
-        if tag == "br" or tag in BLOCK_TAGS:
-            self._break()
-        if el.text and tag:
-            self._current.append(el.text)
-        for child in el:
-            if isinstance(child.tag, str):
-                self.walk(child)
-            if child.tail:
-                self._current.append(child.tail)
-        if tag in BLOCK_TAGS:
-            self._break()
+    def table(self, table: etree._Element, markers: tuple[str, str] | None = None) -> None:
+        self.flush()
+        cells, self.row = table_cells(table, self.row, self.block, markers)
+        self.cells.extend(cells)
+        by_row: dict[int, list[str]] = {}
+        for c in cells:
+            by_row.setdefault(c.row, []).append(c.text)
+        for r in sorted(by_row):
+            self.text_lines.append(" | ".join(by_row[r]))
+        self.block += 1
 
-    def finish(self) -> None:
-        self._flush_lines()
+
+def read_body(body: etree._Element) -> _Lines:
+    """The lines and cells of the report body (the tree is consumed: markers are written in)."""
+    out = _Lines()
+    if _tag(body) == "table" and not is_layout_table(body):
+        out.table(body)
+        return out
+    present = _text_of(body)
+    free = (m for m in _MARKERS if m not in present)
+    brk, tab = next(free), next(free)
+    cell_markers = (next(free), next(free))
+    tables = _report_tables(body)
+    for i, table in enumerate(tables):
+        _replace_with_text(table, f"{brk}{tab}{i}{brk}")
+    _mark_breaks(body, brk, include_self=False)
+    for piece in _text_of(body).split(brk):
+        if piece.startswith(tab):
+            out.table(tables[int(piece[1:])], cell_markers)
+        else:
+            out.add(piece)
+    out.flush()
+    return out
 
 
 def parse_html(text: str) -> etree._Element:
     try:
-        root = lxml.html.document_fromstring(text)
+        root = etree.fromstring(text, _PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"not a readable HTML page ({exc})") from None
-    for bad in list(root.iter(*DROP_TAGS)):
+    if root is None:
+        raise ReadError("not a readable HTML page (Document is empty)")
+    for bad in list(root.iter(DROP_TAGS)):
         if bad.getparent() is not None:
-            bad.drop_tree()
-    for comment in list(root.iter(etree.Comment)):
-        if comment.getparent() is not None:
-            comment.drop_tree()  # keeps the comment's tail text
+            _replace_with_text(bad, "")
     return root
 
 
@@ -252,18 +329,16 @@ def read_html(data: bytes, source: str, *, content_type: str | None = None) -> R
     text = decode(data, content_type=content_type, html=True)
     root = parse_html(text)
     title_el = root.find(".//title")
-    title_hint = title_el.text_content().strip() if title_el is not None else None
+    title_hint = _STRING(title_el).strip() if title_el is not None else None
     meta = root.find(".//meta[@name='ArticleTitle']")
     if meta is not None and meta.get("content"):
         title_hint = meta.get("content").strip()
     body = find_body(root)
-    walker = _Walker()
-    walker.walk(body)
-    walker.finish()
+    lines = read_body(body)
     return ReadDocument(
         source=source,
-        text="\n".join(walker.text_lines),
-        cells=walker.cells,
+        text="\n".join(lines.text_lines),
+        cells=lines.cells,
         format="html",
         title_hint=title_hint,
     )

@@ -113,10 +113,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             cells.append(Cell("", row, None, block))
             row += 1
             continue
-        parts: list[str] | None = None
-        if "|" in stripped and stripped.count("|") >= 1 and len(split_pipe_row(stripped)) >= 2:
-            parts = split_pipe_row(stripped)
-        else:
+        parts: list[str] | None = split_pipe_row(stripped) if "|" in stripped else None
+        if parts is None or len(parts) < 2:
             parts = split_space_row(stripped)
         if parts is not None:
             flush()
