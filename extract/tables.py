@@ -329,8 +329,12 @@ def row_options(
     return RowOptions(name, slots, options, reason=f"{len(cells)} numbers for {n} columns")
 
 
-def _dedupe(found: list[Found], width: dict[tuple[str, str], int]) -> list[Found]:
-    """One printed row per key: the one whose cell count fits the row best (later wins ties)."""
+def _dedupe(found: list[Found], width: dict[tuple[str, str], int], mapping: Mapping) -> list[Found]:
+    """One printed row per key: the one whose cell count fits the row best (later wins ties).
+
+    A row label printed twice is a prose summary before the table (`本年新收…申请 59 件`)
+    or a second table; the choice is said in a warning.
+    """
     best: dict[tuple[str, str], Found] = {}
     for f in found:
         k = (f.table, f.row)
@@ -343,7 +347,14 @@ def _dedupe(found: list[Found], width: dict[tuple[str, str], int]) -> list[Found
         fit_old = abs(sum(t.kind != "blank" for t in old.values) - n)
         if fit_new <= fit_old:
             best[k] = f
-    return [f for f in found if best[(f.table, f.row)] is f]
+    kept = [f for f in found if best[(f.table, f.row)] is f]
+    for f in found:
+        if best[(f.table, f.row)] is not f and any(t.kind == "value" for t in f.values):
+            mapping.warnings.append(
+                f"{f.table}.{f.row} printed more than once; the row with "
+                f"{sum(t.kind != 'blank' for t in best[(f.table, f.row)].values)} cells is read"
+            )
+    return kept
 
 
 def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Token] | None:
@@ -403,7 +414,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     width = {("applications", r): 7 for r in APP_ORDER}
     for prow in PROACTIVE_ROWS:
         width[("proactive", prow.key)] = len(prow.columns.get(template or "", ())) or 3
-    found = _dedupe(found, width)
+    found = _dedupe(found, width, mapping)
     if other_rows == OTHER_ROWS_2021 and any(f.row == "other_handling" for f in found):
         # numbers on the (六) group label above its three sub-rows: a subtotal, not a key
         mapping.warnings.append("numbers on the （六）其他处理 group label (a subtotal) ignored")
