@@ -127,8 +127,10 @@ def office_hook(seconds: float) -> None:
         print(f"running the {fmt} benchmark ({len(docs)} documents, {seconds:g} s)...", file=sys.stderr)
         n, elapsed = measure(docs, seconds)
         goal = getattr(module, "GOALS", {}).get(fmt)
-        print(f"{fmt:<11} {n / elapsed:>9.1f} docs/s   ({n} in {elapsed:.1f} s over {len(docs)} documents"
-              + (f"; goal >= {goal:g})" if goal else ")"))
+        print(
+            f"{fmt:<11} {n / elapsed:>9.1f} docs/s   ({n} in {elapsed:.1f} s over {len(docs)} documents"
+            + (f"; goal >= {goal:g})" if goal else ")")
+        )
 
 
 def main() -> int:
@@ -148,8 +150,9 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         paths = generate(folder, args.count, args.seed)
         total_docs = sum(len(v) for v in paths.values())
-        print(f"{total_docs} documents in {folder}; timing on one core, best of {args.repeat}",
-              file=sys.stderr)
+        print(
+            f"{total_docs} documents in {folder}; timing on one core, best of {args.repeat}", file=sys.stderr
+        )
 
         print(f"{'kind':<11} {'docs':>5} {'avg KB':>7} {'extract/s':>10} {'floor/s':>9} {'ratio':>6}")
         totals = [0.0, 0.0]
@@ -168,15 +171,21 @@ def main() -> int:
             n = len(kind_paths)
             kb = sum(p.stat().st_size for p in kind_paths) / n / 1024
             rates[kind] = n / t_extract
-            print(f"{kind:<11} {n:>5} {kb:>7.1f} {n / t_extract:>10.1f} {n / t_floor:>9.1f} "
-                  f"{t_extract / t_floor:>5.2f}x")
+            print(
+                f"{kind:<11} {n:>5} {kb:>7.1f} {n / t_extract:>10.1f} {n / t_floor:>9.1f} "
+                f"{t_extract / t_floor:>5.2f}x"
+            )
         ratio = totals[0] / totals[1]
-        print(f"{'mix':<11} {total_docs:>5} {'':>7} {total_docs / totals[0]:>10.1f} "
-              f"{total_docs / totals[1]:>9.1f} {ratio:>5.2f}x")
+        print(
+            f"{'mix':<11} {total_docs:>5} {'':>7} {total_docs / totals[0]:>10.1f} "
+            f"{total_docs / totals[1]:>9.1f} {ratio:>5.2f}x"
+        )
         text_rate = rates.get("text", 0.0)
-        print(f"goals: mix <= {GOAL_RATIO:g}x the floor: {'met' if ratio <= GOAL_RATIO else 'MISSED'} "
-              f"({ratio:.2f}x); plain text >= {GOAL_TEXT_RATE:g}/s: "
-              f"{'met' if text_rate >= GOAL_TEXT_RATE else 'MISSED'} ({text_rate:.0f}/s)")
+        print(
+            f"goals: mix <= {GOAL_RATIO:g}x the floor: {'met' if ratio <= GOAL_RATIO else 'MISSED'} "
+            f"({ratio:.2f}x); plain text >= {GOAL_TEXT_RATE:g}/s: "
+            f"{'met' if text_rate >= GOAL_TEXT_RATE else 'MISSED'} ({text_rate:.0f}/s)"
+        )
         if failures:
             print(f"{failures} documents raised ReadError", file=sys.stderr)
     if not args.no_office:

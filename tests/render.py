@@ -113,7 +113,6 @@ class HypothesisChoices:
         return self._draw(self._st.sampled_from(list(seq)))
 
 
-
 # ---------------------------------------------------------------------------------
 # Dropped cells: which zero cells may go, so that the arithmetic puts them back
 # ---------------------------------------------------------------------------------
@@ -131,15 +130,17 @@ def _row_ok(assigned: dict[str, Number], table: str) -> bool:
         vals = list(assigned.values())
         return sum(vals[:6]) == vals[6]
     vals = list(assigned.values())
-    return all(sum(vals[i:i + 4]) == vals[i + 4] for i in range(0, 15, 5))
+    return all(sum(vals[i : i + 4]) == vals[i + 4] for i in range(0, 15, 5))
 
 
 def _columns_ok(values: dict[str, Number | None], template: str) -> bool:
     """The per-column relations of section 三 (terms left blank are skipped)."""
     results = result_rows(template)
     for c in tpl.APPLICANT_COLUMNS:
-        a, b, t, f = (values[f"applications.{r}.{c}"] for r in
-                      ("received_new", "carried_over", "results_total", "carried_forward"))
+        a, b, t, f = (
+            values[f"applications.{r}.{c}"]
+            for r in ("received_new", "carried_over", "results_total", "carried_forward")
+        )
         if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
             return False
         res = [values[f"applications.{r}.{c}"] for r in results]
@@ -148,8 +149,9 @@ def _columns_ok(values: dict[str, Number | None], template: str) -> bool:
     return True
 
 
-def placements_unique(values: dict[str, Number | None], template: str,
-                      drops: dict[tuple[str, str], frozenset[str]]) -> bool:
+def placements_unique(
+    values: dict[str, Number | None], template: str, drops: dict[tuple[str, str], frozenset[str]]
+) -> bool:
     """True if the printed numbers of the dropped rows go back in only one way.
 
     `drops` maps (table, row) -> the keys left out of that row. Every placement of each
@@ -186,7 +188,9 @@ def placements_unique(values: dict[str, Number | None], template: str,
 MAX_DROPPED_ROWS = 2
 
 
-def choose_drops(ch: Choices, t: Tables, max_rows: int | None = None) -> dict[tuple[str, str], frozenset[str]]:
+def choose_drops(
+    ch: Choices, t: Tables, max_rows: int | None = None
+) -> dict[tuple[str, str], frozenset[str]]:
     """Pick up to `max_rows` rows and some of their zero cells to leave out (see module doc)."""
     max_rows = max_rows or MAX_DROPPED_ROWS
     candidates: list[tuple[str, str]] = [
@@ -207,7 +211,6 @@ def choose_drops(ch: Choices, t: Tables, max_rows: int | None = None) -> dict[tu
         if placements_unique(t.values, t.template, trial):
             drops = trial
     return drops
-
 
 
 def draw_layout(ch: Choices, t: Tables, name: str | None = None) -> Layout:
@@ -236,8 +239,11 @@ def draw_layout(ch: Choices, t: Tables, name: str | None = None) -> Layout:
     if name in DROP_LAYOUTS and ch.boolean(0.35):
         lay.drops = choose_drops(ch, t)
     elif name in BLANK_LAYOUTS and ch.boolean(0.25):
-        zeros = [k for k in t.all_keys() if k.startswith(("applications.", "review_litigation."))
-                 and t.values[k] == 0 and t.raw[k] == "0"]
+        zeros = [
+            k
+            for k in t.all_keys()
+            if k.startswith(("applications.", "review_litigation.")) and t.values[k] == 0 and t.raw[k] == "0"
+        ]
         if zeros:
             lay.blank_zeros = frozenset(k for k in zeros if ch.boolean(0.15))
     return lay
@@ -248,9 +254,17 @@ def draw_layout(ch: Choices, t: Tables, name: str | None = None) -> Layout:
 # ---------------------------------------------------------------------------------
 
 AGENCIES = (
-    "某某市某某局", "白城市人民政府", "蒲纺工业园区管理委员会", "深圳市龙岗区发展和改革局",
-    "包头市九原区政务服务局", "武汉市汉阳区人民政府办公室", "威海市文登区审计局", "雄县人民政府",
-    "三明市自然资源局", "宁国市商务局", "某某县某某镇人民政府",
+    "某某市某某局",
+    "白城市人民政府",
+    "蒲纺工业园区管理委员会",
+    "深圳市龙岗区发展和改革局",
+    "包头市九原区政务服务局",
+    "武汉市汉阳区人民政府办公室",
+    "威海市文登区审计局",
+    "雄县人民政府",
+    "三明市自然资源局",
+    "宁国市商务局",
+    "某某县某某镇人民政府",
 )
 
 
@@ -266,7 +280,6 @@ def draw_meta(ch: Choices, template: str) -> Meta:
         six=ch.choice(PROSE_SIX),
         numbers={f"n{i}": ch.integer(1, 3000) for i in range(1, 7)},
     )
-
 
 
 # ---------------------------------------------------------------------------------
@@ -302,8 +315,9 @@ class Case:
         printer.text(repr(self))
 
 
-def generate_case(ch: Choices, layout: str | None = None, template: str | None = None,
-                  padding_kb: int = 0) -> Case:
+def generate_case(
+    ch: Choices, layout: str | None = None, template: str | None = None, padding_kb: int = 0
+) -> Case:
     template = template or ch.choice(tpl.TEMPLATES)
     t = generate_tables(ch, template)
     meta = draw_meta(ch, template)
@@ -403,8 +417,9 @@ def render_text(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
                 lines.append(sep.join(labels))
                 lines.append(" ".join(c.text for c in row if c.kind == "value"))
             else:
-                lines += [cell_line(c, stack and c.kind == "header") for c in row if c.text or
-                          c.kind == "value"]
+                lines += [
+                    cell_line(c, stack and c.kind == "header") for c in row if c.text or c.kind == "value"
+                ]
         return sep.join(lines)
 
     parts = [
@@ -418,7 +433,6 @@ def render_text(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
     ]
     text = sep.join(parts) + "\n"
     return text.translate(_HALF) if lay.halfwidth else text
-
 
 
 # ---------------------------------------------------------------------------------
@@ -435,4 +449,3 @@ def cases(layout: str | None = None, template: str | None = None):  # -> SearchS
         return generate_case(HypothesisChoices(draw), layout, template)
 
     return _cases()
-

@@ -23,7 +23,11 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = "import sys\nfrom xxgk.cli import main\nsys.exit(main())"
 SITES = build_world(bench_reports=1)
 REPORTS = [
-    r for key, s in SITES.items() if key != "demo-bench" for r in s.reports() if not r.decoy and not r.only_with
+    r
+    for key, s in SITES.items()
+    if key != "demo-bench"
+    for r in s.reports()
+    if not r.decoy and not r.only_with
 ]
 INLINE = [r for r in REPORTS if r.form in ("html", "both")]
 
@@ -40,15 +44,18 @@ def test_every_demo_report_is_complete_and_consistent() -> None:
         if r.year > 2019:  # this year's 上年结转 is last year's 结转下年度, column by column
             before = synth.agency_tables(r.agency, r.year - 1)
             for c in tpl.APPLICANT_COLUMNS:
-                assert t.values[f"applications.carried_over.{c}"] == before.values[
-                    f"applications.carried_forward.{c}"
-                ], (r.title, c)
+                assert (
+                    t.values[f"applications.carried_over.{c}"]
+                    == before.values[f"applications.carried_forward.{c}"]
+                ), (r.title, c)
 
 
 def test_numbers_fit_the_agency() -> None:
     def received(agency: str) -> list[int]:
-        return [int(synth.agency_tables(agency, y).values["applications.received_new.total"] or 0)
-                for y in range(2020, 2025)]
+        return [
+            int(synth.agency_tables(agency, y).values["applications.received_new.total"] or 0)
+            for y in range(2020, 2025)
+        ]
 
     assert synth.agency_level("南京市人民政府") == "city government"
     assert synth.agency_level("广州市天河区人民政府") == "county government"
@@ -85,16 +92,23 @@ def demo(tmp_path_factory):
     data = tmp_path_factory.mktemp("demo") / "data"
     proc = subprocess.run(
         [sys.executable, "-c", DEMO, "demo", "--data", str(data), "-q"],
-        capture_output=True, text=True, timeout=300, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return sqlite_utils.Database(data / "xxgk.db"), proc.stdout
 
 
 def report_row(db: sqlite_utils.Database, r: DemoReport, fmt: str) -> dict:
-    rows = list(db.query(
-        "SELECT r.* FROM reports r JOIN agencies a ON a.id = r.agency_id "
-        "WHERE a.name = ? AND r.year = ? AND r.format = ?", [r.agency, r.year, fmt]))
+    rows = list(
+        db.query(
+            "SELECT r.* FROM reports r JOIN agencies a ON a.id = r.agency_id "
+            "WHERE a.name = ? AND r.year = ? AND r.format = ?",
+            [r.agency, r.year, fmt],
+        )
+    )
     assert len(rows) == 1, (r.title, fmt, len(rows))
     return rows[0]
 
@@ -121,7 +135,9 @@ def test_every_inline_report_is_read_with_all_checks_passing(demo) -> None:
         row = report_row(db, r, "html")
         assert row["template"] == ("2021" if r.year >= 2021 else "2019"), r.title
         assert row["title"] == r.title and row["published"] == r.date, r.title
-        passed = db.execute("SELECT count(*) FROM checks WHERE report_id = ? AND ok = 1", [row["id"]]).fetchone()
+        passed = db.execute(
+            "SELECT count(*) FROM checks WHERE report_id = ? AND ok = 1", [row["id"]]
+        ).fetchone()
         assert (row["checks_failed"], row["checks_unknown"]) == (0, 0) and passed[0] >= 20, r.title
 
 
@@ -168,7 +184,9 @@ def test_the_seed_report_is_served_as_captured(demo) -> None:
     db, _ = demo
     seed = next(r for r in REPORTS if r.text)
     row = report_row(db, seed, "html")
-    truth = json.loads((REPO / "tests" / "corpus" / "seed" / "baicheng-2019.json").read_text(encoding="utf-8"))
+    truth = json.loads(
+        (REPO / "tests" / "corpus" / "seed" / "baicheng-2019.json").read_text(encoding="utf-8")
+    )
     got = stored_cells(db, row["id"])
     cells = truth["truth"]
     assert {k: got.get(k) for k in cells} == pytest.approx(cells)

@@ -134,9 +134,13 @@ def test_drops_are_kept_only_when_the_arithmetic_places_them_uniquely() -> None:
     assert not arithmetic_violations(values, "2019")
     two = {
         ("applications", "disclosed"): frozenset({"applications.disclosed.commercial"}),
-        ("applications", "partially_disclosed"): frozenset({"applications.partially_disclosed.natural_person"}),
+        ("applications", "partially_disclosed"): frozenset(
+            {"applications.partially_disclosed.natural_person"}
+        ),
     }
-    assert placements_unique(values, "2019", {("applications", "disclosed"): two[("applications", "disclosed")]})
+    assert placements_unique(
+        values, "2019", {("applications", "disclosed"): two[("applications", "disclosed")]}
+    )
     assert not placements_unique(values, "2019", two)
 
 
@@ -153,8 +157,11 @@ def test_drop_layouts_really_drop_cells() -> None:
 
 def test_a_case_can_be_rebuilt_in_another_layout() -> None:
     case = generate_case(RandomChoices(3), "text_spaces")
-    again = build_case(Tables(case.template, case.tables.values, case.tables.raw),
-                       draw_meta(RandomChoices(3), case.template), case.layout)
+    again = build_case(
+        Tables(case.template, case.tables.values, case.tables.raw),
+        draw_meta(RandomChoices(3), case.template),
+        case.layout,
+    )
     assert again.expected == case.expected
 
 
@@ -176,14 +183,17 @@ def excerpt(case: Case, key: str, before: int = 2, after: int = 10) -> str:
     if not hits:
         return f"(row label {label} not found)"
     i = hits[-1]
-    return "\n".join(f"    {ln}" for ln in lines[max(0, i - before): i + after])
+    return "\n".join(f"    {ln}" for ln in lines[max(0, i - before) : i + after])
 
 
 def assert_extracted(case: Case) -> None:
     report = extract_bytes(case.data, case.source, content_type=case.content_type).to_json()
     got = report["cells"]
-    wrong = {k: (v, got.get(k, "<missing>")) for k, v in case.expected.items()
-             if k not in got or got[k] != v or (got[k] is None) != (v is None)}
+    wrong = {
+        k: (v, got.get(k, "<missing>"))
+        for k, v in case.expected.items()
+        if k not in got or got[k] != v or (got[k] is None) != (v is None)
+    }
     extra = sorted(set(got) - set(case.expected))
     problems = []
     if report["template"] != case.template:

@@ -14,8 +14,19 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def xxgk_run(data: Path, url: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "xxgk.cli", "run", "demo-shanghai", "--data", str(data), "--demo-url", url,
-           "--no-throttle", "-q"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "xxgk.cli",
+        "run",
+        "demo-shanghai",
+        "--data",
+        str(data),
+        "--demo-url",
+        url,
+        "--no-throttle",
+        "-q",
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=REPO)
 
 

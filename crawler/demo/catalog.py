@@ -127,8 +127,14 @@ def build_world(bench_reports: int = 2000) -> dict[str, Site]:
         cols.append(col)
     # A city's column on the same platform, holding a real report (the seed corpus text).
     col = Column("bcs_220800", "白城市人民政府政府信息公开年报")
-    m.report(col, "白城市人民政府", 2019, title="白城市2019年政府信息公开工作年度报告",
-             text="baicheng-2019.txt", date="2020-03-09")
+    m.report(
+        col,
+        "白城市人民政府",
+        2019,
+        title="白城市2019年政府信息公开工作年度报告",
+        text="baicheng-2019.txt",
+        date="2020-03-09",
+    )
     cols.append(col)
     sites["demo-trs"] = Site("demo-trs", "trs", "/jl", "吉林省政府信息公开平台（演示）", cols, page_size=4)
 

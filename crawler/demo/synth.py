@@ -156,8 +156,10 @@ def generate_tables(ch: Choices, template: str, *, nulls: bool = True, notes: bo
         for r, v in cells.items():
             put(f"applications.{r}.{col}", v)
     for r in tpl.application_rows(other_rows(template)):
-        put(f"applications.{r}.total", sum(int(values[f"applications.{r}.{c}"] or 0)
-                                           for c in tpl.APPLICANT_PARTS))
+        put(
+            f"applications.{r}.total",
+            sum(int(values[f"applications.{r}.{c}"] or 0) for c in tpl.APPLICANT_PARTS),
+        )
 
     # Section 四: four results per group, 总计 their sum.
     for g in tpl.REVIEW_GROUPS:
@@ -188,8 +190,10 @@ def arithmetic_violations(values: dict[str, Number | None], template: str) -> li
         if None not in parts and total is not None and sum(parts) != total:  # type: ignore[arg-type]
             bad.append(f"row {r}: parts {parts} != total {total}")
     for c in tpl.APPLICANT_COLUMNS:
-        a, b, t, f = (v(f"applications.{r}.{c}") for r in
-                      ("received_new", "carried_over", "results_total", "carried_forward"))
+        a, b, t, f = (
+            v(f"applications.{r}.{c}")
+            for r in ("received_new", "carried_over", "results_total", "carried_forward")
+        )
         if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
             bad.append(f"column {c}: {a}+{b} != {t}+{f}")
         res = [v(f"applications.{r}.{c}") for r in result_rows(template)]
@@ -226,18 +230,30 @@ class Grid:
 
 PROACTIVE_BLOCKS: dict[str, list[tuple[str, list[str], list[tuple[str, str]]]]] = {
     "2019": [
-        ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-         [("规章", "regulations"), ("规范性文件", "normative_documents")]),
-        ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("行政许可", "licensing"), ("其他对外管理服务事项", "other_services")]),
-        ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("行政处罚", "penalty"), ("行政强制", "coercion")]),
+        (
+            "第二十条第（一）项",
+            ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+            [("规章", "regulations"), ("规范性文件", "normative_documents")],
+        ),
+        (
+            "第二十条第（五）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("行政许可", "licensing"), ("其他对外管理服务事项", "other_services")],
+        ),
+        (
+            "第二十条第（六）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("行政处罚", "penalty"), ("行政强制", "coercion")],
+        ),
         ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], [("行政事业性收费", "fees")]),
         ("第二十条第（九）项", ["采购项目数量", "采购总金额"], [("政府集中采购", "procurement")]),
     ],
     "2021": [
-        ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
-         [("规章", "regulations"), ("行政规范性文件", "normative_documents")]),
+        (
+            "第二十条第（一）项",
+            ["本年制发件数", "本年废止件数", "现行有效件数"],
+            [("规章", "regulations"), ("行政规范性文件", "normative_documents")],
+        ),
         ("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", "licensing")]),
         ("第二十条第（六）项", ["本年处理决定数量"], [("行政处罚", "penalty"), ("行政强制", "coercion")]),
         ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "fees")]),
@@ -298,8 +314,7 @@ def proactive_grid(t: Tables, cell_text: Callable[[str], str | None], pad_short:
                 cells += [GridCell("", "empty") for _ in range(missing)]
             return cells
 
-        rows.append([GridCell("信息内容", "header"),
-                     *widen([GridCell(h, "header") for h in headers])])
+        rows.append([GridCell("信息内容", "header"), *widen([GridCell(h, "header") for h in headers])])
         for label, row_key in block_rows:
             spec = next(r for r in tpl.PROACTIVE_ROWS if r.key == row_key)
             cells = []
@@ -316,8 +331,11 @@ def applications_grid(t: Tables, cell_text: Callable[[str], str | None]) -> Grid
     """Section 三: 3 label columns + 7 value columns, the template's merged cells."""
     rows: list[list[GridCell]] = [
         [GridCell(CORNER_NOTE, "corner", rowspan=3, colspan=3), GridCell("申请人情况", "header", colspan=7)],
-        [GridCell("自然人", "header", rowspan=2), GridCell("法人或其他组织", "header", colspan=5),
-         GridCell("总计", "header", rowspan=2)],
+        [
+            GridCell("自然人", "header", rowspan=2),
+            GridCell("法人或其他组织", "header", colspan=5),
+            GridCell("总计", "header", rowspan=2),
+        ],
         [GridCell(h, "header") for h in APPLICANT_HEADERS[1:6]],
     ]
     data_rows = tpl.application_rows(other_rows(t.template))
@@ -350,8 +368,11 @@ def applications_grid(t: Tables, cell_text: Callable[[str], str | None]) -> Grid
 def review_grid(t: Tables, cell_text: Callable[[str], str | None]) -> Grid:
     rows = [
         [GridCell("行政复议", "header", colspan=5), GridCell("行政诉讼", "header", colspan=10)],
-        [*(GridCell(h, "header", rowspan=2) for h in REVIEW_RESULTS),
-         GridCell("未经复议直接起诉", "header", colspan=5), GridCell("复议后起诉", "header", colspan=5)],
+        [
+            *(GridCell(h, "header", rowspan=2) for h in REVIEW_RESULTS),
+            GridCell("未经复议直接起诉", "header", colspan=5),
+            GridCell("复议后起诉", "header", colspan=5),
+        ],
         [GridCell(h, "header") for h in REVIEW_RESULTS * 2],
     ]
     cells = []
@@ -361,7 +382,6 @@ def review_grid(t: Tables, cell_text: Callable[[str], str | None]) -> Grid:
             cells.append(GridCell(text, "value", key=key))
     rows.append(cells)
     return Grid("review_litigation", 15, rows)
-
 
 
 # ---------------------------------------------------------------------------------
@@ -402,8 +422,11 @@ class Layout:
 
     def describe(self) -> str:
         defaults = Layout.__dataclass_fields__
-        opts = {k: v for k, v in self.__dict__.items()
-                if k != "name" and v != defaults[k].default and v not in ((), {}, frozenset())}
+        opts = {
+            k: v
+            for k, v in self.__dict__.items()
+            if k != "name" and v != defaults[k].default and v not in ((), {}, frozenset())
+        }
         return f"{self.name}({', '.join(f'{k}={v}' for k, v in opts.items())})"
 
 
@@ -465,7 +488,6 @@ class Meta:
         )[self.date_style]
 
 
-
 def summary_prose(t: Tables) -> str:
     v = t.values
     return (
@@ -478,18 +500,25 @@ def summary_prose(t: Tables) -> str:
     )
 
 
-
 def sections(t: Tables, meta: Meta, lay: Layout, tables: list[str]) -> list[str]:
     one = [p.format(year=meta.year, agency=meta.agency, **meta.numbers) for p in PROSE_ONE]
     filler = [FILLER] * (lay.padding_kb * 1024 // (len(FILLER.encode()) + 40)) if lay.padding_kb else []
     three = [summary_prose(t)] if lay.prose_summary else []
     return [
-        HEADINGS["一"][0], *one, *filler,
-        HEADINGS["二"][0], tables[0],
-        HEADINGS["三"][0], *three, tables[1],
-        HEADINGS["四"][0], tables[2],
-        meta.heading_five, *PROSE_FIVE,
-        HEADINGS["六"][0], meta.six,
+        HEADINGS["一"][0],
+        *one,
+        *filler,
+        HEADINGS["二"][0],
+        tables[0],
+        HEADINGS["三"][0],
+        *three,
+        tables[1],
+        HEADINGS["四"][0],
+        tables[2],
+        meta.heading_five,
+        *PROSE_FIVE,
+        HEADINGS["六"][0],
+        meta.six,
     ]
 
 
@@ -565,8 +594,10 @@ def _cell_html(c: GridCell, lay: Layout) -> str:
     return inner
 
 
-WORD_RUN = ("style='font-size:16.0pt;line-height:150%;font-family:仿宋_GB2312;mso-hansi-font-family:宋体;"
-            "mso-bidi-font-family:宋体;color:#333333;mso-font-kerning:0pt'")
+WORD_RUN = (
+    "style='font-size:16.0pt;line-height:150%;font-family:仿宋_GB2312;mso-hansi-font-family:宋体;"
+    "mso-bidi-font-family:宋体;color:#333333;mso-font-kerning:0pt'"
+)
 
 
 def _word_para(text: str) -> str:
@@ -580,16 +611,21 @@ def _word_para(text: str) -> str:
             inner.append(f"<span lang=EN-US {WORD_RUN}>{run}</span>")
         else:
             inner.append(f"<span {WORD_RUN}>{_esc(run)}</span>")
-    return ("<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0;line-height:150%;"
-            "mso-pagination:widow-orphan;background:white'>" + "".join(inner)
-            + "<span lang=EN-US><o:p></o:p></span></p>")
+    return (
+        "<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0;line-height:150%;"
+        "mso-pagination:widow-orphan;background:white'>"
+        + "".join(inner)
+        + "<span lang=EN-US><o:p></o:p></span></p>"
+    )
 
 
 def render_table(g: Grid, lay: Layout) -> str:
     out = []
     if lay.word:
-        out.append("<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 "
-                   "style='border-collapse:collapse;border:none'>")
+        out.append(
+            "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 "
+            "style='border-collapse:collapse;border:none'>"
+        )
     else:
         out.append('<table border="1" cellspacing="0" cellpadding="0" width="100%">')
     out.append("<tbody>")
@@ -602,9 +638,11 @@ def render_table(g: Grid, lay: Layout) -> str:
             if c.colspan > 1:
                 attrs += f' colspan="{c.colspan}"' if not lay.word else f" colspan={c.colspan}"
             if lay.word:
-                attrs += (" width=76 valign=center style='width:57.0pt;border:solid windowtext 1.0pt;"
-                          "border-top:none;mso-border-top-alt:solid windowtext .5pt;mso-border-alt:solid "
-                          "windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt;height:20.25pt'")
+                attrs += (
+                    " width=76 valign=center style='width:57.0pt;border:solid windowtext 1.0pt;"
+                    "border-top:none;mso-border-top-alt:solid windowtext .5pt;mso-border-alt:solid "
+                    "windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt;height:20.25pt'"
+                )
             out.append(f"<td{attrs}>{_cell_html(c, lay)}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -653,8 +691,11 @@ def render_html(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
     """A whole web page: head, navigation, the title, the date line, the report, the footer."""
     charset = lay.gbk or "utf-8"
     content = render_content(t, meta, lay, grids)
-    head_meta = (f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if lay.gbk
-                 else f'<meta charset="{charset}">')
+    head_meta = (
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        if lay.gbk
+        else f'<meta charset="{charset}">'
+    )
     style = WORD_STYLE if lay.word else "<style>.nav li{display:inline}</style>"
     return f"""<!DOCTYPE html>
 <html><head>{head_meta}
@@ -737,14 +778,28 @@ def apportion(total: int, weights: Sequence[float]) -> list[int]:
 
 APPLICANT_WEIGHTS = (0.84, 0.09, 0.005, 0.005, 0.03, 0.03)
 RESULT_WEIGHTS: dict[str, float] = {
-    "disclosed": 0.42, "partially_disclosed": 0.1,
-    "withheld_state_secret": 0.001, "withheld_law_prohibited": 0.004, "withheld_security_stability": 0.003,
-    "withheld_third_party": 0.012, "withheld_internal_affairs": 0.006, "withheld_process_info": 0.008,
-    "withheld_enforcement_file": 0.004, "withheld_query_matter": 0.005,
-    "unavailable_not_held": 0.26, "unavailable_needs_creation": 0.03, "unavailable_unclear": 0.02,
-    "not_processed_petition": 0.03, "not_processed_duplicate": 0.02, "not_processed_publication": 0.004,
-    "not_processed_mass_repeated": 0.004, "not_processed_confirm": 0.006,
-    "other_handling": 0.05, "other_overdue_correction": 0.03, "other_unpaid_fee": 0.0, "other_other": 0.02,
+    "disclosed": 0.42,
+    "partially_disclosed": 0.1,
+    "withheld_state_secret": 0.001,
+    "withheld_law_prohibited": 0.004,
+    "withheld_security_stability": 0.003,
+    "withheld_third_party": 0.012,
+    "withheld_internal_affairs": 0.006,
+    "withheld_process_info": 0.008,
+    "withheld_enforcement_file": 0.004,
+    "withheld_query_matter": 0.005,
+    "unavailable_not_held": 0.26,
+    "unavailable_needs_creation": 0.03,
+    "unavailable_unclear": 0.02,
+    "not_processed_petition": 0.03,
+    "not_processed_duplicate": 0.02,
+    "not_processed_publication": 0.004,
+    "not_processed_mass_repeated": 0.004,
+    "not_processed_confirm": 0.006,
+    "other_handling": 0.05,
+    "other_overdue_correction": 0.03,
+    "other_unpaid_fee": 0.0,
+    "other_other": 0.02,
 }
 REVIEW_WEIGHTS = (0.72, 0.12, 0.06, 0.1)  # upheld, corrected, other, pending
 TREND = {2019: 0.8, 2020: 0.9, 2021: 1.0, 2022: 1.1, 2023: 1.05, 2024: 1.0}
@@ -791,12 +846,21 @@ def _proactive(rnd: random.Random, template: str, scale: Scale) -> tuple[dict[st
         else:
             stock, made = rnd.randint(docs_lo, docs_hi), rnd.randint(0, max(1, docs_hi // 8))
         if template == "2019":
-            values.update({f"proactive.{row}.made": made, f"proactive.{row}.published": made,
-                           f"proactive.{row}.total_public": stock})
+            values.update(
+                {
+                    f"proactive.{row}.made": made,
+                    f"proactive.{row}.published": made,
+                    f"proactive.{row}.total_public": stock,
+                }
+            )
         else:
-            values.update({f"proactive.{row}.issued": made,
-                           f"proactive.{row}.repealed": min(stock, rnd.randint(0, max(1, made))),
-                           f"proactive.{row}.in_force": stock})
+            values.update(
+                {
+                    f"proactive.{row}.issued": made,
+                    f"proactive.{row}.repealed": min(stock, rnd.randint(0, max(1, made))),
+                    f"proactive.{row}.in_force": stock,
+                }
+            )
     shares = {"licensing": 0.55, "other_services": 0.15, "penalty": 0.25, "coercion": 0.05}
     for row, share in shares.items():
         decisions = round(rnd.randint(lo, hi) * share * rnd.uniform(0.5, 1.5))
@@ -853,8 +917,13 @@ def agency_tables(agency: str, year: int) -> Tables:
         rnd = _seeded(agency, y)
         received = max(0, round(base * TREND.get(y, 0.7) * rnd.uniform(0.85, 1.15) + rnd.uniform(-2, 2)))
         if y == first:  # the first year's carry-over, from before the demo's time
-            forward = dict(zip(tpl.APPLICANT_PARTS, apportion(round(received * rnd.uniform(0, 0.05)),
-                                                               APPLICANT_WEIGHTS), strict=True))
+            forward = dict(
+                zip(
+                    tpl.APPLICANT_PARTS,
+                    apportion(round(received * rnd.uniform(0, 0.05)), APPLICANT_WEIGHTS),
+                    strict=True,
+                )
+            )
         template = template_for(y)
         apps = _applications(rnd, template, received, forward)
         forward = {c: apps[f"applications.carried_forward.{c}"] for c in tpl.APPLICANT_PARTS}
