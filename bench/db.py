@@ -39,19 +39,13 @@ from extract.template import (  # noqa: E402
     OTHER_ROWS_2021,
     RESULT_ROWS_COMMON,
     REVIEW_GROUPS,
+    SECTION_HEADINGS,
     all_keys,
 )
 
 SEED_TEXT = ROOT / "tests" / "corpus" / "seed" / "baicheng-2019.txt"
 DEPARTMENTS = ("人民政府", "自然资源局", "教育局", "公安局", "卫生健康局")
-HEADINGS = {
-    "一": "一、总体情况",
-    "二": "二、主动公开政府信息情况",
-    "三": "三、收到和处理政府信息公开申请情况",
-    "四": "四、政府信息公开行政复议、行政诉讼情况",
-    "五": "五、存在的主要问题及改进情况",
-    "六": "六、其他需要报告的事项",
-}
+HEADINGS = SECTION_HEADINGS
 
 
 def agency_names(index: RegionIndex) -> list[str]:

@@ -45,10 +45,15 @@ sys.path.insert(0, str(TESTS.parent))
 
 from extract.template import (  # noqa: E402
     APPLICANT_COLUMNS,
+    APPLICANT_HEADERS,
+    CORNER_NOTE,
     OTHER_ROWS_2019,
     OTHER_ROWS_2021,
+    PRINTED_GROUP_LABELS,
+    PRINTED_ROW_LABELS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
+    SECTION_HEADINGS,
     all_keys,
     application_rows,
 )
@@ -58,50 +63,10 @@ RENDERED = TESTS / "corpus" / "seed-rendered"
 SEED = TESTS / "corpus" / "seed" / "baicheng-2019.json"
 FONT = "Noto Serif CJK SC"
 
-HEADINGS = {
-    "一": "一、总体情况",
-    "二": "二、主动公开政府信息情况",
-    "三": "三、收到和处理政府信息公开申请情况",
-    "四": "四、政府信息公开行政复议、行政诉讼情况",
-    "五": "五、存在的主要问题及改进情况",
-    "六": "六、其他需要报告的事项",
-}
-APPLICANT_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-GROUP_LABELS = {
-    "withheld": "（三）不予公开",
-    "unavailable": "（四）无法提供",
-    "not_processed": "（五）不予处理",
-    "other": "（六）其他处理",
-}
-ROW_LABELS = {
-    "received_new": "一、本年新收政府信息公开申请数量",
-    "carried_over": "二、上年结转政府信息公开申请数量",
-    "disclosed": "（一）予以公开",
-    "partially_disclosed": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "withheld_state_secret": "1.属于国家秘密",
-    "withheld_law_prohibited": "2.其他法律行政法规禁止公开",
-    "withheld_security_stability": "3.危及“三安全一稳定”",
-    "withheld_third_party": "4.保护第三方合法权益",
-    "withheld_internal_affairs": "5.属于三类内部事务信息",
-    "withheld_process_info": "6.属于四类过程性信息",
-    "withheld_enforcement_file": "7.属于行政执法案卷",
-    "withheld_query_matter": "8.属于行政查询事项",
-    "unavailable_not_held": "1.本机关不掌握相关政府信息",
-    "unavailable_needs_creation": "2.没有现成信息需要另行制作",
-    "unavailable_unclear": "3.补正后申请内容仍不明确",
-    "not_processed_petition": "1.信访举报投诉类申请",
-    "not_processed_duplicate": "2.重复申请",
-    "not_processed_publication": "3.要求提供公开出版物",
-    "not_processed_mass_repeated": "4.无正当理由大量反复申请",
-    "not_processed_confirm": "5.要求行政机关确认或重新出具已获取信息",
-    "other_handling": "（六）其他处理",
-    "other_overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "other_unpaid_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "other_other": "3.其他",
-    "results_total": "（七）总计",
-    "carried_forward": "四、结转下年度继续办理",
-}
-CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+HEADINGS = SECTION_HEADINGS
+ROW_LABELS = PRINTED_ROW_LABELS
+GROUP_LABELS = PRINTED_GROUP_LABELS
+CORNER = CORNER_NOTE
 PROSE = (
     "本机关坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
     "围绕中心工作，进一步完善政府信息公开制度，规范依申请公开办理流程，加强政府网站和政务新媒体管理，"

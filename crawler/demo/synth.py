@@ -290,14 +290,23 @@ APPLICATION_LABELS: dict[str, str] = {
 }
 # Group label -> the rows it spans (its first row prints it).
 APPLICATION_GROUPS: list[tuple[str, tuple[str, ...]]] = [
-    ("（三）不予公开", tuple(r for r in tpl.RESULT_ROWS_COMMON if r.startswith("withheld_"))),
-    ("（四）无法提供", tuple(r for r in tpl.RESULT_ROWS_COMMON if r.startswith("unavailable_"))),
-    ("（五）不予处理", tuple(r for r in tpl.RESULT_ROWS_COMMON if r.startswith("not_processed_"))),
-    ("（六）其他处理", tpl.OTHER_ROWS_2021),
+    (
+        tpl.PRINTED_GROUP_LABELS["withheld"],
+        tuple(r for r in tpl.RESULT_ROWS_COMMON if r.startswith("withheld_")),
+    ),
+    (
+        tpl.PRINTED_GROUP_LABELS["unavailable"],
+        tuple(r for r in tpl.RESULT_ROWS_COMMON if r.startswith("unavailable_")),
+    ),
+    (
+        tpl.PRINTED_GROUP_LABELS["not_processed"],
+        tuple(r for r in tpl.RESULT_ROWS_COMMON if r.startswith("not_processed_")),
+    ),
+    (tpl.PRINTED_GROUP_LABELS["other"], tpl.OTHER_ROWS_2021),
 ]
-CORNER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-APPLICANT_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-REVIEW_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+CORNER_NOTE = tpl.CORNER_NOTE
+APPLICANT_HEADERS = tpl.APPLICANT_HEADERS
+REVIEW_RESULTS = tpl.REVIEW_RESULTS
 
 
 def proactive_grid(t: Tables, cell_text: Callable[[str], str | None], pad_short: bool) -> Grid:
@@ -434,14 +443,9 @@ class Layout:
 # The document around the tables
 # ---------------------------------------------------------------------------------
 
-HEADINGS = {
-    "一": ("一、总体情况",),
-    "二": ("二、主动公开政府信息情况",),
-    "三": ("三、收到和处理政府信息公开申请情况",),
-    "四": ("四、政府信息公开行政复议、行政诉讼情况",),
-    "五": ("五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况"),
-    "六": ("六、其他需要报告的事项",),
-}
+# Each section's heading as the template prints it, and the variants reports use.
+HEADINGS = {n: (h,) for n, h in tpl.SECTION_HEADINGS.items()}
+HEADINGS["五"] = (tpl.SECTION_HEADINGS["五"], "五、政府信息公开工作存在的主要问题及改进情况")
 PROSE_ONE = (
     "{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》，紧紧围绕中心工作和群众关切，"
     "不断加大主动公开力度，规范依申请公开办理，着力加强公开平台建设，切实强化监督保障。",
