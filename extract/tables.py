@@ -100,8 +100,15 @@ def tokenize(cells: list[Cell]) -> list[Token]:
         if parsed is not None:
             tokens.append(Token(cell, "value" if parsed.kind == "number" else "blank", "", parsed))
             continue
-        if tokens and tokens[-1].kind == "value" and _NOTE_ONLY.match(cell.text.strip()):
+        if (
+            cell.col is None
+            and tokens
+            and tokens[-1].kind == "value"
+            and tokens[-1].cell.col is None
+            and _NOTE_ONLY.match(cell.text.strip())
+        ):
             # `7` then `(市自然资源局)` on the next line: the note of the value before
+            # (in a grid, a bracketed cell is a cell of its own)
             prev = tokens[-1]
             merged = Cell(prev.cell.text + cell.text.strip(), prev.cell.row, prev.cell.col, prev.cell.block)
             tokens[-1] = Token(merged, "value", "", parse_value(merged.text))

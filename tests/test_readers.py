@@ -108,3 +108,13 @@ def test_html_flattened_one_paragraph_per_cell() -> None:
     got = {k: c.value for k, c in report.cells.items()}
     assert got["proactive.regulations.in_force"] == 3
     assert got["proactive.normative_documents.in_force"] == 20  # a number split over two spans
+
+
+def test_a_note_on_its_own_line_belongs_to_the_value_above() -> None:
+    text = "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n" + "\n".join(
+        ["0", "2", "0", "0", "2", "0", "0", "3", "7", "(市自然资源局)", "10", "0", "0", "0", "0", "0"]
+    )
+    report = extract_bytes(text.encode(), "x.txt")
+    cell = report.cells["review_litigation.litigation_direct.pending"]
+    assert (cell.value, cell.raw, cell.note) == (7, "7(市自然资源局)", "市自然资源局")
+    assert report.cells["review_litigation.litigation_direct.total"].value == 10
