@@ -134,3 +134,19 @@ def test_rows_on_one_line(sep: str) -> None:
     ]
     report = extract_bytes("\n".join(lines).encode(), "x.txt")
     check_all(report)
+
+
+def test_a_page_without_the_standard_tables_gets_no_template_and_no_cells() -> None:
+    # a 政府信息公开指南 page: prose about applications, no table of the templates
+    page = (
+        "<html><body><div><h1>某市教育局政府信息公开指南</h1>"
+        "<p>一、主动公开</p><p>本机关主动公开规章、规范性文件、行政许可事项。</p>"
+        "<p>二、依申请公开</p><p>申请人可以通过信函、网络提出申请。本年新收政府信息公开申请的处理期限为20个工作日。</p>"
+        "<table><tr><td>受理机构</td><td>办公室</td></tr><tr><td>电话</td><td>0436-3293331</td></tr></table>"
+        "</div></body></html>"
+    )
+    report = extract_bytes(page.encode(), "guide.html")
+    assert report.template is None
+    assert report.cells == {}
+    assert report.checks == []
+    assert any("no standard table" in w for w in report.warnings)
