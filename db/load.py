@@ -234,7 +234,14 @@ class Loader:
         series = f"agency:{agency_id}:{year}" if year else f"source:{url or source}"
         prev = conn.execute("SELECT MAX(version) FROM reports WHERE series = ?", (series,)).fetchone()[0]
         version = (prev or 0) + 1
-        if prev:
+        # A page without the tables (a "详见附件" page, a short notice) never hides a version
+        # that has them: the same report published as a page and as an attachment.
+        current = conn.execute(
+            "SELECT cells_found FROM reports WHERE series = ? AND is_current = 1", (series,)
+        ).fetchone()
+        cells_found = len(report.get("cells") or {})
+        is_current = 0 if current and current[0] and not cells_found else 1
+        if prev and is_current:
             conn.execute("UPDATE reports SET is_current = 0 WHERE series = ? AND is_current = 1", (series,))
         cells: Mapping[str, Any] = report.get("cells") or {}
         checks = report.get("checks") or []
@@ -246,7 +253,7 @@ class Loader:
             "INSERT INTO reports (agency_id, region_code, year, template, title, url, published, "
             "document_id, "
             "source, sha256, format, series, version, is_current, loaded_at, cells_found, checks_failed, "
-            "checks_unknown, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            "checks_unknown, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 agency_id,
                 res.region_code,
@@ -261,6 +268,7 @@ class Loader:
                 report.get("format"),
                 series,
                 version,
+                is_current,
                 now(),
                 len(cells) - list(cells.values()).count(None),
                 sum(1 for c in checks if c.get("ok") is False),

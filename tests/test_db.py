@@ -195,6 +195,19 @@ def test_a_changed_report_is_a_new_current_version(db):
     assert db.execute("SELECT COUNT(DISTINCT report_id) FROM cells").fetchone()[0] == 2
 
 
+def test_a_page_without_tables_does_not_hide_the_version_that_has_them(db):
+    report = report_from_truth(truth(SEED), "http://example.gov.cn/P020200309.pdf")
+    page = copy.deepcopy(report)  # the same report's HTML page: "详见附件", no tables
+    page.update(source="http://example.gov.cn/t20200309.html", cells={}, raw={}, checks=[], template=None)
+    loader = Loader(db)
+    assert loader.load_report(report) == "loaded"
+    assert loader.load_report(page) == "version"
+    loader.commit()
+    rows = list(db.query("SELECT version, is_current, cells_found FROM reports ORDER BY version"))
+    assert [(r["version"], r["is_current"]) for r in rows] == [(1, 1), (2, 0)]
+    assert one(db, "SELECT applications__received_new__total AS v FROM report_wide")["v"] == 59
+
+
 def test_a_report_that_fails_midway_leaves_nothing(db):
     loader = Loader(db)
     bad = report_from_truth(truth(SEED), "bad.txt")
