@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
 
+from extract.sniff import sniff as sniff_format  # one sniffer for the crawler and the readers
+
 ATTACHMENT_EXTENSIONS = (
     "pdf",
     "doc",
@@ -93,58 +95,8 @@ def viewer_target(url: str) -> str | None:
     return files[0] if files else None
 
 
-def sniff_format(data: bytes) -> str:
-    """Format by magic bytes: pdf, docx/xlsx (zip), ole (doc/xls/wps), ofd, image:<k>, html, text."""
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data[:4000]:
-            return "docx"
-        if b"xl/" in data[:4000]:
-            return "xlsx"
-        return "ofd" if b"OFD.xml" in data[:4000] else "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"
-    for magic, kind in (
-        (b"\xff\xd8\xff", "jpeg"),
-        (b"\x89PNG", "png"),
-        (b"GIF8", "gif"),
-        (b"II*\x00", "tiff"),
-        (b"MM\x00*", "tiff"),
-    ):
-        if head.startswith(magic):
-            return f"image:{kind}"
-    if head.startswith(b"{\\rtf"):
-        return "rtf"
-    low = head[:512].lower()
-    if b"<html" in low or b"<!doctype" in low or b"<head" in low or b"<body" in low or b"<script" in low:
-        return "html"
-    return "text"
-
-
-EXPECTED_BINARY = {
-    "pdf",
-    "doc",
-    "docx",
-    "wps",
-    "xls",
-    "xlsx",
-    "et",
-    "ofd",
-    "zip",
-    "jpg",
-    "jpeg",
-    "png",
-    "gif",
-    "tif",
-    "tiff",
-    "rtf",
-}
-
-
 def is_error_page_instead_of_file(url: str, data: bytes) -> bool:
     """A small HTML page served where a binary attachment was linked (a dead link)."""
     parts = urlsplit(url)
     m = _EXT.search(parts.path) or _EXT.search(unquote(parts.query))
-    return bool(m and m.group(1).lower() in EXPECTED_BINARY and sniff_format(data) == "html")
+    return bool(m and sniff_format(data) == "html")

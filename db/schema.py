@@ -259,7 +259,7 @@ CELL_DETAILS_SQL = """CREATE TABLE cell_details (
     raw TEXT,                          -- the printed text
     unit TEXT,
     note TEXT,
-    placement TEXT NOT NULL,           -- printed | arithmetic
+    placement TEXT NOT NULL,           -- printed | aligned | arithmetic (see README)
     PRIMARY KEY (report_id, key_id)
 ) WITHOUT ROWID"""
 

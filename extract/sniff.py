@@ -12,7 +12,7 @@ from io import BytesIO
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_MAGIC = {
-    b"\x89PNG\r\n\x1a\n": "png",
+    b"\x89PNG": "png",
     b"\xff\xd8\xff": "jpeg",
     b"GIF87a": "gif",
     b"GIF89a": "gif",
@@ -23,7 +23,8 @@ IMAGE_MAGIC = {
 
 
 def sniff(data: bytes) -> str:
-    """Return "pdf", "docx", "ole" (DOC/WPS/XLS), "ofd", "zip", "image:<kind>", "html" or "text"."""
+    """Return "pdf", "docx", "xlsx", "ole" (DOC/WPS/XLS), "ofd", "zip", "rtf", "image:<kind>", "html"
+    or "text". The crawler records it too, so a stored document's format is known before reading."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf\x00 \t\r\n")
     if b"%PDF-" in head[:1024]:
@@ -32,12 +33,14 @@ def sniff(data: bytes) -> str:
         return "ole"
     if head.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(BytesIO(data)).namelist()
+            names = " ".join(zipfile.ZipFile(BytesIO(data)).namelist()).encode()
         except zipfile.BadZipFile:
-            return "zip"
-        if "word/document.xml" in names:
+            names = data[:4000]  # a truncated download: the first member names still tell
+        if b"word/" in names:
             return "docx"
-        if "OFD.xml" in names:
+        if b"xl/" in names:
+            return "xlsx"
+        if b"OFD.xml" in names:
             return "ofd"
         return "zip"
     for magic, kind in IMAGE_MAGIC.items():
@@ -45,12 +48,14 @@ def sniff(data: bytes) -> str:
             return f"image:{kind}"
     if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
         return "image:webp"
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
     lower = stripped[:1024].lower()
     if lower.startswith(
         (b"<!doctype", b"<html", b"<?xml", b"<head", b"<meta", b"<body", b"<div", b"<table", b"<p")
     ):
         return "html"
-    if b"<html" in lower or b"<table" in lower or b"<body" in lower:
+    if b"<html" in lower or b"<table" in lower or b"<body" in lower or b"<script" in lower:
         return "html"
     return "text"
 

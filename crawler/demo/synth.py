@@ -260,34 +260,7 @@ PROACTIVE_BLOCKS: dict[str, list[tuple[str, list[str], list[tuple[str, str]]]]] 
     ],
 }
 
-APPLICATION_LABELS: dict[str, str] = {
-    "received_new": "一、本年新收政府信息公开申请数量",
-    "carried_over": "二、上年结转政府信息公开申请数量",
-    "disclosed": "（一）予以公开",
-    "partially_disclosed": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "withheld_state_secret": "1.属于国家秘密",
-    "withheld_law_prohibited": "2.其他法律行政法规禁止公开",
-    "withheld_security_stability": "3.危及“三安全一稳定”",
-    "withheld_third_party": "4.保护第三方合法权益",
-    "withheld_internal_affairs": "5.属于三类内部事务信息",
-    "withheld_process_info": "6.属于四类过程性信息",
-    "withheld_enforcement_file": "7.属于行政执法案卷",
-    "withheld_query_matter": "8.属于行政查询事项",
-    "unavailable_not_held": "1.本机关不掌握相关政府信息",
-    "unavailable_needs_creation": "2.没有现成信息需要另行制作",
-    "unavailable_unclear": "3.补正后申请内容仍不明确",
-    "not_processed_petition": "1.信访举报投诉类申请",
-    "not_processed_duplicate": "2.重复申请",
-    "not_processed_publication": "3.要求提供公开出版物",
-    "not_processed_mass_repeated": "4.无正当理由大量反复申请",
-    "not_processed_confirm": "5.要求行政机关确认或重新出具已获取信息",
-    "other_handling": "（六）其他处理",
-    "other_overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "other_unpaid_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "other_other": "3.其他",
-    "results_total": "（七）总计",
-    "carried_forward": "四、结转下年度继续办理",
-}
+APPLICATION_LABELS = tpl.PRINTED_ROW_LABELS
 # Group label -> the rows it spans (its first row prints it).
 APPLICATION_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     (
