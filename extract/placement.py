@@ -58,25 +58,39 @@ class Resolution:
     warnings: list[str] = field(default_factory=list)
 
 
-_TERMS: dict[int, tuple[Sequence[Equation], tuple[tuple[tuple[str, int], ...], ...]]] = {}
+_Terms = tuple[tuple[str, int], ...]
 
 
-def _terms(equations: Sequence[Equation]) -> tuple[tuple[tuple[str, int], ...], ...]:
-    """Each equation as one sequence of (slot, sign): left terms +1, then right terms -1.
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An equation set ready for propagation: each equation as (slot, sign) terms, left
+    +1 and right -1, and for each slot the equations it appears in."""
 
-    Kept per equation set (the sets are built once, by `extract.checks`), since
-    `propagate` runs for every option of every row placed by the arithmetic.
-    """
-    entry = _TERMS.get(id(equations))
+    terms: tuple[_Terms, ...]
+    by_slot: dict[str, tuple[int, ...]]
+
+
+_PREPARED: dict[int, tuple[Sequence[Equation], _Prepared]] = {}
+
+
+def _prepare(equations: Sequence[Equation]) -> _Prepared:
+    """Prepared once per equation set (the sets are built once, by `extract.checks`),
+    since `propagate` runs for every option of every row placed by the arithmetic."""
+    entry = _PREPARED.get(id(equations))
     if entry is not None and entry[0] is equations:
         return entry[1]
-    compiled = tuple(tuple([(k, 1) for k in eq.left] + [(k, -1) for k in eq.right]) for eq in equations)
+    terms = tuple(tuple([(k, 1) for k in eq.left] + [(k, -1) for k in eq.right]) for eq in equations)
+    by_slot: dict[str, list[int]] = {}
+    for i, eq_terms in enumerate(terms):
+        for k, _sign in eq_terms:
+            by_slot.setdefault(k, []).append(i)
+    prepared = _Prepared(terms, {k: tuple(v) for k, v in by_slot.items()})
     if not isinstance(equations, tuple):
-        return compiled  # a list may change; only the (immutable) sets are kept
-    if len(_TERMS) > 64:
-        _TERMS.clear()
-    _TERMS[id(equations)] = (equations, compiled)
-    return compiled
+        return prepared  # a list may change; only the (immutable) sets are kept
+    if len(_PREPARED) > 64:
+        _PREPARED.clear()
+    _PREPARED[id(equations)] = (equations, prepared)
+    return prepared
 
 
 _UNKNOWN = object()
@@ -89,56 +103,91 @@ def propagate(known: dict[str, Value], equations: Sequence[Equation]) -> dict[st
     fixed by an equation must be a non-negative whole number (all slots with
     equations are counts): so unknowns on one side of an equation whose other terms
     already balance are all zero.
+
+    The result does not depend on the order the equations are looked at: every value
+    an equation fixes follows from the known ones, and an equation that fails keeps
+    failing as more values become known. So `extend` may start from a result.
     """
-    values = dict(known)
-    compiled = _terms(equations)
-    changed = True
-    while changed:
-        changed = False
-        for terms in compiled:
-            unknown: str | None = None
-            unknown_sign = 0
-            n_unknown = 0
-            blank = False
-            total = 0.0
-            both_sides = False
-            for k, sign in terms:
-                v = values.get(k, _UNKNOWN)
-                if v is _UNKNOWN:
-                    if n_unknown and sign != unknown_sign:
-                        both_sides = True
-                    n_unknown += 1
-                    unknown = k
-                    unknown_sign = sign
-                elif v is None:
-                    blank = True
-                    break
-                else:
-                    total += sign * v  # type: ignore[operator]
-            if blank:
+    prepared = _prepare(equations)
+    return _run(dict(known), prepared, list(range(len(prepared.terms) - 1, -1, -1)))
+
+
+def extend(
+    solved: dict[str, Value], new: dict[str, Value], equations: Sequence[Equation]
+) -> dict[str, Value] | None:
+    """`propagate(known | new)`, given `solved = propagate(known)`: only the equations
+    the new values touch (and what follows from them) are looked at again.
+
+    `new` must not hold a slot `solved` has (a value `solved` derived could clash).
+    """
+    prepared = _prepare(equations)
+    values = dict(solved)
+    values.update(new)
+    touched: set[int] = set()
+    for k in new:
+        touched.update(prepared.by_slot.get(k, ()))
+    return _run(values, prepared, sorted(touched, reverse=True))
+
+
+def _run(values: dict[str, Value], prepared: _Prepared, queue: list[int]) -> dict[str, Value] | None:
+    """Evaluate the equations of `queue` (a stack) until none fixes anything new."""
+    compiled = prepared.terms
+    by_slot = prepared.by_slot
+    queued = set(queue)
+    while queue:
+        i = queue.pop()
+        queued.discard(i)
+        terms = compiled[i]
+        unknown: str | None = None
+        unknown_sign = 0
+        n_unknown = 0
+        blank = False
+        total = 0.0
+        both_sides = False
+        for k, sign in terms:
+            v = values.get(k, _UNKNOWN)
+            if v is _UNKNOWN:
+                if n_unknown and sign != unknown_sign:
+                    both_sides = True
+                n_unknown += 1
+                unknown = k
+                unknown_sign = sign
+            elif v is None:
+                blank = True
+                break
+            else:
+                total += sign * v  # type: ignore[operator]
+        if blank:
+            continue
+        fixed: list[str]
+        if n_unknown > 1:
+            if both_sides:
                 continue
-            if n_unknown > 1:
-                if not both_sides:
-                    # unknown counts all on one side: they add up to what is left over,
-                    # which cannot be negative, and when it is zero they are all zero
-                    rest = -total * unknown_sign
-                    if rest < -1e-9:
-                        return None
-                    if abs(rest) < 1e-9:
-                        for k, _sign in terms:
-                            if k not in values:
-                                values[k] = 0
-                        changed = True
+            # unknown counts all on one side: they add up to what is left over,
+            # which cannot be negative, and when it is zero they are all zero
+            rest = -total * unknown_sign
+            if rest < -1e-9:
+                return None
+            if abs(rest) >= 1e-9:
                 continue
-            if n_unknown == 0:
-                if abs(total) > 1e-6:
-                    return None
-                continue
+            fixed = [k for k, _sign in terms if k not in values]
+            for k in fixed:
+                values[k] = 0
+        elif n_unknown == 0:
+            if abs(total) > 1e-6:
+                return None
+            continue
+        else:
             derived = -total * unknown_sign
             if derived < -1e-9 or abs(derived - round(derived)) > 1e-9:
                 return None
             values[unknown] = round(derived)  # type: ignore[index]
-            changed = True
+            fixed = [unknown]  # type: ignore[list-item]
+        for k in fixed:
+            for j in by_slot[k]:
+                if j not in queued:
+                    queued.add(j)
+                    queue.append(j)
     return values
 
 
@@ -283,18 +332,42 @@ def _consistent(
     row: RowOptions, known: dict[str, Value], equations: Sequence[Equation]
 ) -> tuple[list[tuple[Option, dict[str, Value]]], bool]:
     """The options of `row` the equations allow (with what they then fix); and whether
-    the direct reading was taken (a `prefer_first` row whose direct reading fits)."""
+    the direct reading was taken (a `prefer_first` row whose direct reading fits).
+
+    What `known` alone fixes is worked out once, then extended by each option.
+    """
     consistent: list[tuple[Option, dict[str, Value]]] = []
+    base = propagate(known, equations)
     for i, option in enumerate(row.options):
-        trial = dict(known)
-        for slot, cell in option.items():
-            trial[slot] = cell.value
-        solved = propagate(trial, equations)
+        new = {slot: cell.value for slot, cell in option.items()}
+        solved = _with_option(base, known, new, equations)
         if solved is not None:
             consistent.append((option, solved))
             if i == 0 and row.prefer_first:
                 return consistent, True
     return consistent, False
+
+
+def _with_option(
+    base: dict[str, Value] | None,
+    known: dict[str, Value],
+    new: dict[str, Value],
+    equations: Sequence[Equation],
+) -> dict[str, Value] | None:
+    """`propagate(known | new)`, from `base = propagate(known)` where that is exact.
+
+    A number on a slot `base` already fixes either agrees with it (and everything
+    `base` fixed still follows) or contradicts it (the equation that fixed it fails).
+    A blank there switches equations off, so the table is evaluated from scratch.
+    """
+    if base is None:
+        return propagate({**known, **new}, equations)
+    clash = base.keys() & new.keys()
+    if any(new[k] is None or base[k] is None for k in clash):
+        return propagate({**known, **new}, equations)
+    if any(abs(new[k] - base[k]) > 1e-6 for k in clash):  # type: ignore[operator]
+        return None
+    return extend(base, new, equations)
 
 
 def _agreed(slots: tuple[str, ...], consistent: list[tuple[Option, dict[str, Value]]]) -> dict[str, Placed]:
