@@ -73,16 +73,18 @@ def _evaluate(eq: Equation, values: dict[str, int | float | None], table: str) -
     left: float = 0
     right: float = 0
     ok: bool | None = True
-    for terms, side in ((eq.left, "left"), (eq.right, "right")):
-        for k in terms:
-            v = values.get(k)
-            if v is None:
-                ok = None
-                continue
-            if side == "left":
-                left += v
-            else:
-                right += v
+    for k in eq.left:
+        v = values.get(k)
+        if v is None:
+            ok = None
+        else:
+            left += v
+    for k in eq.right:
+        v = values.get(k)
+        if v is None:
+            ok = None
+        else:
+            right += v
     if ok is not None:
         ok = abs(left - right) < 1e-6
     # expected: what the parts add up to; actual: what the report prints as the whole
@@ -96,24 +98,32 @@ def _num(x: float) -> int | float:
 def evaluate_checks(report: Report, other_rows: tuple[str, ...]) -> list[Check]:
     values = {k: c.value for k, c in report.cells.items()}
     checks: list[Check] = []
-    tables = {k.split(".", 1)[0] for k in report.cells}
+    tables = {k[: k.index(".")] for k in values}
     if "applications" in tables:
         for eq in application_equations(other_rows):
             checks.append(_evaluate(eq, values, "applications"))
-        keys = [f"applications.{r}.{c}" for r in application_rows(other_rows) for c in APPLICANT_COLUMNS]
-        checks.append(_completeness("applications", keys, values))
+        checks.append(_completeness("applications", _application_keys(other_rows), values))
     if "review_litigation" in tables:
         for eq in review_equations():
             checks.append(_evaluate(eq, values, "review_litigation"))
-        checks.append(_completeness("review_litigation", list(REVIEW_KEYS), values))
+        checks.append(_completeness("review_litigation", REVIEW_KEYS, values))
     if "proactive" in tables and report.template:
-        keys = [k for k in all_keys(report.template) if k.startswith("proactive.")]
-        checks.append(_completeness("proactive", keys, values))
+        checks.append(_completeness("proactive", _proactive_keys(report.template), values))
     return checks
 
 
-def _completeness(table: str, keys: list[str], values: dict[str, int | float | None]) -> Check:
-    found = sum(k in values for k in keys)
+@lru_cache(maxsize=4)
+def _application_keys(other_rows: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"applications.{r}.{c}" for r in application_rows(other_rows) for c in APPLICANT_COLUMNS)
+
+
+@lru_cache(maxsize=4)
+def _proactive_keys(template: str) -> tuple[str, ...]:
+    return tuple(k for k in all_keys(template) if k.startswith("proactive."))
+
+
+def _completeness(table: str, keys: tuple[str, ...], values: dict[str, int | float | None]) -> Check:
+    found = sum(1 for k in keys if k in values)
     return Check(f"{table}: all cells of the table found", found == len(keys), len(keys), found, table)
 
 

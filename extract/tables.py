@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extract.checks import application_equations, evaluate_checks, review_equations
 from extract.labels import (
@@ -37,7 +38,7 @@ from extract.template import (
     RESULT_ROWS_COMMON,
     REVIEW_KEYS,
 )
-from extract.values import Parsed, parse_value
+from extract.values import BLANK, Parsed, parse_value
 
 # Every application row in one order (2019 and 2021 (六) rows side by side), for
 # deciding whether an ambiguous label (`其他`, `总计`) can be a row here.
@@ -92,43 +93,45 @@ class Mapping:
 
 def tokenize(cells: list[Cell]) -> list[Token]:
     tokens: list[Token] = []
+    append = tokens.append
     for cell in cells:
-        if cell.blank:
-            tokens.append(Token(cell, "blank", "", Parsed("blank")))
+        text = cell.text
+        stripped = text.strip()
+        if not stripped:
+            append(Token(cell, "blank", "", BLANK))
             continue
-        parsed = parse_value(cell.text)
+        parsed = parse_value(text)
         if parsed is not None:
-            tokens.append(Token(cell, "value" if parsed.kind == "number" else "blank", "", parsed))
+            append(Token(cell, "value" if parsed.kind == "number" else "blank", "", parsed))
             continue
         if (
             cell.col is None
             and tokens
             and tokens[-1].kind == "value"
             and tokens[-1].cell.col is None
-            and _NOTE_ONLY.match(cell.text.strip())
+            and _NOTE_ONLY.match(stripped)
         ):
             # `7` then `(市自然资源局)` on the next line: the note of the value before
             # (in a grid, a bracketed cell is a cell of its own)
             prev = tokens[-1]
-            merged = Cell(prev.cell.text + cell.text.strip(), prev.cell.row, prev.cell.col, prev.cell.block)
+            merged = Cell(prev.cell.text + stripped, prev.cell.row, prev.cell.col, prev.cell.block)
             tokens[-1] = Token(merged, "value", "", parse_value(merged.text))
             continue
-        norm = normalize(cell.text)
-        stripped = cell.text.strip()
+        norm = normalize(text)
         # only a text ending in an ASCII digit can be a label with its digits run on
-        m = _RUN_TOGETHER.match(stripped) if stripped[-1:] in _ASCII_DIGITS else None
+        m = _RUN_TOGETHER.match(stripped) if stripped[-1] in _ASCII_DIGITS else None
         if m:
             label_norm = normalize(m["label"])
             if application_row(label_norm) or proactive_row(label_norm):
                 label_cell = Cell(m["label"].strip(), cell.row, cell.col, cell.block)
-                tokens.append(Token(label_cell, "text", label_norm))
+                append(Token(label_cell, "text", label_norm))
                 digits = m["digits"].split()
                 for d in digits:
                     kind = "run" if len(digits) == 1 else "value"
                     tok_cell = Cell(d, cell.row, cell.col, cell.block)
-                    tokens.append(Token(tok_cell, kind, "", parse_value(d)))
+                    append(Token(tok_cell, kind, "", parse_value(d)))
                 continue
-        tokens.append(Token(cell, "text", norm))
+        append(Token(cell, "text", norm))
     return tokens
 
 
@@ -169,15 +172,13 @@ def labelled_runs(tokens: list[Token]) -> list[LabelledRun]:
 def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
     """(table, row key, printed label) named by the end of a text run, or None."""
     for n in range(1, min(4, len(texts)) + 1):
-        tail = texts[-n:]
-        norm = "".join(t.norm for t in tail)
-        label = "".join(t.cell.text for t in tail)
+        norm = texts[-1].norm if n == 1 else "".join([t.norm for t in texts[-n:]])
         key = application_row(norm)
         if key is not None and _app_row_allowed(key, last_app, _mentions_other_group(texts)):
-            return "applications", key, label
+            return "applications", key, "".join([t.cell.text for t in texts[-n:]])
         pkey = proactive_row(norm)
         if pkey is not None:
-            return "proactive", pkey, label
+            return "proactive", pkey, "".join([t.cell.text for t in texts[-n:]])
     return None
 
 
@@ -204,7 +205,7 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
     for run in runs:
         if not run.texts:
             continue
-        if not any(t.kind in ("value", "run") for t in run.values):
+        if not any(t.kind == "value" or t.kind == "run" for t in run.values):
             # a label row without numbers: group labels, headers, or an empty row
             hit = _row_label(run.texts, last_app)
             if hit and run.values:
@@ -306,7 +307,12 @@ def row_options(
             toks = nonblank
         else:
             return RowOptions(name, slots, [], reason=f"{len(toks)} cells for {n} columns")
-    cells = [_placed(t) for t in toks]
+    cells = [
+        Placed(None, t.cell.text.strip())
+        if (p := t.parsed) is None or p.kind == "blank"
+        else Placed(p.value, t.cell.text.strip(), p.unit, p.note)
+        for t in toks
+    ]  # `_placed`, inlined: this runs for every cell of every row
     if len(cells) == n:
         direct = dict(zip(slots, cells, strict=True))
         trailing = 0
@@ -431,7 +437,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     for f in app_found:
         if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), f"applications.{f.row}", mapping):
             continue
-        slots = tuple(f"applications.{f.row}.{c}" for c in APPLICANT_COLUMNS)
+        slots = _slots(f"applications.{f.row}", APPLICANT_COLUMNS)
         opts = row_options(f"applications.{f.row}", slots, f.values, equation_rows=True)
         if opts is not None:
             opts.label = f.label
@@ -472,7 +478,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
                 continue
             if _cut_off(f.start, f.values, tokens, len(columns), f"proactive.{f.row}", mapping):
                 continue
-            slots = tuple(f"proactive.{f.row}.{c}" for c in columns)
+            slots = _slots(f"proactive.{f.row}", columns)
             opts = row_options(f"proactive.{f.row}", slots, f.values, equation_rows=False)
             if opts is not None:
                 pro_rows.append(opts)
@@ -487,6 +493,12 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         mapping.warnings.append("no standard table found (no row of sections 二, 三 or 四 was recognised)")
     report.checks = evaluate_checks(report, other_rows)
     report.warnings.extend(mapping.warnings)
+
+
+@lru_cache(maxsize=256)
+def _slots(row: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of a row's cells (`applications.disclosed` -> `applications.disclosed.total`, ...)."""
+    return tuple(f"{row}.{c}" for c in columns)
 
 
 def _cut_off(
@@ -523,14 +535,11 @@ def _place(
         mapping.warnings.append(f"{r.name}: {r.reason}; row left out")
     result = resolve([r for r in rows if r.options], equations)
     mapping.warnings.extend(result.warnings)
+    row_label: dict[str, str | None] = {}  # slot -> the printed label of its row
+    for r in rows:
+        label = labels.get(r.name) or labels.get(r.name.split(".")[0])
+        for slot in r.slots:
+            row_label[slot] = label
+    cells = report.cells
     for key, cell in result.cells.items():
-        row_name = key.rsplit(".", 1)[0]
-        report.cells[key] = CellValue(
-            key=key,
-            value=cell.value,
-            raw=cell.raw,
-            unit=cell.unit,
-            note=cell.note,
-            placed=cell.placed,
-            row_label=labels.get(row_name) or labels.get(row_name.split(".")[0]),
-        )
+        cells[key] = CellValue(key, cell.value, cell.raw, cell.unit, cell.note, cell.placed, row_label[key])
