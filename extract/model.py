@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cell:
     """One printed cell: its text and where it was printed.
+
+    Treated as immutable (readers make new cells, nobody changes one); not declared
+    `frozen`, since a frozen dataclass takes three times as long to build and every
+    document makes hundreds of cells.
 
     `row` groups the cells printed on one source row; `col` is the grid column when
     the source has a grid (HTML, Word, PDF tables), else None. `blank` is True for a
