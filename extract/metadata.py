@@ -84,32 +84,23 @@ def find_published(lines: list[str]) -> str | None:
 
 def find_sections(lines: list[str]) -> list[Section]:
     """Sections 一 to 六 by their headings, in order; text up to the next heading."""
-    sections: list[Section] = []
-    expected = 0
+    headings: list[tuple[int, str, str]] = []  # (line index, number, heading as printed)
     order = list(SECTION_WORDS)
-    current: Section | None = None
-    body: list[str] = []
-    for line in lines:
-        stripped = line.strip()
-        m = None
-        if stripped[:1] in SECTION_WORDS and len(stripped) <= 62:
-            m = _SECTION.match(unicodedata.normalize("NFKC", stripped))
-        if m and m["num"] in order[expected:]:
-            num = m["num"]
-            words = SECTION_WORDS[num]
-            if any(w in m["heading"] for w in words):
-                if current is not None:
-                    current.text = "\n".join(body).strip()
-                    sections.append(current)
-                current = Section(num, stripped, "")
-                body = []
-                expected = order.index(num) + 1
-                continue
-        if current is not None and stripped:
-            body.append(stripped)
-    if current is not None:
-        current.text = "\n".join(body).strip()
-        sections.append(current)
+    expected = 0
+    # only a line starting with a section numeral can be a heading: find those first
+    for i in [i for i, line in enumerate(lines) if line.lstrip()[:1] in SECTION_WORDS]:
+        stripped = lines[i].strip()
+        if len(stripped) > 62:
+            continue
+        m = _SECTION.match(unicodedata.normalize("NFKC", stripped))
+        if m and m["num"] in order[expected:] and any(w in m["heading"] for w in SECTION_WORDS[m["num"]]):
+            headings.append((i, m["num"], stripped))
+            expected = order.index(m["num"]) + 1
+    sections: list[Section] = []
+    for n, (i, num, heading) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
+        body = [stripped for stripped in (line.strip() for line in lines[i + 1 : end]) if stripped]
+        sections.append(Section(num, heading, "\n".join(body).strip()))
     return sections
 
 

@@ -174,7 +174,7 @@ def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str]
     for n in range(1, min(4, len(texts)) + 1):
         norm = texts[-1].norm if n == 1 else "".join([t.norm for t in texts[-n:]])
         key = application_row(norm)
-        if key is not None and _app_row_allowed(key, last_app, _mentions_other_group(texts)):
+        if key is not None and _app_row_allowed(key, last_app, texts):
             return "applications", key, "".join([t.cell.text for t in texts[-n:]])
         pkey = proactive_row(norm)
         if pkey is not None:
@@ -186,10 +186,10 @@ def _mentions_other_group(texts: list[Token]) -> bool:
     return any(t.norm.endswith("其他处理") for t in texts[-3:])  # norms hold no whitespace
 
 
-def _app_row_allowed(key: str, last_app: str | None, in_other_group: bool) -> bool:
+def _app_row_allowed(key: str, last_app: str | None, texts: list[Token]) -> bool:
     """`其他` is the 2021 (六)3 row only inside the (六) group; `总计` only after result rows."""
     if key == "other_other":
-        return in_other_group or last_app in ("other_overdue_correction", "other_unpaid_fee")
+        return _mentions_other_group(texts) or last_app in ("other_overdue_correction", "other_unpaid_fee")
     if key == "results_total":
         return (
             last_app is not None
