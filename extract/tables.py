@@ -285,13 +285,12 @@ def row_options(
         toks.pop()
     while len(toks) > n and toks[0].kind == "blank":
         toks.pop(0)
-    runs = [t for t in toks if t.kind == "run"]
-    if runs:
+    if any(t.kind == "run" for t in toks):
         if len(toks) != 1:
             return RowOptions(name, slots, [], reason="digits run together next to other cells")
-        digits = runs[0].cell.text.strip()
+        digits = toks[0].cell.text.strip()
         if n == 1:
-            return RowOptions(name, slots, [{slots[0]: _placed(runs[0])}])
+            return RowOptions(name, slots, [{slots[0]: _placed(toks[0])}])
         splits = digit_splits(digits, n) if equation_rows or len(digits) == n else None
         if splits is None:
             return RowOptions(name, slots, [], reason=f"the digits {digits!r} run together")
