@@ -1,6 +1,6 @@
 """Benchmark: text and HTML reports extracted per second on one core, against a floor.
 
-    python bench/extract.py [--count 1000] [--seed 1] [--repeat 3] [--keep DIR] [--no-office]
+    python bench/extract.py [--count 1000] [--seed 1] [--repeat 3] [--keep DIR] [--no-office] [--stages]
 
 Generates --count whole reports with tests/render.py (a mix of every text layout,
 HTML tables and flattened HTML, GBK pages, and Word-exported pages of about 100 KB)
@@ -11,15 +11,18 @@ into a temporary folder, then times on one core:
     then find its numbers with one regex.
 
 It prints documents/second for each kind and for the whole mix, and the ratio to the
-floor. Goals: extraction at most 3x the floor over the mix, and at least 500 plain-text
-reports/s. Each figure is the best of --repeat passes. If bench/extract_office.py is
-present, its PDF/DOCX measurement runs afterwards (skip with --no-office).
+floor; with --stages, also the milliseconds per document each stage takes (reader,
+table mapper, metadata), to show where the time goes. Goals: extraction at most 3x
+the floor over the mix, and at least 500 plain-text reports/s. Each figure is the
+best of --repeat passes. If bench/extract_office.py is present, its PDF/DOCX
+measurement runs afterwards (skip with --no-office).
 Progress goes to stderr, the figures to stdout; the exit status is 1 if a goal is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import re
@@ -34,6 +37,10 @@ sys.path.insert(0, str(ROOT))
 from lxml import html as lxml_html  # noqa: E402
 
 from extract import ReadError, extract_bytes  # noqa: E402
+from extract.metadata import describe  # noqa: E402
+from extract.model import Report  # noqa: E402
+from extract.readers import read_bytes  # noqa: E402
+from extract.tables import map_tables  # noqa: E402
 from tests.render import RandomChoices, build_case, generate_case  # noqa: E402
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -99,6 +106,29 @@ def run_floor(paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+def run_stages(paths: list[Path], repeat: int) -> tuple[float, float, float]:
+    """Milliseconds per document in the reader, the table mapper and the metadata (best of `repeat`)."""
+    datas = [(p.read_bytes(), str(p)) for p in paths]
+    best = [float("inf")] * 3
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        docs = []
+        for data, name in datas:
+            with contextlib.suppress(ReadError):
+                docs.append(read_bytes(data, name))
+        t1 = time.perf_counter()
+        reports = [Report(source=d.source, format=d.format) for d in docs]
+        for doc, report in zip(docs, reports, strict=True):
+            map_tables(doc, report)
+        t2 = time.perf_counter()
+        for doc, report in zip(docs, reports, strict=True):
+            describe(doc, report)
+        t3 = time.perf_counter()
+        for i, t in enumerate((t1 - t0, t2 - t1, t3 - t2)):
+            best[i] = min(best[i], t * 1000 / len(paths))
+    return best[0], best[1], best[2]
+
+
 def best_of(repeat: int, fn, paths: list[Path]) -> float:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(repeat):
@@ -140,6 +170,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="passes; the best is reported (default 3)")
     ap.add_argument("--keep", type=Path, help="write the documents here and keep them")
     ap.add_argument("--no-office", action="store_true", help="skip the PDF/DOCX benchmark")
+    ap.add_argument("--stages", action="store_true", help="also time the reader, mapper and metadata apart")
     ap.add_argument("--office-seconds", type=float, default=5.0, help="time per office format (default 5)")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
@@ -186,6 +217,12 @@ def main() -> int:
             f"({ratio:.2f}x); plain text >= {GOAL_TEXT_RATE:g}/s: "
             f"{'met' if text_rate >= GOAL_TEXT_RATE else 'MISSED'} ({text_rate:.0f}/s)"
         )
+        if args.stages:
+            print(f"{'ms/doc':<11} {'reader':>7} {'mapper':>7} {'metadata':>8}")
+            for kind, kind_paths in paths.items():
+                if kind_paths:
+                    read, mapped, described = run_stages(kind_paths, args.repeat)
+                    print(f"{kind:<11} {read:>7.3f} {mapped:>7.3f} {described:>8.3f}")
         if failures:
             print(f"{failures} documents raised ReadError", file=sys.stderr)
     if not args.no_office:
