@@ -91,46 +91,55 @@ class Mapping:
     warnings: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
+def _classify(text: str) -> tuple[str, Parsed | None, str, bool, tuple[str, str, tuple[str, ...]] | None]:
+    """What a cell's text is, on its own: (kind, parsed value, normalised label, whether
+    it is only a bracketed note, and a row label with digits run on as (label, its
+    normalised form, the digit groups)). Cached: the same texts recur in every report."""
+    stripped = text.strip()
+    if not stripped:
+        return "blank", BLANK, "", False, None
+    parsed = parse_value(text)
+    if parsed is not None:
+        return ("value" if parsed.kind == "number" else "blank"), parsed, "", False, None
+    run = None
+    # only a text ending in an ASCII digit can be a label with its digits run on
+    m = _RUN_TOGETHER.match(stripped) if stripped[-1] in _ASCII_DIGITS else None
+    if m:
+        label_norm = normalize(m["label"])
+        if application_row(label_norm) or proactive_row(label_norm):
+            run = (m["label"].strip(), label_norm, tuple(m["digits"].split()))
+    return "text", None, normalize(text), bool(_NOTE_ONLY.match(stripped)), run
+
+
 def tokenize(cells: list[Cell]) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     for cell in cells:
-        text = cell.text
-        stripped = text.strip()
-        if not stripped:
-            append(Token(cell, "blank", "", BLANK))
-            continue
-        parsed = parse_value(text)
-        if parsed is not None:
-            append(Token(cell, "value" if parsed.kind == "number" else "blank", "", parsed))
+        kind, parsed, norm, note_only, run = _classify(cell.text)
+        if kind != "text":
+            append(Token(cell, kind, "", parsed))
             continue
         if (
-            cell.col is None
+            note_only
+            and cell.col is None
             and tokens
             and tokens[-1].kind == "value"
             and tokens[-1].cell.col is None
-            and _NOTE_ONLY.match(stripped)
         ):
             # `7` then `(市自然资源局)` on the next line: the note of the value before
             # (in a grid, a bracketed cell is a cell of its own)
             prev = tokens[-1]
-            merged = Cell(prev.cell.text + stripped, prev.cell.row, prev.cell.col, prev.cell.block)
+            merged = Cell(prev.cell.text + cell.text.strip(), prev.cell.row, prev.cell.col, prev.cell.block)
             tokens[-1] = Token(merged, "value", "", parse_value(merged.text))
             continue
-        norm = normalize(text)
-        # only a text ending in an ASCII digit can be a label with its digits run on
-        m = _RUN_TOGETHER.match(stripped) if stripped[-1] in _ASCII_DIGITS else None
-        if m:
-            label_norm = normalize(m["label"])
-            if application_row(label_norm) or proactive_row(label_norm):
-                label_cell = Cell(m["label"].strip(), cell.row, cell.col, cell.block)
-                append(Token(label_cell, "text", label_norm))
-                digits = m["digits"].split()
-                for d in digits:
-                    kind = "run" if len(digits) == 1 else "value"
-                    tok_cell = Cell(d, cell.row, cell.col, cell.block)
-                    append(Token(tok_cell, kind, "", parse_value(d)))
-                continue
+        if run is not None:
+            label, label_norm, digits = run
+            append(Token(Cell(label, cell.row, cell.col, cell.block), "text", label_norm))
+            for d in digits:
+                kind = "run" if len(digits) == 1 else "value"
+                append(Token(Cell(d, cell.row, cell.col, cell.block), kind, "", parse_value(d)))
+            continue
         append(Token(cell, "text", norm))
     return tokens
 
