@@ -306,12 +306,10 @@ def _resolve_jointly(
     if size > MAX_JOINT:
         return pending
     survivors: list[tuple[tuple[Option, ...], dict[str, Value]]] = []
+    base = propagate(known, equations)
     for combo in product(*(kept[row.name] for row in pending)):
-        trial = dict(known)
-        for option, _ in combo:
-            for slot, cell in option.items():
-                trial[slot] = cell.value
-        solved = propagate(trial, equations)
+        new = {slot: cell.value for option, _ in combo for slot, cell in option.items()}
+        solved = _with_option(base, known, new, equations)
         if solved is not None:
             survivors.append((tuple(option for option, _ in combo), solved))
     if not survivors:
