@@ -70,6 +70,17 @@ _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 # comments go at parse time (their text joins the text around them, as drop_tree would)
 _PARSER = etree.HTMLParser(remove_comments=True)
 _STRING = etree.XPath("string()")
+# the text pieces `find_body` measures: outside links, not only XML whitespace (which
+# strips to nothing); of an element's subtree, and of everything beside an element
+_NON_LINK_TEXT = etree.XPath(
+    "descendant::text()[normalize-space()][not(ancestor::a)]", smart_strings=False
+)
+_SIBLING_TEXT = etree.XPath(
+    "(preceding-sibling::node() | following-sibling::node())"
+    "/descendant-or-self::text()[normalize-space()][not(ancestor::a)]",
+    smart_strings=False,
+)
+_LONG_CHILDREN = etree.XPath("*[string-length() >= $need]")
 # private-use characters used as line-break and table markers (one not in the page is chosen)
 _MARKERS = [chr(c) for c in range(0xE000, 0xE100)]
 
@@ -80,42 +91,38 @@ def _tag(el: etree._Element) -> str:
 
 
 def _text_length(el: etree._Element) -> int:
-    """Visible text length under `el` (not its tail), not counting text inside links."""
-    total = sum(map(len, map(str.strip, el.itertext())))
-    for a in el.iter("a"):
-        if a is el or next(a.iterancestors("a"), None) is None:
-            total -= sum(map(len, map(str.strip, a.itertext())))
-    return total
+    """Visible text length under `el` (not its tail), not counting text inside links.
+
+    The sum of the stripped lengths of the text pieces; the XPath hands over only the
+    pieces that count (outside links, not only XML whitespace), without a Python walk.
+    """
+    return sum(map(len, map(str.strip, _NON_LINK_TEXT(el))))
 
 
 def find_body(root: etree._Element) -> etree._Element:
-    """The smallest element still holding nearly all of the page's non-link text."""
+    """The smallest element still holding nearly all of the page's non-link text.
+
+    Descends into the first child holding at least 85% of the node's text, while that
+    child is not a table part or a paragraph. Only children whose whole string (links
+    and spaces included, an upper bound computed in C) reaches 85% can qualify, and the
+    text of such a child is the node's text minus that of its siblings, so the big
+    subtree is never measured again at each level.
+    """
     body = root.find(".//body")
     node = body if body is not None else root
     total = _text_length(node)
-    while True:
-        if total == 0:
-            return node
-        # the children's texts (and their tails) add up to at most the node's text, so
-        # once the children not yet measured cannot reach 85% no later one can qualify
-        left = total - (len(node.text.strip()) if node.text and _tag(node) != "a" else 0)
+    while total:
         need = 0.85 * total
-        best = None
-        best_total = 0
-        for child in node:
-            if left < need:
+        for child in _LONG_CHILDREN(node, need=need):
+            n = total - sum(map(len, map(str.strip, _SIBLING_TEXT(child))))
+            if n >= need:
                 break
-            if isinstance(child.tag, str):
-                n = _text_length(child)
-                if n >= need:
-                    best, best_total = child, n
-                    break
-                left -= n
-            if child.tail and _tag(node) != "a":
-                left -= len(child.tail.strip())
-        if best is None or _tag(best) in ("table", "tr", "tbody", "td", "p"):
+        else:
             return node
-        node, total = best, best_total
+        if _tag(child) in ("table", "tr", "tbody", "td", "p"):
+            return node
+        node, total = child, n
+    return node
 
 
 def _rows_of(table: etree._Element) -> list[etree._Element]:
