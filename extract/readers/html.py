@@ -65,7 +65,6 @@ BLOCK_TAGS = frozenset(
 )
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "select", "button", "svg")
 _BREAK_TAGS = (*BLOCK_TAGS, "br")
-_HARD_SPACE = re.compile("[\u00a0\u3000]")
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 # comments go at parse time (their text joins the text around them, as drop_tree would)
 _PARSER = etree.HTMLParser(remove_comments=True)
@@ -127,12 +126,12 @@ def find_body(root: etree._Element) -> etree._Element:
 
 def _rows_of(table: etree._Element) -> list[etree._Element]:
     rows: list[etree._Element] = []
-    for child in table:
-        tag = _tag(child)
-        if tag == "tr":
+    # the HTML parser lowercases tag names, so lxml's C-level tag filter finds them all
+    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        if child.tag == "tr":
             rows.append(child)
-        elif tag in ("thead", "tbody", "tfoot"):
-            rows.extend(r for r in child if _tag(r) == "tr")
+        else:
+            rows.extend(child.iterchildren("tr"))
     return rows
 
 
@@ -149,7 +148,7 @@ def _int_attr(el: etree._Element, name: str) -> int:
 def is_layout_table(table: etree._Element) -> bool:
     """A table used for page layout (one big cell, or cells holding tables)."""
     rows = _rows_of(table)
-    cells = [c for r in rows for c in r if _tag(c) in ("td", "th")]
+    cells = [c for r in rows for c in r.iterchildren("td", "th")]
     if len(cells) <= 2:
         return True
     if table.find(".//table") is None:
@@ -188,33 +187,48 @@ def cell_text(el: etree._Element) -> str:
     return _WS.sub(" ", _text_of(el)).strip()
 
 
+def _grid(rows: list[etree._Element]) -> tuple[list[etree._Element], list[tuple[int, int]]]:
+    """The cells of `rows` and the (row, column) slot where each one starts.
+
+    A cell goes to the first column its row has free. Only `rowspan` holds slots
+    for later cells: the columns a `colspan` covers are passed by its own row as it
+    goes on to the right. Most cells have neither attribute and take one column.
+    """
+    tds: list[etree._Element] = []
+    slots: list[tuple[int, int]] = []
+    held: dict[int, set[int]] = {}  # row -> columns taken by a cell spanning down into it
+    for r, tr in enumerate(rows):
+        taken = held.pop(r, None)
+        col = 0
+        for td in tr:
+            if td.tag != "td" and td.tag != "th":  # the HTML parser lowercases tags
+                continue
+            if taken:
+                while col in taken:
+                    col += 1
+            slots.append((r, col))
+            tds.append(td)
+            if td.get("rowspan") is None and td.get("colspan") is None:
+                col += 1
+                continue
+            rowspan, colspan = _int_attr(td, "rowspan"), _int_attr(td, "colspan")
+            for below in range(r + 1, r + rowspan):
+                held.setdefault(below, set()).update(range(col, col + colspan))
+            col += colspan
+    return tds, slots
+
+
 def table_cells(
     table: etree._Element, row0: int, block: int, markers: tuple[str, str] | None = None
 ) -> tuple[list[Cell], int]:
     """Expand a table into a grid; emit each printed cell once at its top-left slot.
 
     With `markers` (two characters not in the table's text), all cell texts come
-    from one serialisation of the table, cut at the markers written around each cell.
+    from one serialisation of the table, cut at the markers written around each cell;
+    its spaces are collapsed once for all cells (no run of spaces crosses a marker).
     """
-    slots: list[tuple[int, int]] = []
-    occupied: set[tuple[int, int]] = set()
     rows = _rows_of(table)
-    tds: list[etree._Element] = []
-    for r, tr in enumerate(rows):
-        col = 0
-        for td in tr:
-            if _tag(td) not in ("td", "th"):
-                continue
-            while (r, col) in occupied:
-                col += 1
-            rowspan, colspan = _int_attr(td, "rowspan"), _int_attr(td, "colspan")
-            if rowspan > 1 or colspan > 1:
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        occupied.add((r + dr, col + dc))
-            slots.append((row0 + r, col))
-            tds.append(td)
-            col += colspan
+    tds, slots = _grid(rows)
     if markers is None:
         texts = [cell_text(td) for td in tds]
     else:
@@ -223,9 +237,9 @@ def table_cells(
         for td in tds:
             td.text = start + (td.text or "")
             td.tail = end + (td.tail or "")
-        pieces = _text_of(table).split(start)[1:]
-        texts = [_WS.sub(" ", p[: p.index(end)]).strip() for p in pieces]
-    cells = [Cell(text, r, c, block) for text, (r, c) in zip(texts, slots, strict=True)]
+        pieces = _WS.sub(" ", _text_of(table)).split(start)[1:]
+        texts = [p[: p.index(end)].strip() for p in pieces]
+    cells = [Cell(text, row0 + r, c, block) for text, (r, c) in zip(texts, slots, strict=True)]
     return cells, row0 + len(rows)
 
 
@@ -263,26 +277,17 @@ class _Lines:
         self.text_lines: list[str] = []
         self.row = 0
         self.block = 0
-        self._lines: list[str] = []
-
-    def add(self, raw: str) -> None:
-        """One piece of text between two breaks."""
-        line = _WS.sub(" ", raw).strip()
-        if line:
-            self._lines.append(line)
-        elif raw and _HARD_SPACE.search(raw):
-            # a block holding only no-break spaces (`<p>&nbsp;</p>`) is an empty cell;
-            # the newlines and indentation between tags are not
-            self._lines.append(" ")
+        # the lines of the text block being read: each one stripped and non-empty, or
+        # " " for an empty cell (see `read_body`)
+        self.pending: list[str] = []
 
     def flush(self) -> None:
-        if self._lines:
-            lines = [ln if ln.strip() else " " for ln in self._lines]
-            cells, self.row = lines_to_cells(lines, row=self.row, block=self.block)
+        if self.pending:
+            cells, self.row = lines_to_cells(self.pending, row=self.row, block=self.block)
             self.cells.extend(cells)
-            self.text_lines.extend(ln for ln in self._lines if ln.strip())
+            self.text_lines.extend(ln for ln in self.pending if ln != " ")
             self.block += 1
-            self._lines = []
+            self.pending = []
 
     def table(self, table: etree._Element, markers: tuple[str, str] | None = None) -> None:
         self.flush()
@@ -297,7 +302,14 @@ class _Lines:
 
 
 def read_body(body: etree._Element) -> _Lines:
-    """The lines and cells of the report body (the tree is consumed: markers are written in)."""
+    """The lines and cells of the report body (the tree is consumed: markers are written in).
+
+    The body's text is cut at the break markers into pieces; a piece is a line once its
+    spaces are collapsed (done on the whole text at once: no run crosses a marker) and
+    stripped. A piece of only spaces is no line, unless it holds a no-break space: a
+    block holding only `&nbsp;` (`<p>&nbsp;</p>`) is an empty cell, while the newlines
+    and indentation between tags are not.
+    """
     out = _Lines()
     if _tag(body) == "table" and not is_layout_table(body):
         out.table(body)
@@ -310,11 +322,18 @@ def read_body(body: etree._Element) -> _Lines:
     for i, table in enumerate(tables):
         _replace_with_text(table, f"{brk}{tab}{i}{brk}")
     _mark_breaks(body, brk, include_self=False)
-    for piece in _text_of(body).split(brk):
-        if piece.startswith(tab):
-            out.table(tables[int(piece[1:])], cell_markers)
+    text = _text_of(body)
+    lines = out.pending
+    for raw, piece in zip(text.split(brk), _WS.sub(" ", text).split(brk), strict=True):
+        line = piece.strip()
+        if not line:
+            if "\u00a0" in raw or "\u3000" in raw:
+                lines.append(" ")
+        elif line[0] == tab:
+            out.table(tables[int(line[1:])], cell_markers)
+            lines = out.pending
         else:
-            out.add(piece)
+            lines.append(line)
     out.flush()
     return out
 
