@@ -36,6 +36,8 @@ def is_double_spaced(lines: list[str]) -> bool:
     A run of stacked header characters (`行` / `政` / `复` / `议`) counts as one line:
     it is one cell wrapped, and would otherwise outvote the rest of the document.
     """
+    if "" not in lines:
+        return False  # no line can be followed by an empty one (e.g. the HTML reader's lines)
     nonempty = followed = 0
     for i, line in enumerate(lines):
         if line == "":
