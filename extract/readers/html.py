@@ -16,6 +16,7 @@ XPath per element looked at.
 from __future__ import annotations
 
 import re
+from itertools import chain, islice
 
 from lxml import etree
 
@@ -94,6 +95,7 @@ def _text_length(el: etree._Element) -> int:
 
     The sum of the stripped lengths of the text pieces; the XPath hands over only the
     pieces that count (outside links, not only XML whitespace), without a Python walk.
+    `el` is not itself inside a link (`find_body` never descends into one).
     """
     return sum(map(len, map(str.strip, _NON_LINK_TEXT(el))))
 
@@ -146,14 +148,17 @@ def _int_attr(el: etree._Element, name: str) -> int:
 
 
 def is_layout_table(table: etree._Element) -> bool:
-    """A table used for page layout (one big cell, or cells holding tables)."""
-    rows = _rows_of(table)
-    cells = [c for r in rows for c in r.iterchildren("td", "th")]
-    if len(cells) <= 2:
+    """A table used for page layout (one big cell, or cells holding tables).
+
+    The cells are looked at lazily: three tell it is no one-cell table.
+    """
+    cells = (c for r in _rows_of(table) for c in r.iterchildren("td", "th"))
+    first = list(islice(cells, 3))
+    if len(first) <= 2:
         return True
     if table.find(".//table") is None:
         return False
-    return any(c.find(".//table") is not None for c in cells)
+    return any(c.find(".//table") is not None for c in chain(first, cells))
 
 
 def _mark_breaks(el: etree._Element, mark: str, *, include_self: bool) -> int:
