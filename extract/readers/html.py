@@ -65,7 +65,7 @@ BLOCK_TAGS = frozenset(
     ]
 )
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "select", "button", "svg")
-_BREAK_TAGS = (*BLOCK_TAGS, "br")
+_BLOCK_TAG_LIST = tuple(BLOCK_TAGS)
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 # comments go at parse time (their text joins the text around them, as drop_tree would)
 _PARSER = etree.HTMLParser(remove_comments=True)
@@ -161,22 +161,17 @@ def is_layout_table(table: etree._Element) -> bool:
     return any(c.find(".//table") is not None for c in chain(first, cells))
 
 
-def _mark_breaks(el: etree._Element, mark: str, *, include_self: bool) -> int:
-    """Write `mark` where a block or `<br>` under `el` breaks the text; return how many.
+def _mark_breaks(el: etree._Element, mark: str) -> None:
+    """Write `mark` where a block or `<br>` under `el` (not `el` itself) breaks the text.
 
     A block breaks before its text and after its content (before its tail); `<br>`
     breaks before its text only.
     """
-    n = 0
-    for node in el.iter(_BREAK_TAGS):
-        if node is el and not include_self:
-            continue
+    for node in el.iterdescendants(_BLOCK_TAG_LIST):
         node.text = mark + (node.text or "")
-        n += 1
-        if node.tag != "br":
-            node.tail = mark + (node.tail or "")
-            n += 1
-    return n
+        node.tail = mark + (node.tail or "")
+    for node in el.iterdescendants("br"):
+        node.text = mark + (node.text or "")
 
 
 def _text_of(el: etree._Element) -> str:
@@ -188,7 +183,7 @@ def cell_text(el: etree._Element) -> str:
 
     Writes into the cell's subtree (the spaces); call it once per cell.
     """
-    _mark_breaks(el, " ", include_self=False)
+    _mark_breaks(el, " ")
     return _WS.sub(" ", _text_of(el)).strip()
 
 
@@ -238,7 +233,7 @@ def table_cells(
         texts = [cell_text(td) for td in tds]
     else:
         start, end = markers
-        _mark_breaks(table, " ", include_self=False)
+        _mark_breaks(table, " ")
         for td in tds:
             td.text = start + (td.text or "")
             td.tail = end + (td.tail or "")
@@ -326,7 +321,7 @@ def read_body(body: etree._Element) -> _Lines:
     tables = _report_tables(body)
     for i, table in enumerate(tables):
         _replace_with_text(table, f"{brk}{tab}{i}{brk}")
-    _mark_breaks(body, brk, include_self=False)
+    _mark_breaks(body, brk)
     text = _text_of(body)
     lines = out.pending
     for raw, piece in zip(text.split(brk), _WS.sub(" ", text).split(brk), strict=True):
