@@ -16,6 +16,7 @@ XPath per element looked at.
 from __future__ import annotations
 
 import re
+from itertools import chain, islice
 
 from lxml import etree
 
@@ -64,12 +65,22 @@ BLOCK_TAGS = frozenset(
     ]
 )
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "select", "button", "svg")
-_BREAK_TAGS = (*BLOCK_TAGS, "br")
-_HARD_SPACE = re.compile("[\u00a0\u3000]")
+_BLOCK_TAG_LIST = tuple(BLOCK_TAGS)
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 # comments go at parse time (their text joins the text around them, as drop_tree would)
 _PARSER = etree.HTMLParser(remove_comments=True)
 _STRING = etree.XPath("string()")
+# the text pieces `find_body` measures: outside links, not only XML whitespace (which
+# strips to nothing); of an element's subtree, and of everything beside an element
+_NON_LINK_TEXT = etree.XPath(
+    "descendant::text()[normalize-space()][not(ancestor::a)]", smart_strings=False
+)
+_SIBLING_TEXT = etree.XPath(
+    "(preceding-sibling::node() | following-sibling::node())"
+    "/descendant-or-self::text()[normalize-space()][not(ancestor::a)]",
+    smart_strings=False,
+)
+_LONG_CHILDREN = etree.XPath("*[string-length() >= $need]")
 # private-use characters used as line-break and table markers (one not in the page is chosen)
 _MARKERS = [chr(c) for c in range(0xE000, 0xE100)]
 
@@ -80,52 +91,49 @@ def _tag(el: etree._Element) -> str:
 
 
 def _text_length(el: etree._Element) -> int:
-    """Visible text length under `el` (not its tail), not counting text inside links."""
-    total = sum(map(len, map(str.strip, el.itertext())))
-    for a in el.iter("a"):
-        if a is el or next(a.iterancestors("a"), None) is None:
-            total -= sum(map(len, map(str.strip, a.itertext())))
-    return total
+    """Visible text length under `el` (not its tail), not counting text inside links.
+
+    The sum of the stripped lengths of the text pieces; the XPath hands over only the
+    pieces that count (outside links, not only XML whitespace), without a Python walk.
+    `el` is not itself inside a link (`find_body` never descends into one).
+    """
+    return sum(map(len, map(str.strip, _NON_LINK_TEXT(el))))
 
 
 def find_body(root: etree._Element) -> etree._Element:
-    """The smallest element still holding nearly all of the page's non-link text."""
+    """The smallest element still holding nearly all of the page's non-link text.
+
+    Descends into the first child holding at least 85% of the node's text, while that
+    child is not a table part or a paragraph. Only children whose whole string (links
+    and spaces included, an upper bound computed in C) reaches 85% can qualify, and the
+    text of such a child is the node's text minus that of its siblings, so the big
+    subtree is never measured again at each level.
+    """
     body = root.find(".//body")
     node = body if body is not None else root
     total = _text_length(node)
-    while True:
-        if total == 0:
-            return node
-        # the children's texts (and their tails) add up to at most the node's text, so
-        # once the children not yet measured cannot reach 85% no later one can qualify
-        left = total - (len(node.text.strip()) if node.text and _tag(node) != "a" else 0)
+    while total:
         need = 0.85 * total
-        best = None
-        best_total = 0
-        for child in node:
-            if left < need:
+        for child in _LONG_CHILDREN(node, need=need):
+            n = total - sum(map(len, map(str.strip, _SIBLING_TEXT(child))))
+            if n >= need:
                 break
-            if isinstance(child.tag, str):
-                n = _text_length(child)
-                if n >= need:
-                    best, best_total = child, n
-                    break
-                left -= n
-            if child.tail and _tag(node) != "a":
-                left -= len(child.tail.strip())
-        if best is None or _tag(best) in ("table", "tr", "tbody", "td", "p"):
+        else:
             return node
-        node, total = best, best_total
+        if _tag(child) in ("table", "tr", "tbody", "td", "p"):
+            return node
+        node, total = child, n
+    return node
 
 
 def _rows_of(table: etree._Element) -> list[etree._Element]:
     rows: list[etree._Element] = []
-    for child in table:
-        tag = _tag(child)
-        if tag == "tr":
+    # the HTML parser lowercases tag names, so lxml's C-level tag filter finds them all
+    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
+        if child.tag == "tr":
             rows.append(child)
-        elif tag in ("thead", "tbody", "tfoot"):
-            rows.extend(r for r in child if _tag(r) == "tr")
+        else:
+            rows.extend(child.iterchildren("tr"))
     return rows
 
 
@@ -140,32 +148,30 @@ def _int_attr(el: etree._Element, name: str) -> int:
 
 
 def is_layout_table(table: etree._Element) -> bool:
-    """A table used for page layout (one big cell, or cells holding tables)."""
-    rows = _rows_of(table)
-    cells = [c for r in rows for c in r if _tag(c) in ("td", "th")]
-    if len(cells) <= 2:
+    """A table used for page layout (one big cell, or cells holding tables).
+
+    The cells are looked at lazily: three tell it is no one-cell table.
+    """
+    cells = (c for r in _rows_of(table) for c in r.iterchildren("td", "th"))
+    first = list(islice(cells, 3))
+    if len(first) <= 2:
         return True
     if table.find(".//table") is None:
         return False
-    return any(c.find(".//table") is not None for c in cells)
+    return any(c.find(".//table") is not None for c in chain(first, cells))
 
 
-def _mark_breaks(el: etree._Element, mark: str, *, include_self: bool) -> int:
-    """Write `mark` where a block or `<br>` under `el` breaks the text; return how many.
+def _mark_breaks(el: etree._Element, mark: str) -> None:
+    """Write `mark` where a block or `<br>` under `el` (not `el` itself) breaks the text.
 
     A block breaks before its text and after its content (before its tail); `<br>`
     breaks before its text only.
     """
-    n = 0
-    for node in el.iter(_BREAK_TAGS):
-        if node is el and not include_self:
-            continue
+    for node in el.iterdescendants(_BLOCK_TAG_LIST):
         node.text = mark + (node.text or "")
-        n += 1
-        if node.tag != "br":
-            node.tail = mark + (node.tail or "")
-            n += 1
-    return n
+        node.tail = mark + (node.tail or "")
+    for node in el.iterdescendants("br"):
+        node.text = mark + (node.text or "")
 
 
 def _text_of(el: etree._Element) -> str:
@@ -177,8 +183,39 @@ def cell_text(el: etree._Element) -> str:
 
     Writes into the cell's subtree (the spaces); call it once per cell.
     """
-    _mark_breaks(el, " ", include_self=False)
+    _mark_breaks(el, " ")
     return _WS.sub(" ", _text_of(el)).strip()
+
+
+def _grid(rows: list[etree._Element]) -> tuple[list[etree._Element], list[tuple[int, int]]]:
+    """The cells of `rows` and the (row, column) slot where each one starts.
+
+    A cell goes to the first column its row has free. Only `rowspan` holds slots
+    for later cells: the columns a `colspan` covers are passed by its own row as it
+    goes on to the right. Most cells have neither attribute and take one column.
+    """
+    tds: list[etree._Element] = []
+    slots: list[tuple[int, int]] = []
+    held: dict[int, set[int]] = {}  # row -> columns taken by a cell spanning down into it
+    for r, tr in enumerate(rows):
+        taken = held.pop(r, None)
+        col = 0
+        for td in tr:
+            if td.tag != "td" and td.tag != "th":  # the HTML parser lowercases tags
+                continue
+            if taken:
+                while col in taken:
+                    col += 1
+            slots.append((r, col))
+            tds.append(td)
+            if td.get("rowspan") is None and td.get("colspan") is None:
+                col += 1
+                continue
+            rowspan, colspan = _int_attr(td, "rowspan"), _int_attr(td, "colspan")
+            for below in range(r + 1, r + rowspan):
+                held.setdefault(below, set()).update(range(col, col + colspan))
+            col += colspan
+    return tds, slots
 
 
 def table_cells(
@@ -187,38 +224,22 @@ def table_cells(
     """Expand a table into a grid; emit each printed cell once at its top-left slot.
 
     With `markers` (two characters not in the table's text), all cell texts come
-    from one serialisation of the table, cut at the markers written around each cell.
+    from one serialisation of the table, cut at the markers written around each cell;
+    its spaces are collapsed once for all cells (no run of spaces crosses a marker).
     """
-    slots: list[tuple[int, int]] = []
-    occupied: set[tuple[int, int]] = set()
     rows = _rows_of(table)
-    tds: list[etree._Element] = []
-    for r, tr in enumerate(rows):
-        col = 0
-        for td in tr:
-            if _tag(td) not in ("td", "th"):
-                continue
-            while (r, col) in occupied:
-                col += 1
-            rowspan, colspan = _int_attr(td, "rowspan"), _int_attr(td, "colspan")
-            if rowspan > 1 or colspan > 1:
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        occupied.add((r + dr, col + dc))
-            slots.append((row0 + r, col))
-            tds.append(td)
-            col += colspan
+    tds, slots = _grid(rows)
     if markers is None:
         texts = [cell_text(td) for td in tds]
     else:
         start, end = markers
-        _mark_breaks(table, " ", include_self=False)
+        _mark_breaks(table, " ")
         for td in tds:
             td.text = start + (td.text or "")
             td.tail = end + (td.tail or "")
-        pieces = _text_of(table).split(start)[1:]
-        texts = [_WS.sub(" ", p[: p.index(end)]).strip() for p in pieces]
-    cells = [Cell(text, r, c, block) for text, (r, c) in zip(texts, slots, strict=True)]
+        pieces = _WS.sub(" ", _text_of(table)).split(start)[1:]
+        texts = [p[: p.index(end)].strip() for p in pieces]
+    cells = [Cell(text, row0 + r, c, block) for text, (r, c) in zip(texts, slots, strict=True)]
     return cells, row0 + len(rows)
 
 
@@ -256,26 +277,17 @@ class _Lines:
         self.text_lines: list[str] = []
         self.row = 0
         self.block = 0
-        self._lines: list[str] = []
-
-    def add(self, raw: str) -> None:
-        """One piece of text between two breaks."""
-        line = _WS.sub(" ", raw).strip()
-        if line:
-            self._lines.append(line)
-        elif raw and _HARD_SPACE.search(raw):
-            # a block holding only no-break spaces (`<p>&nbsp;</p>`) is an empty cell;
-            # the newlines and indentation between tags are not
-            self._lines.append(" ")
+        # the lines of the text block being read: each one stripped and non-empty, or
+        # " " for an empty cell (see `read_body`)
+        self.pending: list[str] = []
 
     def flush(self) -> None:
-        if self._lines:
-            lines = [ln if ln.strip() else " " for ln in self._lines]
-            cells, self.row = lines_to_cells(lines, row=self.row, block=self.block)
+        if self.pending:
+            cells, self.row = lines_to_cells(self.pending, row=self.row, block=self.block)
             self.cells.extend(cells)
-            self.text_lines.extend(ln for ln in self._lines if ln.strip())
+            self.text_lines.extend(ln for ln in self.pending if ln != " ")
             self.block += 1
-            self._lines = []
+            self.pending = []
 
     def table(self, table: etree._Element, markers: tuple[str, str] | None = None) -> None:
         self.flush()
@@ -290,7 +302,14 @@ class _Lines:
 
 
 def read_body(body: etree._Element) -> _Lines:
-    """The lines and cells of the report body (the tree is consumed: markers are written in)."""
+    """The lines and cells of the report body (the tree is consumed: markers are written in).
+
+    The body's text is cut at the break markers into pieces; a piece is a line once its
+    spaces are collapsed (done on the whole text at once: no run crosses a marker) and
+    stripped. A piece of only spaces is no line, unless it holds a no-break space: a
+    block holding only `&nbsp;` (`<p>&nbsp;</p>`) is an empty cell, while the newlines
+    and indentation between tags are not.
+    """
     out = _Lines()
     if _tag(body) == "table" and not is_layout_table(body):
         out.table(body)
@@ -302,12 +321,19 @@ def read_body(body: etree._Element) -> _Lines:
     tables = _report_tables(body)
     for i, table in enumerate(tables):
         _replace_with_text(table, f"{brk}{tab}{i}{brk}")
-    _mark_breaks(body, brk, include_self=False)
-    for piece in _text_of(body).split(brk):
-        if piece.startswith(tab):
-            out.table(tables[int(piece[1:])], cell_markers)
+    _mark_breaks(body, brk)
+    text = _text_of(body)
+    lines = out.pending
+    for raw, piece in zip(text.split(brk), _WS.sub(" ", text).split(brk), strict=True):
+        line = piece.strip()
+        if not line:
+            if "\u00a0" in raw or "\u3000" in raw:
+                lines.append(" ")
+        elif line[0] == tab:
+            out.table(tables[int(line[1:])], cell_markers)
+            lines = out.pending
         else:
-            out.add(piece)
+            lines.append(line)
     out.flush()
     return out
 

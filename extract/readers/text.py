@@ -36,6 +36,8 @@ def is_double_spaced(lines: list[str]) -> bool:
     A run of stacked header characters (`行` / `政` / `复` / `议`) counts as one line:
     it is one cell wrapped, and would otherwise outvote the rest of the document.
     """
+    if "" not in lines:
+        return False  # no line can be followed by an empty one (e.g. the HTML reader's lines)
     nonempty = followed = 0
     for i, line in enumerate(lines):
         if line == "":
@@ -115,7 +117,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             continue
         parts: list[str] | None = split_pipe_row(stripped) if "|" in stripped else None
         if parts is None or len(parts) < 2:
-            parts = split_space_row(stripped)
+            # a line without spaces is no row of values (most prose and label lines)
+            parts = split_space_row(stripped) if _SPACES.search(stripped) else None
         if parts is not None:
             flush()
             for col, part in enumerate(parts):
