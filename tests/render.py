@@ -23,12 +23,14 @@ when a reader can put the remaining numbers back with certainty:
     layouts that keep empty positions (pipes pad every row to the grid width, so a
     dropped and a blank cell would look the same there);
   * a drop is kept only if `placements_unique` says so: every placement of the
-    printed numbers (in order) onto the row's columns, with the missing cells 0,
-    that satisfies the table's arithmetic with all other rows as printed — row
-    total = sum of the six applicant columns; per column 本年新收 + 上年结转 =
-    (七)总计 + 结转下年度; (七)总计 = sum of the result rows; in section 四 each
-    group's 总计 = the sum of its four results — yields the same values. Placements
-    that differ only in which of several equal zeros was dropped are equivalent.
+    printed numbers (in order) onto the row's columns, with the missing cells
+    unknown counts (a reader cannot know they were 0), that satisfies the table's
+    arithmetic with all other rows as printed — row total = sum of the six
+    applicant columns; per column 本年新收 + 上年结转 = (七)总计 + 结转下年度;
+    (七)总计 = sum of the result rows; in section 四 each group's 总计 = the sum of
+    its four results — yields the same values, the missing cells' included.
+    Placements that differ only in which of several equal zeros was dropped are
+    equivalent.
 Otherwise the row is printed whole.
 """
 
@@ -124,28 +126,55 @@ def _row_keys(table: str, row: str, template: str) -> list[str]:
     return list(tpl.REVIEW_KEYS)
 
 
-def _row_ok(assigned: dict[str, Number], table: str) -> bool:
-    """The relations inside one row: row total = sum of parts (四: each group's total)."""
-    if table == "applications":
-        vals = list(assigned.values())
-        return sum(vals[:6]) == vals[6]
-    vals = list(assigned.values())
-    return all(sum(vals[i : i + 4]) == vals[i + 4] for i in range(0, 15, 5))
-
-
-def _columns_ok(values: dict[str, Number | None], template: str) -> bool:
-    """The per-column relations of section 三 (terms left blank are skipped)."""
-    results = result_rows(template)
+def _relations(template: str) -> list[tuple[list[str], list[str]]]:
+    """Every relation of sections 三 and 四 as (left keys, right keys): sum(left) == sum(right)."""
+    rels: list[tuple[list[str], list[str]]] = []
+    for r in tpl.application_rows(other_rows(template)):
+        keys = _row_keys("applications", r, template)
+        rels.append((keys[:6], keys[6:]))
     for c in tpl.APPLICANT_COLUMNS:
-        a, b, t, f = (
-            values[f"applications.{r}.{c}"]
+        col = [
+            f"applications.{r}.{c}"
             for r in ("received_new", "carried_over", "results_total", "carried_forward")
-        )
-        if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
-            return False
-        res = [values[f"applications.{r}.{c}"] for r in results]
-        if None not in res and t is not None and sum(res) != t:  # type: ignore[arg-type]
-            return False
+        ]
+        rels.append((col[:2], col[2:]))
+        rels.append(([f"applications.{r}.{c}" for r in result_rows(template)], [col[2]]))
+    review = list(tpl.REVIEW_KEYS)
+    for i in range(0, 15, 5):
+        rels.append((review[i : i + 4], [review[i + 4]]))
+    return rels
+
+
+_HOLE = object()  # a dropped cell: its value is not printed
+
+
+def _fill(values: dict[str, Any], relations: list[tuple[list[str], list[str]]]) -> bool:
+    """Give each hole the value a relation forces (a whole number >= 0), in place.
+
+    False when a relation fails. A relation with a blank (None) term is not checked;
+    one with two or more holes left is not decided. Deliberately simpler than the
+    extractor's placement, so that a drop it calls unique is unique for any reader
+    who knows only that a hole is some count.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for left, right in relations:
+            terms = [(k, 1) for k in left] + [(k, -1) for k in right]
+            if any(values[k] is None for k, _ in terms):
+                continue
+            holes = [(k, sign) for k, sign in terms if values[k] is _HOLE]
+            total = sum(sign * values[k] for k, sign in terms if values[k] is not _HOLE)
+            if not holes:
+                if total != 0:
+                    return False
+            elif len(holes) == 1:
+                key, sign = holes[0]
+                value = -total * sign
+                if value < 0 or value != int(value):
+                    return False
+                values[key] = value
+                changed = True
     return True
 
 
@@ -155,29 +184,37 @@ def placements_unique(
     """True if the printed numbers of the dropped rows go back in only one way.
 
     `drops` maps (table, row) -> the keys left out of that row. Every placement of each
-    row's printed numbers, in order, with 0 in the holes, is tried against the
-    arithmetic (all other cells as printed); all placements that satisfy it must
-    give the same values.
+    row's printed numbers, in order, is tried against the arithmetic (all other cells
+    as printed), the missing cells being unknown counts: a reader cannot know that a
+    dropped cell was 0 (report-format.md: a 总计 may be left empty while its parts
+    hold numbers). The drop is unique when every placement that fits gives the same
+    value to every cell of the dropped rows, holes included (so the arithmetic must
+    fix each hole).
     """
-    options: list[list[dict[str, Number]]] = []
+    relations = _relations(template)
+    options: list[list[dict[str, Any]]] = []
     for (table, row), dropped in drops.items():
         keys = _row_keys(table, row, template)
+        own = [rel for rel in relations if set(rel[0] + rel[1]) <= set(keys)]  # the row's totals
         printed = [values[k] for k in keys if k not in dropped]
         row_options = []
         for slots in itertools.combinations(range(len(keys)), len(printed)):
-            assigned: dict[str, Number] = dict.fromkeys(keys, 0)
+            assigned: dict[str, Any] = dict.fromkeys(keys, _HOLE)
             for i, v in zip(slots, printed, strict=True):
-                assigned[keys[i]] = v  # type: ignore[assignment]
-            if _row_ok(assigned, table):
+                assigned[keys[i]] = v
+            if _fill(dict(assigned), own):  # a quick first test, on the row alone
                 row_options.append(assigned)
         options.append(row_options)
     results = set()
-    trial = dict(values)
     for combo in itertools.product(*options):
+        trial: dict[str, Any] = dict(values)
         for assigned in combo:
             trial.update(assigned)
-        if _columns_ok(trial, template):
-            results.add(tuple(v for assigned in combo for v in assigned.values()))
+        if _fill(trial, relations):
+            filled = tuple(trial[k] for assigned in combo for k in assigned)
+            if any(v is _HOLE for v in filled):
+                return False  # a hole the arithmetic does not fix
+            results.add(filled)
             if len(results) > 1:
                 return False
     return len(results) == 1
