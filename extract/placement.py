@@ -360,12 +360,16 @@ def _with_option(
     """
     if base is None:
         return propagate({**known, **new}, equations)
-    clash = base.keys() & new.keys()
-    if any(new[k] is None or base[k] is None for k in clash):
-        return propagate({**known, **new}, equations)
-    if any(abs(new[k] - base[k]) > 1e-6 for k in clash):  # type: ignore[operator]
-        return None
-    return extend(base, new, equations)
+    differs = False
+    for k, v in new.items():
+        b = base.get(k, _UNKNOWN)
+        if b is _UNKNOWN:
+            continue
+        if v is None or b is None:
+            return propagate({**known, **new}, equations)
+        if abs(v - b) > 1e-6:  # type: ignore[operator]
+            differs = True
+    return None if differs else extend(base, new, equations)
 
 
 def _agreed(slots: tuple[str, ...], consistent: list[tuple[Option, dict[str, Value]]]) -> dict[str, Placed]:

@@ -180,15 +180,23 @@ def labelled_runs(tokens: list[Token]) -> list[LabelledRun]:
 
 def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
     """(table, row key, printed label) named by the end of a text run, or None."""
-    for n in range(1, min(4, len(texts)) + 1):
-        norm = texts[-1].norm if n == 1 else "".join([t.norm for t in texts[-n:]])
-        key = application_row(norm)
+    for n, key, pkey in _tail_keys(tuple([t.norm for t in texts[-4:]])):
         if key is not None and _app_row_allowed(key, last_app, texts):
             return "applications", key, "".join([t.cell.text for t in texts[-n:]])
-        pkey = proactive_row(norm)
         if pkey is not None:
             return "proactive", pkey, "".join([t.cell.text for t in texts[-n:]])
     return None
+
+
+@lru_cache(maxsize=65536)
+def _tail_keys(norms: tuple[str, ...]) -> tuple[tuple[int, str | None, str | None], ...]:
+    """(n, application row key, proactive row key) named by the last n labels joined,
+    for n = 1, 2, ...: the same label sequences recur in every report."""
+    out = []
+    for n in range(1, len(norms) + 1):
+        norm = "".join(norms[-n:])
+        out.append((n, application_row(norm), proactive_row(norm)))
+    return tuple(out)
 
 
 def _mentions_other_group(texts: list[Token]) -> bool:
