@@ -72,9 +72,7 @@ _PARSER = etree.HTMLParser(remove_comments=True)
 _STRING = etree.XPath("string()")
 # the text pieces `find_body` measures: outside links, not only XML whitespace (which
 # strips to nothing); of an element's subtree, and of everything beside an element
-_NON_LINK_TEXT = etree.XPath(
-    "descendant::text()[normalize-space()][not(ancestor::a)]", smart_strings=False
-)
+_NON_LINK_TEXT = etree.XPath("descendant::text()[normalize-space()][not(ancestor::a)]", smart_strings=False)
 _SIBLING_TEXT = etree.XPath(
     "(preceding-sibling::node() | following-sibling::node())"
     "/descendant-or-self::text()[normalize-space()][not(ancestor::a)]",
