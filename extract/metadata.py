@@ -99,8 +99,8 @@ def find_sections(lines: list[str]) -> list[Section]:
     sections: list[Section] = []
     for n, (i, num, heading) in enumerate(headings):
         end = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
-        body = [stripped for stripped in (line.strip() for line in lines[i + 1 : end]) if stripped]
-        sections.append(Section(num, heading, "\n".join(body).strip()))
+        body = "\n".join(filter(None, map(str.strip, lines[i + 1 : end])))  # the non-empty lines
+        sections.append(Section(num, heading, body.strip()))
     return sections
 
 
