@@ -302,7 +302,7 @@ def row_options(
         toks.pop()
     while len(toks) > n and toks[0].kind == "blank":
         toks.pop(0)
-    if any(t.kind == "run" for t in toks):
+    if "run" in [t.kind for t in toks]:
         if len(toks) != 1:
             return RowOptions(name, slots, [], reason="digits run together next to other cells")
         digits = toks[0].cell.text.strip()
