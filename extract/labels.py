@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from functools import lru_cache
 
 from extract.template import (
     APPLICATION_GROUPS,
@@ -21,6 +20,7 @@ from extract.template import (
     PROACTIVE_ROWS,
     compiled,
 )
+from extract.textcache import short_text_cache
 
 _DROP = re.compile(r"[\s\"'“”‘’「」『』〝〞]+")
 _ENUM = re.compile(
@@ -30,7 +30,7 @@ _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache()
 def normalize(text: str) -> str:
     """NFKC, no whitespace, no quotes: the form every label comparison uses."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text))
@@ -92,7 +92,7 @@ def _peel_group(label: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache()
 def application_row(norm: str) -> str | None:
     """The `applications` row key a normalised label names, or None.
 
@@ -117,7 +117,7 @@ def application_row(norm: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache()
 def application_group(norm: str) -> str | None:
     core = _core(norm)
     for key, pattern in APPLICATION_GROUPS.items():
@@ -146,7 +146,7 @@ def fuzzy_application_row(norm: str, allowed: tuple[str, ...], cutoff: float = 0
     return scored[0][1]
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache()
 def proactive_row(norm: str) -> str | None:
     """The `proactive` row key a normalised label names (`规章`, `行政许可`, ...), or None."""
     core = _core(norm)

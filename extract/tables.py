@@ -38,6 +38,7 @@ from extract.template import (
     RESULT_ROWS_COMMON,
     REVIEW_KEYS,
 )
+from extract.textcache import short_text_cache
 from extract.values import BLANK, Parsed, parse_value
 
 # Every application row in one order (2019 and 2021 (六) rows side by side), for
@@ -91,11 +92,11 @@ class Mapping:
     warnings: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache()
 def _classify(text: str) -> tuple[str, Parsed | None, str, bool, tuple[str, str, tuple[str, ...]] | None]:
     """What a cell's text is, on its own: (kind, parsed value, normalised label, whether
     it is only a bracketed note, and a row label with digits run on as (label, its
-    normalised form, the digit groups)). Cached: the same texts recur in every report."""
+    normalised form, the digit groups)). Cached for short texts: they recur in every report."""
     stripped = text.strip()
     if not stripped:
         return "blank", BLANK, "", False, None
@@ -115,8 +116,11 @@ def _classify(text: str) -> tuple[str, Parsed | None, str, bool, tuple[str, str,
 def tokenize(cells: list[Cell]) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
+    # `_classify`'s cache, called directly: this runs for every cell
+    cached, uncached, limit = _classify.cached, _classify.uncached, _classify.limit  # type: ignore[attr-defined]
     for cell in cells:
-        kind, parsed, norm, note_only, run = _classify(cell.text)
+        text = cell.text
+        kind, parsed, norm, note_only, run = cached(text) if len(text) <= limit else uncached(text)
         if kind != "text":
             append(Token(cell, kind, "", parsed))
             continue
@@ -188,7 +192,7 @@ def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str]
     return None
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache(limit=200)
 def _tail_keys(norms: tuple[str, ...]) -> tuple[tuple[int, str | None, str | None], ...]:
     """(n, application row key, proactive row key) named by the last n labels joined,
     for n = 1, 2, ...: the same label sequences recur in every report."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+
+from extract.textcache import short_text_cache
 
 BLANK_TEXTS = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\", "无", "空", "—-", "－", "/-", "×"})
 
@@ -36,7 +37,7 @@ class Parsed:
 BLANK = Parsed("blank")
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache()
 def parse_value(text: str) -> Parsed | None:
     """The value a cell prints, or None when the cell is not a value (a label, prose)."""
     t = unicodedata.normalize("NFKC", text).strip().replace("\u3000", "")
