@@ -70,17 +70,18 @@ def review_equations() -> tuple[Equation, ...]:
 
 
 def _evaluate(eq: Equation, values: dict[str, int | float | None], table: str) -> Check:
+    get = values.get
     left: float = 0
     right: float = 0
     ok: bool | None = True
     for k in eq.left:
-        v = values.get(k)
+        v = get(k)
         if v is None:
-            ok = None
+            ok = None  # a blank or missing term: not evaluated
         else:
             left += v
     for k in eq.right:
-        v = values.get(k)
+        v = get(k)
         if v is None:
             ok = None
         else:
@@ -92,6 +93,8 @@ def _evaluate(eq: Equation, values: dict[str, int | float | None], table: str) -
 
 
 def _num(x: float) -> int | float:
+    if type(x) is int:  # the usual case: counts
+        return x
     return int(x) if float(x).is_integer() else round(x, 6)
 
 
