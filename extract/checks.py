@@ -70,26 +70,24 @@ def review_equations() -> tuple[Equation, ...]:
 
 
 def _evaluate(eq: Equation, values: dict[str, int | float | None], table: str) -> Check:
-    get = values.get
-    left: float = 0
-    right: float = 0
-    ok: bool | None = True
-    for k in eq.left:
-        v = get(k)
-        if v is None:
-            ok = None  # a blank or missing term: not evaluated
-        else:
-            left += v
-    for k in eq.right:
-        v = get(k)
-        if v is None:
-            ok = None
-        else:
-            right += v
-    if ok is not None:
-        ok = abs(left - right) < 1e-6
+    left, left_known = _sum(eq.left, values)
+    right, right_known = _sum(eq.right, values)
+    ok = abs(left - right) < 1e-6 if left_known and right_known else None
     # expected: what the parts add up to; actual: what the report prints as the whole
     return Check(eq.name, ok, _num(left), _num(right), table)
+
+
+def _sum(keys: tuple[str, ...], values: dict[str, int | float | None]) -> tuple[float, bool]:
+    """The sum of the numbers on `keys`, and whether every one is a number (not blank or missing)."""
+    total: float = 0
+    known = True
+    for k in keys:
+        v = values.get(k)
+        if v is None:
+            known = False
+        else:
+            total += v
+    return total, known
 
 
 def _num(x: float) -> int | float:

@@ -118,7 +118,8 @@ def extend(
     """`propagate(known | new)`, given `solved = propagate(known)`: only the equations
     the new values touch (and what follows from them) are looked at again.
 
-    `new` must not hold a slot `solved` has (a value `solved` derived could clash).
+    A slot of `new` that `solved` already has must hold the same number there: a
+    clash or a blank would go unnoticed (`_with_option` sees to that).
     """
     prepared = _prepare(equations)
     values = dict(solved)

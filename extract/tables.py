@@ -116,11 +116,8 @@ def _classify(text: str) -> tuple[str, Parsed | None, str, bool, tuple[str, str,
 def tokenize(cells: list[Cell]) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
-    # `_classify`'s cache, called directly: this runs for every cell
-    cached, uncached, limit = _classify.cached, _classify.uncached, _classify.limit  # type: ignore[attr-defined]
     for cell in cells:
-        text = cell.text
-        kind, parsed, norm, note_only, run = cached(text) if len(text) <= limit else uncached(text)
+        kind, parsed, norm, note_only, run = _classify(cell.text)
         if kind != "text":
             append(Token(cell, kind, "", parsed))
             continue
@@ -327,12 +324,7 @@ def row_options(
             toks = nonblank
         else:
             return RowOptions(name, slots, [], reason=f"{len(toks)} cells for {n} columns")
-    cells = [
-        Placed(None, t.cell.text.strip())
-        if (p := t.parsed) is None or p.kind == "blank"
-        else Placed(p.value, t.cell.text.strip(), p.unit, p.note)
-        for t in toks
-    ]  # `_placed`, inlined: this runs for every cell of every row
+    cells = [_placed(t) for t in toks]
     if len(cells) == n:
         direct = dict(zip(slots, cells, strict=True))
         trailing = 0

@@ -16,11 +16,7 @@ F = TypeVar("F", bound=Callable[[Any], Any])
 
 
 def short_text_cache(limit: int = 100, maxsize: int = 65536) -> Callable[[F], F]:
-    """Decorator: cache a function of one text (or tuple of texts) for short arguments only.
-
-    The decorated function keeps `.cached` (the LRU-cached function) and `.uncached`,
-    for a loop that wants to skip the length test's extra call.
-    """
+    """Decorator: cache a function of one text (or tuple of texts) for short arguments only."""
 
     def decorate(fn: F) -> F:
         cached = functools.lru_cache(maxsize=maxsize)(fn)
@@ -30,9 +26,6 @@ def short_text_cache(limit: int = 100, maxsize: int = 65536) -> Callable[[F], F]
             size = len(arg) if isinstance(arg, str) else sum(map(len, arg))
             return fn(arg) if size > limit else cached(arg)
 
-        call.cached = cached  # type: ignore[attr-defined]
-        call.uncached = fn  # type: ignore[attr-defined]
-        call.limit = limit  # type: ignore[attr-defined]
         return call  # type: ignore[return-value]
 
     return decorate

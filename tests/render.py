@@ -65,8 +65,8 @@ from crawler.demo.synth import (
     generate_tables,
     other_rows,
     proactive_grid,
+    relations,
     render_html,
-    result_rows,
     review_grid,
     sections,
 )
@@ -126,29 +126,10 @@ def _row_keys(table: str, row: str, template: str) -> list[str]:
     return list(tpl.REVIEW_KEYS)
 
 
-def _relations(template: str) -> list[tuple[list[str], list[str]]]:
-    """Every relation of sections 三 and 四 as (left keys, right keys): sum(left) == sum(right)."""
-    rels: list[tuple[list[str], list[str]]] = []
-    for r in tpl.application_rows(other_rows(template)):
-        keys = _row_keys("applications", r, template)
-        rels.append((keys[:6], keys[6:]))
-    for c in tpl.APPLICANT_COLUMNS:
-        col = [
-            f"applications.{r}.{c}"
-            for r in ("received_new", "carried_over", "results_total", "carried_forward")
-        ]
-        rels.append((col[:2], col[2:]))
-        rels.append(([f"applications.{r}.{c}" for r in result_rows(template)], [col[2]]))
-    review = list(tpl.REVIEW_KEYS)
-    for i in range(0, 15, 5):
-        rels.append((review[i : i + 4], [review[i + 4]]))
-    return rels
-
-
 _HOLE = object()  # a dropped cell: its value is not printed
 
 
-def _fill(values: dict[str, Any], relations: list[tuple[list[str], list[str]]]) -> bool:
+def _fill(values: dict[str, Any], rels: list[tuple[str, list[str], list[str]]]) -> bool:
     """Give each hole the value a relation forces (a whole number >= 0), in place.
 
     False when a relation fails. A relation with a blank (None) term is not checked;
@@ -159,7 +140,7 @@ def _fill(values: dict[str, Any], relations: list[tuple[list[str], list[str]]]) 
     changed = True
     while changed:
         changed = False
-        for left, right in relations:
+        for _name, left, right in rels:
             terms = [(k, 1) for k in left] + [(k, -1) for k in right]
             if any(values[k] is None for k, _ in terms):
                 continue
@@ -191,11 +172,11 @@ def placements_unique(
     value to every cell of the dropped rows, holes included (so the arithmetic must
     fix each hole).
     """
-    relations = _relations(template)
+    rels = relations(template)
     options: list[list[dict[str, Any]]] = []
     for (table, row), dropped in drops.items():
         keys = _row_keys(table, row, template)
-        own = [rel for rel in relations if set(rel[0] + rel[1]) <= set(keys)]  # the row's totals
+        own = [rel for rel in rels if set(rel[1] + rel[2]) <= set(keys)]  # the row's totals
         printed = [values[k] for k in keys if k not in dropped]
         row_options = []
         for slots in itertools.combinations(range(len(keys)), len(printed)):
@@ -210,7 +191,7 @@ def placements_unique(
         trial: dict[str, Any] = dict(values)
         for assigned in combo:
             trial.update(assigned)
-        if _fill(trial, relations):
+        if _fill(trial, rels):
             filled = tuple(trial[k] for assigned in combo for k in assigned)
             if any(v is _HOLE for v in filled):
                 return False  # a hole the arithmetic does not fix

@@ -176,34 +176,34 @@ def generate_tables(ch: Choices, template: str, *, nulls: bool = True, notes: bo
     return Tables(template, values, raw)
 
 
+def relations(template: str) -> list[tuple[str, list[str], list[str]]]:
+    """Every relation of report-format.md as (name, left keys, right keys):
+    sum(left) == sum(right)."""
+    rels: list[tuple[str, list[str], list[str]]] = []
+    for r in tpl.application_rows(other_rows(template)):
+        parts = [f"applications.{r}.{c}" for c in tpl.APPLICANT_PARTS]
+        rels.append((f"row {r}", parts, [f"applications.{r}.total"]))
+    for c in tpl.APPLICANT_COLUMNS:
+        a, b, t, f = (
+            f"applications.{r}.{c}"
+            for r in ("received_new", "carried_over", "results_total", "carried_forward")
+        )
+        rels.append((f"column {c}", [a, b], [t, f]))
+        rels.append((f"column {c} results", [f"applications.{r}.{c}" for r in result_rows(template)], [t]))
+    for g in tpl.REVIEW_GROUPS:
+        parts = [f"review_litigation.{g}.{c}" for c in tpl.REVIEW_COLUMNS[:4]]
+        rels.append((f"group {g}", parts, [f"review_litigation.{g}.total"]))
+    return rels
+
+
 def arithmetic_violations(values: dict[str, Number | None], template: str) -> list[str]:
     """Every relation of report-format.md that `values` breaks (blank terms skip it)."""
     bad: list[str] = []
-
-    def v(key: str) -> Number | None:
-        return values.get(key)
-
-    app_rows = tpl.application_rows(other_rows(template))
-    for r in app_rows:
-        parts = [v(f"applications.{r}.{c}") for c in tpl.APPLICANT_PARTS]
-        total = v(f"applications.{r}.total")
-        if None not in parts and total is not None and sum(parts) != total:  # type: ignore[arg-type]
-            bad.append(f"row {r}: parts {parts} != total {total}")
-    for c in tpl.APPLICANT_COLUMNS:
-        a, b, t, f = (
-            v(f"applications.{r}.{c}")
-            for r in ("received_new", "carried_over", "results_total", "carried_forward")
-        )
-        if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
-            bad.append(f"column {c}: {a}+{b} != {t}+{f}")
-        res = [v(f"applications.{r}.{c}") for r in result_rows(template)]
-        if None not in res and t is not None and sum(res) != t:  # type: ignore[arg-type]
-            bad.append(f"column {c}: results sum {sum(res)} != total {t}")  # type: ignore[arg-type]
-    for g in tpl.REVIEW_GROUPS:
-        parts = [v(f"review_litigation.{g}.{c}") for c in tpl.REVIEW_COLUMNS[:4]]
-        total = v(f"review_litigation.{g}.total")
-        if None not in parts and total is not None and sum(parts) != total:  # type: ignore[arg-type]
-            bad.append(f"group {g}: {parts} != {total}")
+    for name, left, right in relations(template):
+        lv = [values.get(k) for k in left]
+        rv = [values.get(k) for k in right]
+        if None not in lv and None not in rv and sum(lv) != sum(rv):  # type: ignore[arg-type]
+            bad.append(f"{name}: {lv} != {rv}")
     return bad
 
 
