@@ -7,10 +7,11 @@
 
 `extract_bytes` does the same for a document already in memory (the crawler's store).
 Both raise `ReadError` with a plain-words reason for a document that cannot be read.
+Wrap a loop over many documents in `batch_gc()` (the `xxgk` commands do).
 """
 
 from extract.model import Cell, CellValue, Check, ReadDocument, ReadError, Report, Section
-from extract.pipeline import extract_bytes, extract_path
+from extract.pipeline import batch_gc, extract_bytes, extract_path
 
 __all__ = [
     "Cell",
@@ -20,6 +21,7 @@ __all__ = [
     "ReadError",
     "Report",
     "Section",
+    "batch_gc",
     "extract_bytes",
     "extract_path",
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from extract.metadata import describe
@@ -46,3 +49,24 @@ def extract_path(path: str | Path) -> Report:
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})") from None
     return extract_bytes(data, str(path))
+
+
+BATCH_GC_THRESHOLD = 10_000
+
+
+@contextmanager
+def batch_gc() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while extracting many documents.
+
+    Extraction makes hundreds of small objects per document (cells, tokens, placed
+    values) and no reference cycles: reference counting frees them all. The collector's
+    default, a pass every 700 new objects, then only spends time (6-7% of a run over
+    text and HTML reports) freeing nothing. A pass every 10,000 keeps that cost small;
+    cycles made elsewhere are still collected. The threshold is restored on exit.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], BATCH_GC_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CORPUS
 
 SEED = CORPUS / "seed" / "baicheng-2019.txt"
@@ -64,3 +66,19 @@ def test_readable_output_prints_the_tables() -> None:
     assert "三、收到和处理政府信息公开申请情况" in run.stdout
     row = next(line for line in run.stdout.splitlines() if line.strip().startswith("received_new"))
     assert row.split()[1:] == ["56", "3", "0", "0", "0", "0", "59"]
+
+
+def test_batch_gc_collects_less_often_and_restores_the_setting() -> None:
+    import gc
+
+    from extract import batch_gc
+    from extract.pipeline import BATCH_GC_THRESHOLD
+
+    before = gc.get_threshold()
+    with batch_gc():
+        inside = gc.get_threshold()
+    assert inside[0] == max(before[0], BATCH_GC_THRESHOLD) and inside[1:] == before[1:]
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError), batch_gc():  # restored even when the run fails
+        raise ValueError
+    assert gc.get_threshold() == before

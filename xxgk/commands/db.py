@@ -146,6 +146,7 @@ class ProgressLine:
 def run_load(args: argparse.Namespace) -> int:
     from db.load import Loader, load_documents, load_paths, stored_documents
     from db.schema import SchemaError, connect
+    from extract import batch_gc
 
     path = _db_path(args)
     try:
@@ -158,7 +159,8 @@ def run_load(args: argparse.Namespace) -> int:
         summary = _load_jsonl(loader, args)
     elif args.files:
         progress = ProgressLine(len(args.files), args.quiet)
-        summary = load_paths(loader, args.files, progress=progress, portal_region=args.portal_region)
+        with batch_gc():
+            summary = load_paths(loader, args.files, progress=progress, portal_region=args.portal_region)
         progress.finish()
     else:
         rows = stored_documents(db)
@@ -168,7 +170,10 @@ def run_load(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         progress = ProgressLine(len(rows), args.quiet)
-        summary = load_documents(loader, rows, args.data, portal_regions=_portal_regions(), progress=progress)
+        with batch_gc():
+            summary = load_documents(
+                loader, rows, args.data, portal_regions=_portal_regions(), progress=progress
+            )
         progress.finish()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print(f"xxgk load: {path}: {summary.line()}", file=sys.stderr)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from extract import ReadError, extract_path
+from extract import ReadError, batch_gc, extract_path
 from extract.display import render
 
 
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+@batch_gc()
 def run(args: argparse.Namespace) -> int:
     failures = 0
     for path in args.files:
