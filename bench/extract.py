@@ -15,8 +15,9 @@ cyclic garbage collector runs less often). It prints documents/second for each k
 and for the whole mix, and the ratio to the floor; with --stages, also the
 milliseconds per document each stage takes (reader, table mapper, metadata), to show
 where the time goes. Goals: extraction at most 3x the floor over the mix, and at
-least 500 plain-text reports/s. Each figure is the best of --repeat passes. If bench/extract_office.py is present, its PDF/DOCX
-measurement runs afterwards (skip with --no-office).
+least 500 plain-text reports/s. Each figure is the best of --repeat passes. If
+bench/extract_office.py is present, its PDF/DOCX measurement runs afterwards (skip
+with --no-office).
 Progress goes to stderr, the figures to stdout; the exit status is 1 if a goal is missed.
 """
 
