@@ -79,7 +79,7 @@ def _evaluate(eq: Equation, values: dict[str, int | float | None], table: str) -
 
 def _sum(keys: tuple[str, ...], values: dict[str, int | float | None]) -> tuple[float, bool]:
     """The sum of the numbers on `keys`, and whether every one is a number (not blank or missing)."""
-    total: float = 0
+    total: int | float = 0
     known = True
     for k in keys:
         v = values.get(k)

@@ -69,11 +69,11 @@ def render(report: Report) -> str:
             if any(f"applications.{r}.total" in report.cells for r in OTHER_ROWS_2021)
             else OTHER_ROWS_2019
         )
-        for row in application_rows(other):
-            keys = [f"applications.{row}.{c}" for c in APPLICANT_COLUMNS]
+        for app_row in application_rows(other):
+            keys = [f"applications.{app_row}.{c}" for c in APPLICANT_COLUMNS]
             if not any(k in report.cells for k in keys):
                 continue
-            out.append("    " + pad(row, 28) + "".join(pad(fmt(report, k), 9, right=True) for k in keys))
+            out.append("    " + pad(app_row, 28) + "".join(pad(fmt(report, k), 9, right=True) for k in keys))
     if any(k.startswith("review_litigation.") for k in report.cells):
         out.append("  四、行政复议、行政诉讼情况")
         out.append("    " + pad("", 16) + "".join(pad(h, 8, right=True) for h in REVIEW_HEADERS))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from typing import Any
 
 from extract.template import (
     APPLICATION_GROUPS,
@@ -54,7 +55,7 @@ def strip_trailing_note(label: str) -> str:
         label = stripped
 
 
-_converter = None
+_converter: Any = None
 
 
 def to_simplified(text: str) -> str:

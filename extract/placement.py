@@ -388,7 +388,7 @@ def _agreed(slots: tuple[str, ...], consistent: list[tuple[Option, dict[str, Val
         first = seen[0]
         if first is None or any(s is None or s.value != first.value for s in seen):
             continue
-        if any(s.placed != first.placed for s in seen):
+        if any(s is not None and s.placed != first.placed for s in seen):
             # printed in one option, inferred in another: same number, keep the printed text
             first = next(s for s in seen if s is not None and s.placed == "printed")
         certain[slot] = first

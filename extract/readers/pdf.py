@@ -125,7 +125,9 @@ def metadata_title(pdf: pdfplumber.PDF) -> str | None:
     try:
         info = pdf.doc.info[0] if pdf.doc.info else {}
         raw = info.get("Title")
-        raw = raw.resolve() if hasattr(raw, "resolve") else raw
+        resolve = getattr(raw, "resolve", None)
+        if resolve is not None:
+            raw = resolve()
     except Exception:
         return None
     if isinstance(raw, bytes):
@@ -427,8 +429,13 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
         ]
         if not tables:
             prev = reading.parts[-1] if reading.parts else None
-            continued = prev is not None and not prev.ruled and prev.page == page_no - 1 and prev.last_on_page
-            continued = continued and not prev.text_below
+            continued = (
+                prev is not None
+                and not prev.ruled
+                and prev.page == page_no - 1
+                and prev.last_on_page
+                and not prev.text_below
+            )
             for region in fallback_regions(lines, continued):
                 part = word_rows(region, page_no)
                 if part is not None:
@@ -545,8 +552,8 @@ def rejoin_cut_labels(
             if b_col == col and b_row + b_cell.rowspan - 1 == last_row:
                 alone = all(r != b_row or c is b_cell for r, _, c in before)
                 owner = None if alone else b_cell
-        continuation = owner is not None and owner.text and not is_number(owner.text)
-        if continuation and not _ENUMERATED.match(cell.text):
+        continuation = owner is not None and bool(owner.text) and not is_number(owner.text)
+        if owner is not None and continuation and not _ENUMERATED.match(cell.text):
             owner.text += cell.text
             continue
         kept.append((row, col, cell))
