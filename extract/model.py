@@ -9,6 +9,12 @@ from layouts that print one cell per line.
 The *mapper* (`extract.tables`) reads the stream, finds the standard tables by their
 labels and places the numbers on canonical keys (`extract.template`); the result is a
 `Report`, whose `to_json()` is the project's JSON contract (see the README).
+
+The classes made hundreds of times per document (`Cell`, `CellValue`, `Check`, and
+the mapper's `Token`, `Found`, `LabelledRun`, `Placed`) write their `__init__` out
+(`init=False`): in the compiled build (see `setup.py`) mypyc compiles a written-out
+`__init__`, while the one `dataclass` generates stays interpreted and makes each
+object three times as slow to build. `dataclass` still gives them `==` and `repr`.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
 class Cell:
     """One printed cell: its text and where it was printed.
 
@@ -36,6 +42,12 @@ class Cell:
     row: int
     col: int | None = None
     block: int = 0
+
+    def __init__(self, text: str, row: int, col: int | None = None, block: int = 0) -> None:
+        self.text = text
+        self.row = row
+        self.col = col
+        self.block = block
 
     @property
     def blank(self) -> bool:
@@ -58,7 +70,7 @@ class ReadError(Exception):
     """A document that cannot be read; the message is the reason in plain words."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
 class CellValue:
     """A placed cell: the canonical key, the number (or None) and its provenance."""
 
@@ -72,14 +84,41 @@ class CellValue:
     placed: str = "printed"
     row_label: str | None = None
 
+    def __init__(
+        self,
+        key: str,
+        value: int | float | None,
+        raw: str,
+        unit: str | None = None,
+        note: str | None = None,
+        placed: str = "printed",
+        row_label: str | None = None,
+    ) -> None:
+        self.key = key
+        self.value = value
+        self.raw = raw
+        self.unit = unit
+        self.note = note
+        self.placed = placed
+        self.row_label = row_label
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
 class Check:
     name: str
     ok: bool | None  # None: could not be evaluated (a term is blank or missing)
     expected: float | None
     actual: float | None
     table: str = ""
+
+    def __init__(
+        self, name: str, ok: bool | None, expected: float | None, actual: float | None, table: str = ""
+    ) -> None:
+        self.name = name
+        self.ok = ok
+        self.expected = expected
+        self.actual = actual
+        self.table = table
 
     def to_json(self) -> dict[str, Any]:
         return {

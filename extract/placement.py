@@ -26,7 +26,7 @@ class Equation:
     right: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
 class Placed:
     """A value on a slot, with the printed text it came from."""
 
@@ -35,6 +35,20 @@ class Placed:
     unit: str | None = None
     note: str | None = None
     placed: str = "printed"  # | "aligned" (its column fixed by the arithmetic) | "arithmetic" (derived)
+
+    def __init__(
+        self,
+        value: Value,
+        raw: str,
+        unit: str | None = None,
+        note: str | None = None,
+        placed: str = "printed",
+    ) -> None:
+        self.value = value
+        self.raw = raw
+        self.unit = unit
+        self.note = note
+        self.placed = placed
 
 
 Option = dict[str, Placed]

@@ -61,15 +61,21 @@ _ASCII_DIGITS = frozenset("0123456789")
 MAX_OPTIONS = 20000
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
 class Token:
     cell: Cell
     kind: str  # "text" | "value" | "blank" | "run" (digits run together)
     norm: str = ""
     parsed: Parsed | None = None
 
+    def __init__(self, cell: Cell, kind: str, norm: str = "", parsed: Parsed | None = None) -> None:
+        self.cell = cell
+        self.kind = kind
+        self.norm = norm
+        self.parsed = parsed
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
 class LabelledRun:
     """A text run (labels) and the value run that follows it."""
 
@@ -77,14 +83,26 @@ class LabelledRun:
     values: list[Token]
     start: int  # index of the first value token in the stream
 
+    def __init__(self, texts: list[Token], values: list[Token], start: int) -> None:
+        self.texts = texts
+        self.values = values
+        self.start = start
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
 class Found:
     table: str
     row: str
     label: str
     values: list[Token]
     start: int
+
+    def __init__(self, table: str, row: str, label: str, values: list[Token], start: int) -> None:
+        self.table = table
+        self.row = row
+        self.label = label
+        self.values = values
+        self.start = start
 
 
 @dataclass(slots=True)
