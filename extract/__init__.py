@@ -8,10 +8,17 @@
 `extract_bytes` does the same for a document already in memory (the crawler's store).
 Both raise `ReadError` with a plain-words reason for a document that cannot be read.
 Wrap a loop over many documents in `batch_gc()` (the `xxgk` commands do).
+
+The modules every text and HTML document goes through are compiled with mypyc at
+install (`setup.py`); `extract.compiled` falls back to the sources when they changed.
 """
 
-from extract.model import Cell, CellValue, Check, ReadDocument, ReadError, Report, Section
-from extract.pipeline import batch_gc, extract_bytes, extract_path
+from extract.compiled import use_sources_if_stale
+
+use_sources_if_stale()  # before any compiled module is imported: see extract/compiled.py
+
+from extract.model import Cell, CellValue, Check, ReadDocument, ReadError, Report, Section  # noqa: E402
+from extract.pipeline import batch_gc, extract_bytes, extract_path  # noqa: E402
 
 __all__ = [
     "Cell",
