@@ -24,6 +24,7 @@ from extract.template import (
     REVIEW_KEYS,
     all_keys,
     application_rows,
+    cell_key,
 )
 
 
@@ -34,8 +35,8 @@ def application_equations(other_rows: tuple[str, ...]) -> tuple[Equation, ...]:
     eqs = [
         Equation(
             f"applications.{r}: total = sum of applicant columns",
-            tuple(f"applications.{r}.{c}" for c in APPLICANT_PARTS),
-            (f"applications.{r}.total",),
+            tuple(cell_key("applications", r, c) for c in APPLICANT_PARTS),
+            (cell_key("applications", r, "total"),),
         )
         for r in rows
     ]
@@ -43,15 +44,15 @@ def application_equations(other_rows: tuple[str, ...]) -> tuple[Equation, ...]:
         eqs.append(
             Equation(
                 f"applications.{c}: received_new + carried_over = results_total + carried_forward",
-                (f"applications.received_new.{c}", f"applications.carried_over.{c}"),
-                (f"applications.results_total.{c}", f"applications.carried_forward.{c}"),
+                tuple(cell_key("applications", r, c) for r in ("received_new", "carried_over")),
+                tuple(cell_key("applications", r, c) for r in ("results_total", "carried_forward")),
             )
         )
         eqs.append(
             Equation(
                 f"applications.{c}: results_total = sum of result rows",
-                tuple(f"applications.{r}.{c}" for r in results),
-                (f"applications.results_total.{c}",),
+                tuple(cell_key("applications", r, c) for r in results),
+                (cell_key("applications", "results_total", c),),
             )
         )
     return tuple(eqs)
@@ -62,8 +63,8 @@ def review_equations() -> tuple[Equation, ...]:
     return tuple(
         Equation(
             f"review_litigation.{g}: total = upheld + corrected + other + pending",
-            tuple(f"review_litigation.{g}.{c}" for c in REVIEW_COLUMNS[:4]),
-            (f"review_litigation.{g}.total",),
+            tuple(cell_key("review_litigation", g, c) for c in REVIEW_COLUMNS[:4]),
+            (cell_key("review_litigation", g, "total"),),
         )
         for g in REVIEW_GROUPS
     )
@@ -115,7 +116,8 @@ def evaluate_checks(report: Report, other_rows: tuple[str, ...]) -> list[Check]:
 
 @lru_cache(maxsize=4)
 def _application_keys(other_rows: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f"applications.{r}.{c}" for r in application_rows(other_rows) for c in APPLICANT_COLUMNS)
+    rows = application_rows(other_rows)
+    return tuple(cell_key("applications", r, c) for r in rows for c in APPLICANT_COLUMNS)
 
 
 @lru_cache(maxsize=4)

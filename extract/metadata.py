@@ -73,8 +73,12 @@ def agency_name(printed: str) -> str:
 
 def find_published(lines: list[str]) -> str | None:
     for line in lines[:80]:
+        # the pattern requires 日期 or 时间; no other character normalises to 期 or 间,
+        # so a line without either is passed over before normalising it
+        if "期" not in line and "间" not in line:
+            continue
         text = unicodedata.normalize("NFKC", line)
-        m = _DATE.search(text) if "日期" in text or "时间" in text else None  # words it requires
+        m = _DATE.search(text) if "日期" in text or "时间" in text else None
         if m:
             y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
             if 1 <= mo <= 12 and 1 <= d <= 31:

@@ -37,6 +37,7 @@ from extract.template import (
     PROACTIVE_ROWS,
     RESULT_ROWS_COMMON,
     REVIEW_KEYS,
+    cell_key,
 )
 from extract.textcache import short_text_cache
 from extract.values import BLANK, Parsed, parse_value
@@ -528,7 +529,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
 @lru_cache(maxsize=256)
 def _slots(row: str, columns: tuple[str, ...]) -> tuple[str, ...]:
     """The keys of a row's cells (`applications.disclosed` -> `applications.disclosed.total`, ...)."""
-    return tuple(f"{row}.{c}" for c in columns)
+    return tuple(cell_key(row, c) for c in columns)
 
 
 def _cut_off(

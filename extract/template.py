@@ -8,9 +8,21 @@ the arithmetic they must satisfy. Everything else asks it.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 TEMPLATES = ("2019", "2021")
+
+
+def cell_key(*parts: str) -> str:
+    """The dotted key of a cell or row (`applications.disclosed.total`), interned.
+
+    Keys are built in several places (slots, equations, checks) and meet as dict keys;
+    interned, equal keys are one object, and a dict lookup compares them by identity
+    instead of reading their characters (a fifth of the mapper's time went there).
+    """
+    return sys.intern(".".join(parts))
+
 
 # --- applications (三、收到和处理政府信息公开申请情况) ---------------------------------
 
@@ -137,7 +149,7 @@ def application_rows(other_rows: tuple[str, ...]) -> tuple[str, ...]:
 REVIEW_GROUPS: tuple[str, ...] = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
 REVIEW_KEYS: tuple[str, ...] = tuple(
-    f"review_litigation.{g}.{c}" for g in REVIEW_GROUPS for c in REVIEW_COLUMNS
+    cell_key("review_litigation", g, c) for g in REVIEW_GROUPS for c in REVIEW_COLUMNS
 )
 
 # --- proactive (二、主动公开政府信息情况) -------------------------------------------
@@ -237,11 +249,11 @@ HEADER_2021 = ("本年制发件数", "本年废止件数", "现行有效件数",
 def all_keys(template: str) -> list[str]:
     """Every canonical key of a template (the 2019 or 2021 (六) rows as the template has)."""
     other = OTHER_ROWS_2019 if template == "2019" else OTHER_ROWS_2021
-    keys = [f"applications.{r}.{c}" for r in application_rows(other) for c in APPLICANT_COLUMNS]
+    keys = [cell_key("applications", r, c) for r in application_rows(other) for c in APPLICANT_COLUMNS]
     keys += list(REVIEW_KEYS)
     for row in PROACTIVE_ROWS:
         for col in row.columns.get(template, ()):
-            keys.append(f"proactive.{row.key}.{col}")
+            keys.append(cell_key("proactive", row.key, col))
     return keys
 
 

@@ -70,6 +70,20 @@ def test_html_grid_positions_follow_rowspan_and_colspan() -> None:
     assert "首页" not in doc.text and "网站地图" not in doc.text
 
 
+def test_line_and_cell_markers_avoid_characters_the_page_prints() -> None:
+    # the reader cuts lines and cells at private-use characters absent from the page;
+    # a page printing the first of them (as a character, or as a numeric reference that
+    # only parsing reveals) must read the same as one that does not
+    plain = read_html(SECTION_FOUR_HTML.encode("utf-8"), "x.html")
+    for pua in ("\ue000\ue001", "&#57344;&#xe001;"):
+        page = SECTION_FOUR_HTML.replace("五、存在的主要问题及改进情况", f"五、存在的主要问题{pua}及改进情况")
+        doc = read_html(page.encode("utf-8"), "x.html")
+        assert [(c.text, c.row, c.col) for c in doc.cells if "问题" not in c.text] == [
+            (c.text, c.row, c.col) for c in plain.cells if "问题" not in c.text
+        ]
+        assert "五、存在的主要问题\ue000\ue001及改进情况" in doc.text.splitlines()
+
+
 def test_html_gbk_page_with_meta_charset_extracts_section_four() -> None:
     report = extract_bytes(SECTION_FOUR_HTML.encode("gb18030"), "x.html")
     got = {k: c.value for k, c in report.cells.items()}
