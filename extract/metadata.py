@@ -42,7 +42,10 @@ def find_title(lines: list[str], hint: str | None) -> tuple[str | None, str | No
     for line in candidates:
         if len(line) > 80 or "年" not in line or ("信息公开" not in line and "政务公开" not in line):
             continue  # words the title pattern requires: most lines fail here, without the regex
-        m = _TITLE.search(line)
+        # `match`, not `search`: the lazy agency group absorbs any prefix, so a match
+        # anywhere is a match at the start, and a line that fails fails once, not at
+        # every starting position
+        m = _TITLE.match(line)
         if not m:
             continue
         # a metadata table row `名称： | 某局2024年…` prints a label before the title
