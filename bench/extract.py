@@ -10,12 +10,14 @@ into a temporary folder, then times on one core:
   * the floor: read the file and merely parse it with lxml (HTML) or decode it (text),
     then find its numbers with one regex.
 
-Both run inside `extract.batch_gc()`, as the `xxgk` commands run extraction (the
-cyclic garbage collector runs less often). It prints documents/second for each kind
-and for the whole mix, and the ratio to the floor; with --stages, also the
-milliseconds per document each stage takes (reader, table mapper, metadata), to show
-where the time goes. Goals: extraction at most 3x the floor over the mix, and at
-least 500 plain-text reports/s. Each figure is the best of --repeat passes. If
+The first line says whether the compiled build ran (see setup.py; set
+XXGK_PURE_PYTHON=1 to time the pure-Python sources). Both run inside
+`extract.batch_gc()`, as the `xxgk` commands run extraction (the cyclic garbage
+collector runs less often). It prints documents/second for each kind and for the
+whole mix, and the ratio to the floor; with --stages, also the milliseconds per
+document each stage takes (reader, table mapper, metadata), to show where the time
+goes. Goals: extraction at most 3x the floor over the mix, and at least 500
+plain-text reports/s. Each figure is the best of --repeat passes. If
 bench/extract_office.py is present, its PDF/DOCX measurement runs afterwards (skip
 with --no-office).
 Progress goes to stderr, the figures to stdout; the exit status is 1 if a goal is missed.
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from lxml import html as lxml_html  # noqa: E402
 
 from extract import ReadError, batch_gc, extract_bytes  # noqa: E402
+from extract.compiled import is_compiled  # noqa: E402
 from extract.metadata import describe  # noqa: E402
 from extract.model import Report  # noqa: E402
 from extract.readers import read_bytes  # noqa: E402
@@ -198,6 +201,7 @@ def main() -> int:
             f"{total_docs} documents in {folder}; timing on one core, best of {args.repeat}", file=sys.stderr
         )
 
+        print(f"build: {'compiled (mypyc, see setup.py)' if is_compiled() else 'pure Python'}")
         print(f"{'kind':<11} {'docs':>5} {'avg KB':>7} {'extract/s':>10} {'floor/s':>9} {'ratio':>6}")
         totals = [0.0, 0.0]
         failures = 0
