@@ -8,7 +8,8 @@ when they changed after the build (an editable install being edited), and
 `XXGK_PURE_PYTHON=1` skips compiling (at install) or the extensions (at run time).
 
 Where compiling is impossible (no C compiler, or a type error mypy finds), the
-install goes on in pure Python and says so; the results are the same.
+install goes on in pure Python and says so in the build log (`pip install -v`); the
+results are the same.
 """
 
 from __future__ import annotations
