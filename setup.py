@@ -32,6 +32,7 @@ COMPILED = [
     "extract/labels.py",
     "extract/metadata.py",
     "extract/model.py",
+    "extract/nfkc.py",
     "extract/pipeline.py",
     "extract/placement.py",
     "extract/readers/__init__.py",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from typing import Any
 
+from extract.nfkc import nfkc
 from extract.template import (
     APPLICATION_GROUPS,
     APPLICATION_LABELS,
@@ -34,7 +34,7 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 @short_text_cache()
 def normalize(text: str) -> str:
     """NFKC, no whitespace, no quotes: the form every label comparison uses."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text))
+    return _DROP.sub("", nfkc(text))
 
 
 def strip_enumeration(label: str) -> str:

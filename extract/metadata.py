@@ -9,9 +9,9 @@ column heading (`2020年信息公开年报`) or a repeated heading as well.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from extract.model import ReadDocument, Report, Section
+from extract.nfkc import nfkc
 
 _TITLE = re.compile(
     r"(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})\s*年度?.{0,12}?(?:政府)?(?:信息公开|政务公开).{0,10}?"
@@ -80,7 +80,7 @@ def find_published(lines: list[str]) -> str | None:
         # so a line without either is passed over before normalising it
         if "期" not in line and "间" not in line:
             continue
-        text = unicodedata.normalize("NFKC", line)
+        text = nfkc(line)
         m = _DATE.search(text) if "日期" in text or "时间" in text else None
         if m:
             y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
@@ -99,7 +99,7 @@ def find_sections(lines: list[str]) -> list[Section]:
         stripped = lines[i].strip()
         if len(stripped) > 62:
             continue
-        m = _SECTION.match(unicodedata.normalize("NFKC", stripped))
+        m = _SECTION.match(nfkc(stripped))
         if m and m["num"] in order[expected:] and any(w in m["heading"] for w in SECTION_WORDS[m["num"]]):
             headings.append((i, m["num"], stripped))
             expected = order.index(m["num"]) + 1

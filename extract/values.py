@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from extract.nfkc import nfkc
 from extract.textcache import short_text_cache
 
 BLANK_TEXTS = frozenset({"", "-", "--", "—", "——", "–", "―", "/", "\\", "无", "空", "—-", "－", "/-", "×"})
@@ -40,7 +40,7 @@ BLANK = Parsed("blank")
 @short_text_cache()
 def parse_value(text: str) -> Parsed | None:
     """The value a cell prints, or None when the cell is not a value (a label, prose)."""
-    t = unicodedata.normalize("NFKC", text).strip().replace("\u3000", "")
+    t = nfkc(text).strip().replace("\u3000", "")
     if t in BLANK_TEXTS:
         return BLANK
     if len(t) > 40:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
 from extract.labels import application_row, fuzzy_application_row, normalize, proactive_row
+from extract.nfkc import nfkc
 from extract.values import parse_value
 
 
@@ -93,3 +97,21 @@ def test_garbled_label_is_matched_only_among_the_expected_rows() -> None:
 )
 def test_proactive_rows(label: str, key: str | None) -> None:
     assert proactive_row(normalize(label)) == key
+
+
+def test_fast_nfkc_is_exactly_nfkc() -> None:
+    prose = (
+        "坚持以公开为常态、不公开为例外，围绕优化营商环境（含“放管服”改革）等重点领域：",
+        "本年度收到申请１２件；其中：自然人　8件！办结率１００％？",
+        "行政许可　396／442－278．",
+    )
+    for line in prose:
+        assert nfkc(line) == unicodedata.normalize("NFKC", line)
+    assert nfkc(prose[0]).endswith("等重点领域:") and "(含“放管服”改革)" in nfkc(prose[0])
+    # every character, alone and where a replaced full-width character or a combining
+    # mark around it could change what composes
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        text = f"，{chr(cp)}\u0301（"
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), hex(cp)
