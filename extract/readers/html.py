@@ -10,7 +10,8 @@ Speed: pages of 100 KB and more (Word exports) hold thousands of elements, so th
 tree is never walked element by element in Python. Line breaks (block elements,
 `<br>`) are written into the tree as marker characters and the text is then taken
 in one C-level serialisation and split on the markers; text lengths come from one
-XPath per element looked at.
+XPath per element looked at. Table cells are read one by one without writing into
+the tree: most hold only their text, one attribute read.
 """
 
 from __future__ import annotations
@@ -179,13 +180,35 @@ def _text_of(el: etree._Element) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
-def cell_text(el: etree._Element) -> str:
-    """A table cell's text: inline pieces joined, blocks and `<br>` as spaces.
+def _text_pieces(el: etree._Element, mark: str, out: list[str]) -> None:
+    """Append the text of `el`'s content (not its tail) to `out`, with `mark` before and
+    after each block element under it and before each `<br>`: what `_mark_breaks(el, mark)`
+    then `_text_of(el)` give, without writing into the tree."""
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):  # not a comment or processing instruction: their text is no text
+            if tag in BLOCK_TAGS:
+                out.append(mark)
+                _text_pieces(child, mark, out)
+                out.append(mark)
+            else:
+                if tag == "br":
+                    out.append(mark)
+                if child.text or len(child):
+                    _text_pieces(child, mark, out)
+        if child.tail:
+            out.append(child.tail)
 
-    Writes into the cell's subtree (the spaces); call it once per cell.
-    """
-    _mark_breaks(el, " ")
-    return _WS.sub(" ", _text_of(el)).strip()
+
+def cell_text(el: etree._Element) -> str:
+    """A table cell's text: inline pieces joined, blocks and `<br>` as spaces."""
+    if not len(el):  # the usual cell: its text alone
+        return _WS.sub(" ", el.text or "").strip()
+    pieces: list[str] = []
+    _text_pieces(el, " ", pieces)
+    return _WS.sub(" ", "".join(pieces)).strip()
 
 
 def _grid(rows: list[etree._Element]) -> tuple[list[etree._Element], list[tuple[int, int]]]:
@@ -219,28 +242,11 @@ def _grid(rows: list[etree._Element]) -> tuple[list[etree._Element], list[tuple[
     return tds, slots
 
 
-def table_cells(
-    table: etree._Element, row0: int, block: int, markers: tuple[str, str] | None = None
-) -> tuple[list[Cell], int]:
-    """Expand a table into a grid; emit each printed cell once at its top-left slot.
-
-    With `markers` (two characters not in the table's text), all cell texts come
-    from one serialisation of the table, cut at the markers written around each cell;
-    its spaces are collapsed once for all cells (no run of spaces crosses a marker).
-    """
+def table_cells(table: etree._Element, row0: int, block: int) -> tuple[list[Cell], int]:
+    """Expand a table into a grid; emit each printed cell once at its top-left slot."""
     rows = _rows_of(table)
     tds, slots = _grid(rows)
-    if markers is None:
-        texts = [cell_text(td) for td in tds]
-    else:
-        start, end = markers
-        _mark_breaks(table, " ")
-        for td in tds:
-            td.text = start + (td.text or "")
-            td.tail = end + (td.tail or "")
-        pieces = _WS.sub(" ", _text_of(table)).split(start)[1:]
-        texts = [p[: p.index(end)].strip() for p in pieces]
-    cells = [Cell(text, row0 + r, c, block) for text, (r, c) in zip(texts, slots, strict=True)]
+    cells = [Cell(cell_text(td), row0 + r, c, block) for td, (r, c) in zip(tds, slots, strict=True)]
     return cells, row0 + len(rows)
 
 
@@ -290,9 +296,9 @@ class _Lines:
             self.block += 1
             self.pending = []
 
-    def table(self, table: etree._Element, markers: tuple[str, str] | None = None) -> None:
+    def table(self, table: etree._Element) -> None:
         self.flush()
-        cells, self.row = table_cells(table, self.row, self.block, markers)
+        cells, self.row = table_cells(table, self.row, self.block)
         self.cells.extend(cells)
         by_row: dict[int, list[str]] = {}
         for c in cells:
@@ -318,7 +324,6 @@ def read_body(body: etree._Element) -> _Lines:
     present = _text_of(body)
     free = (m for m in _MARKERS if m not in present)
     brk, tab = next(free), next(free)
-    cell_markers = (next(free), next(free))
     tables = _report_tables(body)
     for i, table in enumerate(tables):
         _replace_with_text(table, f"{brk}{tab}{i}{brk}")
@@ -331,7 +336,7 @@ def read_body(body: etree._Element) -> _Lines:
             if "\u00a0" in raw or "\u3000" in raw:
                 lines.append(" ")
         elif line[0] == tab:
-            out.table(tables[int(line[1:])], cell_markers)
+            out.table(tables[int(line[1:])])
             lines = out.pending
         else:
             lines.append(line)
