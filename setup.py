@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 
 ROOT = Path(__file__).resolve().parent
 
@@ -47,7 +47,7 @@ COMPILED = [
 STAMP = ROOT / "extract" / "_compiled.json"  # read by extract/compiled.py
 
 
-def ext_modules() -> list:  # type: ignore[type-arg]
+def ext_modules() -> list[Extension]:
     STAMP.unlink(missing_ok=True)
     if os.environ.get("XXGK_PURE_PYTHON"):
         return []

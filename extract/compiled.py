@@ -28,8 +28,9 @@ STAMP = PACKAGE / "_compiled.json"
 PURE_PYTHON_ENV = "XXGK_PURE_PYTHON"
 
 
-def _extension_files() -> list[Path]:
-    return [p for suffix in EXTENSION_SUFFIXES for p in PACKAGE.rglob(f"*{suffix}")]
+def _has_extensions() -> bool:
+    suffixes = tuple(EXTENSION_SUFFIXES)
+    return any(p.name.endswith(suffixes) for p in PACKAGE.rglob("*"))
 
 
 def _has_extension(name: str) -> bool:
@@ -43,7 +44,7 @@ def _has_extension(name: str) -> bool:
 
 def stale_reason() -> str | None:
     """Why the compiled extensions must not run; None when they may (or there are none)."""
-    if not _extension_files():
+    if not _has_extensions():
         return None
     if os.environ.get(PURE_PYTHON_ENV):
         return f"{PURE_PYTHON_ENV} is set"

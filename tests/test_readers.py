@@ -70,8 +70,8 @@ def test_html_grid_positions_follow_rowspan_and_colspan() -> None:
     assert "首页" not in doc.text and "网站地图" not in doc.text
 
 
-def test_line_and_cell_markers_avoid_characters_the_page_prints() -> None:
-    # the reader cuts lines and cells at private-use characters absent from the page;
+def test_line_markers_avoid_characters_the_page_prints() -> None:
+    # the reader cuts lines at private-use characters absent from the page;
     # a page printing the first of them (as a character, or as a numeric reference that
     # only parsing reveals) must read the same as one that does not
     plain = read_html(SECTION_FOUR_HTML.encode("utf-8"), "x.html")
