@@ -11,6 +11,7 @@ template's cells were placed, so a table read only in part is never "all checks 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 
 from extract.model import Check, Report
@@ -97,10 +98,10 @@ def _num(x: float) -> int | float:
     return int(x) if float(x).is_integer() else round(x, 6)
 
 
-def evaluate_checks(report: Report, other_rows: tuple[str, ...]) -> list[Check]:
+def evaluate_checks(report: Report, other_rows: tuple[str, ...], tables: Collection[str]) -> list[Check]:
+    """The checks of the `tables` that have cells in the report (the mapper knows which)."""
     values = {k: c.value for k, c in report.cells.items()}
     checks: list[Check] = []
-    tables = {k[: k.index(".")] for k in values}
     if "applications" in tables:
         for eq in application_equations(other_rows):
             checks.append(_evaluate(eq, values, "applications"))

@@ -67,13 +67,13 @@ class Token:
     cell: Cell
     kind: str  # "text" | "value" | "blank" | "run" (digits run together)
     norm: str = ""
-    parsed: Parsed | None = None
+    placed: Placed | None = None  # a value or blank cell: what it places on a slot
 
-    def __init__(self, cell: Cell, kind: str, norm: str = "", parsed: Parsed | None = None) -> None:
+    def __init__(self, cell: Cell, kind: str, norm: str = "", placed: Placed | None = None) -> None:
         self.cell = cell
         self.kind = kind
         self.norm = norm
-        self.parsed = parsed
+        self.placed = placed
 
 
 @dataclass(slots=True, init=False)  # __init__ written out: see extract.model
@@ -111,17 +111,25 @@ class Mapping:
     warnings: list[str] = field(default_factory=list)
 
 
+def _as_placed(parsed: Parsed | None, text: str) -> Placed:
+    """What a value cell (or a blank one: `parsed` None or blank) places on its slot."""
+    if parsed is None or parsed.kind == "blank":
+        return Placed(None, text.strip())
+    return Placed(parsed.value, text.strip(), parsed.unit, parsed.note)
+
+
 @short_text_cache()
-def _classify(text: str) -> tuple[str, Parsed | None, str, bool, tuple[str, str, tuple[str, ...]] | None]:
-    """What a cell's text is, on its own: (kind, parsed value, normalised label, whether
-    it is only a bracketed note, and a row label with digits run on as (label, its
-    normalised form, the digit groups)). Cached for short texts: they recur in every report."""
+def _classify(text: str) -> tuple[str, Placed | None, str, bool, tuple[str, str, tuple[str, ...]] | None]:
+    """What a cell's text is, on its own: (kind, what a value or blank places on a slot,
+    normalised label, whether it is only a bracketed note, and a row label with digits
+    run on as (label, its normalised form, the digit groups)). Cached for short texts:
+    they recur in every report (a `Placed` is never changed, so cells share it)."""
     stripped = text.strip()
     if not stripped:
-        return "blank", BLANK, "", False, None
+        return "blank", _as_placed(BLANK, text), "", False, None
     parsed = parse_value(text)
     if parsed is not None:
-        return ("value" if parsed.kind == "number" else "blank"), parsed, "", False, None
+        return ("value" if parsed.kind == "number" else "blank"), _as_placed(parsed, text), "", False, None
     run = None
     # only a text ending in an ASCII digit can be a label with its digits run on
     m = _RUN_TOGETHER.match(stripped) if stripped[-1] in _ASCII_DIGITS else None
@@ -136,9 +144,9 @@ def tokenize(cells: list[Cell]) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     for cell in cells:
-        kind, parsed, norm, note_only, run = _classify(cell.text)
+        kind, placed, norm, note_only, run = _classify(cell.text)
         if kind != "text":
-            append(Token(cell, kind, "", parsed))
+            append(Token(cell, kind, "", placed))
             continue
         if (
             note_only
@@ -151,14 +159,16 @@ def tokenize(cells: list[Cell]) -> list[Token]:
             # (in a grid, a bracketed cell is a cell of its own)
             prev = tokens[-1]
             merged = Cell(prev.cell.text + cell.text.strip(), prev.cell.row, prev.cell.col, prev.cell.block)
-            tokens[-1] = Token(merged, "value", "", parse_value(merged.text))
+            tokens[-1] = Token(merged, "value", "", _as_placed(parse_value(merged.text), merged.text))
             continue
         if run is not None:
             label, label_norm, digits = run
             append(Token(Cell(label, cell.row, cell.col, cell.block), "text", label_norm))
             for d in digits:
                 kind = "run" if len(digits) == 1 else "value"
-                append(Token(Cell(d, cell.row, cell.col, cell.block), kind, "", parse_value(d)))
+                append(
+                    Token(Cell(d, cell.row, cell.col, cell.block), kind, "", _as_placed(parse_value(d), d))
+                )
             continue
         append(Token(cell, "text", norm))
     return tokens
@@ -305,10 +315,8 @@ def detect_template(tokens: list[Token], found: list[Found]) -> str | None:
 
 
 def _placed(tok: Token) -> Placed:
-    p = tok.parsed
-    if p is None or p.kind == "blank":
-        return Placed(None, tok.cell.text.strip())
-    return Placed(p.value, tok.cell.text.strip(), p.unit, p.note)
+    placed = tok.placed
+    return placed if placed is not None else _as_placed(None, tok.cell.text)
 
 
 def row_options(
@@ -322,7 +330,7 @@ def row_options(
         toks.pop()
     while len(toks) > n and toks[0].kind == "blank":
         toks.pop(0)
-    if "run" in [t.kind for t in toks]:
+    if any(t.kind == "run" for t in toks):
         if len(toks) != 1:
             return RowOptions(name, slots, [], reason="digits run together next to other cells")
         digits = toks[0].cell.text.strip()
@@ -455,10 +463,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
             else OTHER_ROWS_2021
         )
     )
-    width = {("applications", r): 7 for r in APP_ORDER}
-    for prow in PROACTIVE_ROWS:
-        width[("proactive", prow.key)] = len(prow.columns.get(template or "", ())) or 3
-    found = _dedupe(found, width, mapping)
+    found = _dedupe(found, _row_widths(template), mapping)
     if other_rows == OTHER_ROWS_2021 and any(f.row == "other_handling" for f in found):
         # numbers on the (六) group label above its three sub-rows: a subtotal, not a key
         mapping.warnings.append("numbers on the （六）其他处理 group label (a subtotal) ignored")
@@ -466,20 +471,17 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     app_found = [f for f in found if f.table == "applications"]
     app_rows: list[RowOptions] = []
     for f in app_found:
-        if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), f"applications.{f.row}", mapping):
+        name = f"applications.{f.row}"
+        if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), name, mapping):
             continue
-        slots = _slots(f"applications.{f.row}", APPLICANT_COLUMNS)
-        opts = row_options(f"applications.{f.row}", slots, f.values, equation_rows=True)
+        slots = _slots(name, APPLICANT_COLUMNS)
+        opts = row_options(name, slots, f.values, equation_rows=True)
         if opts is not None:
             opts.label = f.label
             app_rows.append(opts)
-    _place(
-        app_rows,
-        application_equations(other_rows),
-        report,
-        mapping,
-        {f"applications.{f.row}": f.label for f in app_found},
-    )
+    tables: set[str] = set()  # the tables with a cell placed
+    if _place(app_rows, application_equations(other_rows), report, mapping):
+        tables.add("applications")
 
     # --- section 四 ---
     after = max((f.start for f in app_found), default=0)
@@ -490,7 +492,9 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     ):
         opts = row_options("review_litigation", REVIEW_KEYS, rv, equation_rows=True)
         if opts is not None:
-            _place([opts], review_equations(), report, mapping, {"review_litigation": "行政复议/行政诉讼"})
+            opts.label = "行政复议/行政诉讼"
+            if _place([opts], review_equations(), report, mapping):
+                tables.add("review_litigation")
 
     # --- section 二 ---
     pro_found = [f for f in found if f.table == "proactive"]
@@ -507,13 +511,16 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
             if not columns:
                 mapping.warnings.append(f"row {f.label!r} is not part of the {template} template; ignored")
                 continue
-            if _cut_off(f.start, f.values, tokens, len(columns), f"proactive.{f.row}", mapping):
+            name = f"proactive.{f.row}"
+            if _cut_off(f.start, f.values, tokens, len(columns), name, mapping):
                 continue
-            slots = _slots(f"proactive.{f.row}", columns)
-            opts = row_options(f"proactive.{f.row}", slots, f.values, equation_rows=False)
+            slots = _slots(name, columns)
+            opts = row_options(name, slots, f.values, equation_rows=False)
             if opts is not None:
+                opts.label = f.label
                 pro_rows.append(opts)
-        _place(pro_rows, [], report, mapping, {f"proactive.{f.row}": f.label for f in pro_found})
+        if _place(pro_rows, [], report, mapping):
+            tables.add("proactive")
         for key, unit in header_units.items():
             if key in report.cells and report.cells[key].unit is None:
                 report.cells[key].unit = unit
@@ -522,8 +529,17 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
 
     if not report.cells:
         mapping.warnings.append("no standard table found (no row of sections 二, 三 or 四 was recognised)")
-    report.checks = evaluate_checks(report, other_rows)
+    report.checks = evaluate_checks(report, other_rows, tables)
     report.warnings.extend(mapping.warnings)
+
+
+@lru_cache(maxsize=4)
+def _row_widths(template: str | None) -> dict[tuple[str, str], int]:
+    """How many cells each row of `template` has (a proactive row of no known template: 3)."""
+    width = {("applications", r): 7 for r in APP_ORDER}
+    for prow in PROACTIVE_ROWS:
+        width[("proactive", prow.key)] = len(prow.columns.get(template or "", ())) or 3
+    return width
 
 
 @lru_cache(maxsize=256)
@@ -554,13 +570,9 @@ def _amount_units(tokens: list[Token]) -> dict[str, str]:
     return {}
 
 
-def _place(
-    rows: list[RowOptions],
-    equations: Sequence[Equation],
-    report: Report,
-    mapping: Mapping,
-    labels: dict[str, str],
-) -> None:
+def _place(rows: list[RowOptions], equations: Sequence[Equation], report: Report, mapping: Mapping) -> int:
+    """Place the rows' numbers into `report.cells`, each with its row's printed label;
+    return how many cells were placed."""
     unplaceable = [r for r in rows if not r.options]
     for r in unplaceable:
         mapping.warnings.append(f"{r.name}: {r.reason}; row left out")
@@ -568,9 +580,10 @@ def _place(
     mapping.warnings.extend(result.warnings)
     row_label: dict[str, str | None] = {}  # slot -> the printed label of its row
     for r in rows:
-        label = labels.get(r.name) or labels.get(r.name.split(".")[0])
+        label = r.label or None
         for slot in r.slots:
             row_label[slot] = label
     cells = report.cells
     for key, cell in result.cells.items():
         cells[key] = CellValue(key, cell.value, cell.raw, cell.unit, cell.note, cell.placed, row_label[key])
+    return len(result.cells)
