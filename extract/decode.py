@@ -36,13 +36,21 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 def decode(data: bytes, *, content_type: str | None = None, html: bool = False) -> str:
     """Decode a document's bytes; never raises (undecodable bytes become U+FFFD)."""
+    return decode_as(data, content_type=content_type, html=html)[0]
+
+
+def decode_as(data: bytes, *, content_type: str | None = None, html: bool = False) -> tuple[str, str]:
+    """`decode`, and the encoding the text was decoded from: a codec name, or "" when
+    the text is not exactly the bytes decoded with one (a BOM removed, bytes replaced).
+
+    The HTML reader parses the bytes themselves when they are UTF-8 (see there)."""
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            return data[len(bom) :].decode(enc, errors="replace")
+            return data[len(bom) :].decode(enc, errors="replace"), ""
     declared: list[str] = []
     header = charset_from_content_type(content_type)
     if header:
@@ -58,20 +66,20 @@ def decode(data: bytes, *, content_type: str | None = None, html: bool = False) 
         if enc in _UNTRUSTED:
             continue  # error pages declare iso-8859-1 over GBK or UTF-8 bytes
         try:
-            return data.decode(enc)
+            return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None:
-        return str(best)
-    return data.decode(declared[0] if declared else "utf-8", errors="replace")
+        return str(best), ""
+    return data.decode(declared[0] if declared else "utf-8", errors="replace"), ""

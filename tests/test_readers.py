@@ -84,6 +84,27 @@ def test_line_markers_avoid_characters_the_page_prints() -> None:
         assert "五、存在的主要问题\ue000\ue001及改进情况" in doc.text.splitlines()
 
 
+def test_utf8_page_parsed_from_its_bytes_reads_as_its_gb18030_copy() -> None:
+    # UTF-8 pages are parsed from their bytes, other pages from their decoded text
+    utf8 = SECTION_FOUR_HTML.replace('<meta charset="gb2312">', '<meta charset="utf-8">')
+    a = read_html(utf8.encode("utf-8"), "x.html")
+    b = read_html(SECTION_FOUR_HTML.encode("gb18030"), "x.html")
+    assert a.text == b.text
+    assert [(c.text, c.row, c.col) for c in a.cells] == [(c.text, c.row, c.col) for c in b.cells]
+    assert a.title_hint == b.title_hint == "某局2020年政府信息公开工作年度报告"
+
+
+def test_title_hint_prefers_the_article_title_meta_wherever_it_is() -> None:
+    page = (
+        "<html><head><title>首页 - 某市人民政府</title><title>第二个标题</title></head><body>"
+        "<p>正文</p><meta name='ArticleTitle' content=' 某局2021年政府信息公开工作年度报告 '>"
+        "</body></html>"
+    )
+    assert read_html(page.encode(), "x.html").title_hint == "某局2021年政府信息公开工作年度报告"
+    without_meta = page.replace("<meta name='ArticleTitle'", "<meta name='keywords'")
+    assert read_html(without_meta.encode(), "x.html").title_hint == "首页 - 某市人民政府"
+
+
 def test_html_gbk_page_with_meta_charset_extracts_section_four() -> None:
     report = extract_bytes(SECTION_FOUR_HTML.encode("gb18030"), "x.html")
     got = {k: c.value for k, c in report.cells.items()}

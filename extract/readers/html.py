@@ -21,7 +21,7 @@ from itertools import chain, islice
 
 from lxml import etree
 
-from extract.decode import decode
+from extract.decode import decode_as
 from extract.model import Cell, ReadDocument, ReadError
 from extract.readers.text import lines_to_cells
 
@@ -70,6 +70,9 @@ _BLOCK_TAG_LIST = tuple(BLOCK_TAGS)
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 # comments go at parse time (their text joins the text around them, as drop_tree would)
 _PARSER = etree.HTMLParser(remove_comments=True)
+# UTF-8 pages are parsed from their bytes: libxml2 reads UTF-8 directly, while a str
+# holding Chinese reaches it as UTF-16 to be converted (8% of a 100 KB page's parse)
+_UTF8_PARSER = etree.HTMLParser(remove_comments=True, encoding="utf-8")
 _STRING = etree.XPath("string()")
 # the text pieces `find_body` measures: of an element's subtree, of the links in it
 # (outermost links only, so nothing counts twice), and of everything beside an element
@@ -102,17 +105,36 @@ def _text_length(el: etree._Element) -> int:
     return sum(map(len, map(str.strip, _ALL_TEXT(el)))) - sum(map(len, map(str.strip, _LINK_TEXT(el))))
 
 
-def find_body(root: etree._Element) -> etree._Element:
+def _landmarks(
+    root: etree._Element,
+) -> tuple[etree._Element | None, etree._Element | None, etree._Element | None]:
+    """The first `<title>`, `<meta name="ArticleTitle">` and `<body>` under `root`, in one
+    pass: lxml's `find` of an element a page holds once walks the rest of the tree too
+    (its iterator looks ahead for a next match)."""
+    title = meta = body = None
+    for el in root.iterdescendants("title", "meta", "body"):
+        tag = el.tag
+        if tag == "meta":
+            if meta is None and el.get("name") == "ArticleTitle":
+                meta = el
+        elif tag == "title":
+            if title is None:
+                title = el
+        elif body is None:
+            body = el
+    return title, meta, body
+
+
+def find_body(start: etree._Element) -> etree._Element:
     """The smallest element still holding nearly all of the page's non-link text.
 
-    Descends into the first child holding at least 85% of the node's text, while that
-    child is not a table part or a paragraph. Only children whose whole string (links
-    and spaces included, an upper bound computed in C) reaches 85% can qualify, and the
-    text of such a child is the node's text minus that of its siblings, so the big
-    subtree is never measured again at each level.
+    Descends from `start` (the page's `<body>`) into the first child holding at least
+    85% of the node's text, while that child is not a table part or a paragraph. Only
+    children whose whole string (links and spaces included, an upper bound computed in
+    C) reaches 85% can qualify, and the text of such a child is the node's text minus
+    that of its siblings, so the big subtree is never measured again at each level.
     """
-    body = root.find(".//body")
-    node = body if body is not None else root
+    node = start
     total = _text_length(node)
     while total:
         need = 0.85 * total
@@ -344,9 +366,11 @@ def read_body(body: etree._Element) -> _Lines:
     return out
 
 
-def parse_html(text: str) -> etree._Element:
+def parse_html(text: str, data: bytes | None = None) -> etree._Element:
+    """The page's tree, from its text; or from `data`, its bytes, when they are UTF-8
+    and `text` is exactly their decoding (the same tree, parsed faster)."""
     try:
-        root = etree.fromstring(text, _PARSER)
+        root = etree.fromstring(text, _PARSER) if data is None else etree.fromstring(data, _UTF8_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"not a readable HTML page ({exc})") from None
     if root is None:
@@ -358,15 +382,13 @@ def parse_html(text: str) -> etree._Element:
 
 
 def read_html(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
-    text = decode(data, content_type=content_type, html=True)
-    root = parse_html(text)
-    title_el = root.find(".//title")
+    text, encoding = decode_as(data, content_type=content_type, html=True)
+    root = parse_html(text, data if encoding == "utf-8" else None)
+    title_el, meta, body = _landmarks(root)
     title_hint = _STRING(title_el).strip() if title_el is not None else None
-    meta = root.find(".//meta[@name='ArticleTitle']")
     if meta is not None and meta.get("content"):
         title_hint = meta.get("content").strip()
-    body = find_body(root)
-    lines = read_body(body)
+    lines = read_body(find_body(body if body is not None else root))
     return ReadDocument(
         source=source,
         text="\n".join(lines.text_lines),
