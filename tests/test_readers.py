@@ -84,6 +84,36 @@ def test_line_markers_avoid_characters_the_page_prints() -> None:
         assert "五、存在的主要问题\ue000\ue001及改进情况" in doc.text.splitlines()
 
 
+def test_layout_tables_are_read_through_and_data_tables_as_grids() -> None:
+    # a one-cell layout table around everything; inside it a data table with spans, a
+    # <br> and paragraphs inside cells, a span attribute that is no number, and a
+    # two-cell table (layout: read as text)
+    page = """<html><body><table><tr><td>
+      <p>前言</p>
+      <table><tbody>
+        <tr><th rowspan="2">项目</th><th colspan="2">数量</th></tr>
+        <tr><td>甲<br>乙</td><td><p>1</p><p>2</p></td></tr>
+        <tr><td>合计</td><td rowspan="x">3</td></tr>
+      </tbody></table>
+      <p>&nbsp;</p><p>结尾</p>
+      <table><tr><td>短</td><td>表</td></tr></table>
+    </td></tr></table></body></html>"""
+    doc = read_html(page.encode(), "x.html")
+    assert [(c.text, c.row, c.col) for c in doc.cells] == [
+        ("前言", 0, None),
+        ("项目", 1, 0),
+        ("数量", 1, 1),
+        ("甲 乙", 2, 1),  # column 0 is held by 项目's rowspan
+        ("1 2", 2, 2),
+        ("合计", 3, 0),
+        ("3", 3, 1),
+        ("", 4, None),  # a paragraph of only &nbsp; is an empty cell
+        ("结尾", 5, None),
+        ("短表", 6, None),
+    ]
+    assert doc.text.splitlines() == ["前言", "项目 | 数量", "甲 乙 | 1 2", "合计 | 3", "结尾", "短表"]
+
+
 def test_utf8_page_parsed_from_its_bytes_reads_as_its_gb18030_copy() -> None:
     # UTF-8 pages are parsed from their bytes, other pages from their decoded text
     utf8 = SECTION_FOUR_HTML.replace('<meta charset="gb2312">', '<meta charset="utf-8">')

@@ -7,17 +7,16 @@ emitted once at its top-left position; text outside tables becomes lines, read b
 text reader's line rules (so tables flattened into one `<p>` per cell work too).
 
 Speed: pages of 100 KB and more (Word exports) hold thousands of elements, so the
-tree is never walked element by element in Python. Line breaks (block elements,
-`<br>`) are written into the tree as marker characters and the text is then taken
-in one C-level serialisation and split on the markers; text lengths come from one
-XPath per element looked at. Table cells are read one by one without writing into
-the tree: most hold only their text, one attribute read.
+tree is never walked element by element in Python. Text lengths come from one XPath
+per element looked at; the body's lines and tables are written out by one XSLT pass
+(C code) as text with markers, which Python then cuts.
 """
 
 from __future__ import annotations
 
 import re
-from itertools import chain, islice
+from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -66,7 +65,6 @@ BLOCK_TAGS = frozenset(
     ]
 )
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "select", "button", "svg")
-_BLOCK_TAG_LIST = tuple(BLOCK_TAGS)
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 # comments go at parse time (their text joins the text around them, as drop_tree would)
 _PARSER = etree.HTMLParser(remove_comments=True)
@@ -85,8 +83,6 @@ _SIBLING_TEXT = etree.XPath(
     smart_strings=False,
 )
 _LONG_CHILDREN = etree.XPath("*[string-length() >= $need]")
-# private-use characters used as line-break and table markers (one not in the page is chosen)
-_MARKERS = [chr(c) for c in range(0xE000, 0xE100)]
 
 
 def _tag(el: etree._Element) -> str:
@@ -150,141 +146,6 @@ def find_body(start: etree._Element) -> etree._Element:
     return node
 
 
-def _rows_of(table: etree._Element) -> list[etree._Element]:
-    rows: list[etree._Element] = []
-    # the HTML parser lowercases tag names, so lxml's C-level tag filter finds them all
-    for child in table.iterchildren("tr", "thead", "tbody", "tfoot"):
-        if child.tag == "tr":
-            rows.append(child)
-        else:
-            rows.extend(child.iterchildren("tr"))
-    return rows
-
-
-def _int_attr(el: etree._Element, name: str) -> int:
-    raw = el.get(name)
-    if raw is None:
-        return 1
-    try:
-        return max(1, min(int(raw.strip() or 1), 200))
-    except ValueError:
-        return 1
-
-
-def is_layout_table(table: etree._Element) -> bool:
-    """A table used for page layout (one big cell, or cells holding tables).
-
-    The cells are looked at lazily: three tell it is no one-cell table.
-    """
-    cells = (c for r in _rows_of(table) for c in r.iterchildren("td", "th"))
-    first = list(islice(cells, 3))
-    if len(first) <= 2:
-        return True
-    if table.find(".//table") is None:
-        return False
-    return any(c.find(".//table") is not None for c in chain(first, cells))
-
-
-def _mark_breaks(el: etree._Element, mark: str) -> None:
-    """Write `mark` where a block or `<br>` under `el` (not `el` itself) breaks the text.
-
-    A block breaks before its text and after its content (before its tail); `<br>`
-    breaks before its text only.
-    """
-    for node in el.iterdescendants(_BLOCK_TAG_LIST):
-        node.text = mark + (node.text or "")
-        node.tail = mark + (node.tail or "")
-    for node in el.iterdescendants("br"):
-        node.text = mark + (node.text or "")
-
-
-def _text_of(el: etree._Element) -> str:
-    return etree.tostring(el, method="text", encoding=str, with_tail=False)
-
-
-def _text_pieces(el: etree._Element, mark: str, out: list[str]) -> None:
-    """Append the text of `el`'s content (not its tail) to `out`, with `mark` before and
-    after each block element under it and before each `<br>`: what `_mark_breaks(el, mark)`
-    then `_text_of(el)` give, without writing into the tree."""
-    if el.text:
-        out.append(el.text)
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str):  # not a comment or processing instruction: their text is no text
-            if tag in BLOCK_TAGS:
-                out.append(mark)
-                _text_pieces(child, mark, out)
-                out.append(mark)
-            else:
-                if tag == "br":
-                    out.append(mark)
-                if child.text or len(child):
-                    _text_pieces(child, mark, out)
-        if child.tail:
-            out.append(child.tail)
-
-
-def cell_text(el: etree._Element) -> str:
-    """A table cell's text: inline pieces joined, blocks and `<br>` as spaces."""
-    if not len(el):  # the usual cell: its text alone
-        return _WS.sub(" ", el.text or "").strip()
-    pieces: list[str] = []
-    _text_pieces(el, " ", pieces)
-    return _WS.sub(" ", "".join(pieces)).strip()
-
-
-def _grid(rows: list[etree._Element]) -> tuple[list[etree._Element], list[tuple[int, int]]]:
-    """The cells of `rows` and the (row, column) slot where each one starts.
-
-    A cell goes to the first column its row has free. Only `rowspan` holds slots
-    for later cells: the columns a `colspan` covers are passed by its own row as it
-    goes on to the right. Most cells have neither attribute and take one column.
-    """
-    tds: list[etree._Element] = []
-    slots: list[tuple[int, int]] = []
-    held: dict[int, set[int]] = {}  # row -> columns taken by a cell spanning down into it
-    for r, tr in enumerate(rows):
-        taken = held.pop(r, None)
-        col = 0
-        for td in tr:
-            if td.tag != "td" and td.tag != "th":  # the HTML parser lowercases tags
-                continue
-            if taken:
-                while col in taken:
-                    col += 1
-            slots.append((r, col))
-            tds.append(td)
-            if td.get("rowspan") is None and td.get("colspan") is None:
-                col += 1
-                continue
-            rowspan, colspan = _int_attr(td, "rowspan"), _int_attr(td, "colspan")
-            for below in range(r + 1, r + rowspan):
-                held.setdefault(below, set()).update(range(col, col + colspan))
-            col += colspan
-    return tds, slots
-
-
-def table_cells(table: etree._Element, row0: int, block: int) -> tuple[list[Cell], int]:
-    """Expand a table into a grid; emit each printed cell once at its top-left slot."""
-    rows = _rows_of(table)
-    tds, slots = _grid(rows)
-    cells = [Cell(cell_text(td), row0 + r, c, block) for td, (r, c) in zip(tds, slots, strict=True)]
-    return cells, row0 + len(rows)
-
-
-def _report_tables(body: etree._Element) -> list[etree._Element]:
-    """The data tables of the body, outermost first: layout tables are read through."""
-    found: list[etree._Element] = []
-    chosen: set[etree._Element] = set()
-    for table in body.iter("table"):
-        if any(a in chosen for a in table.iterancestors("table")):
-            continue
-        if not is_layout_table(table):
-            found.append(table)
-            chosen.add(table)
-    return found
-
-
 def _replace_with_text(el: etree._Element, text: str) -> None:
     """Take `el` out of the tree, leaving `text` (then its tail) in its place."""
     parent = el.getparent()
@@ -298,6 +159,84 @@ def _replace_with_text(el: etree._Element, text: str) -> None:
     parent.remove(el)
 
 
+def _int_attr(raw: str) -> int:
+    """A `rowspan`/`colspan` value as printed ("" when absent): 1 unless a sane number."""
+    try:
+        return max(1, min(int(raw.strip() or 1), 200))
+    except ValueError:
+        return 1
+
+
+# The body's text, cut for reading, made in one XSLT pass (C code: the tree is never
+# walked element by element in Python). Markers say what the text is, each a letter
+# after a private-use character M the body's text does not hold: BREAK (Mb) where a
+# block element starts or ends or a `<br>` is (a line may end there); a data table as
+# TABLE (Mt), then per row ROW (Mr), per cell CELL (Mc) rowspan FIELD (Mf) colspan
+# FIELD text, then END (Me). A data table is a table that is not a layout table (one
+# with at most two cells, or with a table inside a cell) and not inside a data table;
+# a layout table is read through as blocks. In a cell, blocks and `<br>` are spaces.
+# An attribute holding M is no number anyway: its M is written as `x`.
+_ROWS = "tr|thead/tr|tbody/tr|tfoot/tr"  # a table's rows, as in the HTML table model
+_CELLS = f"({_ROWS})/*[self::td or self::th]"
+_LAYOUT = f"count({_CELLS}) &lt;= 2 or {_CELLS}[descendant::table]"
+_STYLESHEET = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="{blocks}">
+  <xsl:text>{brk}</xsl:text><xsl:apply-templates/><xsl:text>{brk}</xsl:text>
+</xsl:template>
+<xsl:template match="br"><xsl:text>{brk}</xsl:text><xsl:apply-templates/></xsl:template>
+<xsl:template match="table">
+  <xsl:choose>
+    <xsl:when test="{layout}">
+      <xsl:text>{brk}</xsl:text><xsl:apply-templates/><xsl:text>{brk}</xsl:text>
+    </xsl:when>
+    <xsl:otherwise>
+      <xsl:text>{table}</xsl:text>
+      <xsl:for-each select="{rows}">
+        <xsl:text>{row}</xsl:text>
+        <xsl:for-each select="td|th">
+          <xsl:text>{cell}</xsl:text><xsl:value-of select="translate(@rowspan, '{mark}', 'x')"/>
+          <xsl:text>{field}</xsl:text><xsl:value-of select="translate(@colspan, '{mark}', 'x')"/>
+          <xsl:text>{field}</xsl:text><xsl:apply-templates mode="cell"/>
+        </xsl:for-each>
+      </xsl:for-each>
+      <xsl:text>{end}</xsl:text>
+    </xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+<xsl:template match="{blocks}|table" mode="cell">
+  <xsl:text> </xsl:text><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text>
+</xsl:template>
+<xsl:template match="br" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/></xsl:template>
+</xsl:stylesheet>"""
+_MARKS = [chr(c) for c in range(0xE000, 0xE100)]  # private use: pages print hardly any
+
+
+class _Markers(NamedTuple):
+    mark: str  # M
+    brk: str
+    table: str
+    row: str
+    cell: str
+    field: str
+    end: str
+
+
+@lru_cache(maxsize=8)
+def _cutter(mark: str) -> tuple[etree.XSLT, _Markers]:
+    """The stylesheet writing markers after `mark` (made once per mark: nearly always the first)."""
+    markers = _Markers(mark, *(mark + letter for letter in "btrcfe"))
+    blocks = "|".join(sorted(BLOCK_TAGS - {"table"}))
+    text = _STYLESHEET.format(blocks=blocks, rows=_ROWS, layout=_LAYOUT, **markers._asdict())
+    return etree.XSLT(etree.XML(text)), markers
+
+
+def _free_mark(body: etree._Element) -> str:
+    """The first of `_MARKS` the body's text does not hold."""
+    present = etree.tostring(body, method="text", encoding=str)
+    return next(m for m in _MARKS if m not in present)
+
+
 class _Lines:
     """Collects the body's lines and table cells in document order."""
 
@@ -307,7 +246,7 @@ class _Lines:
         self.row = 0
         self.block = 0
         # the lines of the text block being read: each one stripped and non-empty, or
-        # " " for an empty cell (see `read_body`)
+        # " " for an empty cell (see `text`)
         self.pending: list[str] = []
 
     def flush(self) -> None:
@@ -318,50 +257,77 @@ class _Lines:
             self.block += 1
             self.pending = []
 
-    def table(self, table: etree._Element) -> None:
+    def text(self, text: str, brk: str) -> None:
+        """Cut text between tables into lines at the `brk` markers.
+
+        A piece is a line once its spaces are collapsed (in the whole text at once: no
+        run crosses a marker) and it is stripped. A piece of only spaces is no line,
+        unless it holds a no-break space: a block holding only `&nbsp;` (`<p>&nbsp;</p>`)
+        is an empty cell, while the newlines and indentation between tags are not.
+        """
+        lines = self.pending
+        collapsed = _WS.sub(" ", text).split(brk)
+        if "\u00a0" not in text and "\u3000" not in text:
+            lines.extend(filter(None, map(str.strip, collapsed)))
+            return
+        for raw, piece in zip(text.split(brk), collapsed, strict=True):
+            line = piece.strip()
+            if line:
+                lines.append(line)
+            elif "\u00a0" in raw or "\u3000" in raw:
+                lines.append(" ")
+
+    def table(self, encoded: str, m: _Markers) -> None:
+        """A data table (as the stylesheet writes it) as a grid: each printed cell once,
+        at its top-left slot, and a text line per row holding cells (`a | b | c`).
+
+        A cell goes to the first column its row has free. Only `rowspan` holds slots for
+        later cells: the columns a `colspan` covers are passed by its own row as it goes
+        on to the right. Most cells have neither attribute and take one column.
+        """
         self.flush()
-        cells, self.row = table_cells(table, self.row, self.block)
-        self.cells.extend(cells)
-        by_row: dict[int, list[str]] = {}
-        for c in cells:
-            by_row.setdefault(c.row, []).append(c.text)
-        for r in sorted(by_row):
-            self.text_lines.append(" | ".join(by_row[r]))
+        row0, block = self.row, self.block
+        cells = self.cells
+        held: dict[int, set[int]] = {}  # row -> columns taken by a cell spanning down into it
+        rows = encoded.split(m.row)[1:]
+        for r, printed in enumerate(rows):
+            taken = held.pop(r, None)
+            col = 0
+            texts: list[str] = []
+            for cell in printed.split(m.cell)[1:]:
+                rowspan, colspan, raw = cell.split(m.field, 2)
+                if taken:
+                    while col in taken:
+                        col += 1
+                # letters and digits only (a number, most labels): no space to collapse
+                text = raw if raw.isalnum() else _WS.sub(" ", raw).strip()
+                cells.append(Cell(text, row0 + r, col, block))
+                texts.append(text)
+                if not rowspan and not colspan:
+                    col += 1
+                    continue
+                down, across = _int_attr(rowspan), _int_attr(colspan)
+                for below in range(r + 1, r + down):
+                    held.setdefault(below, set()).update(range(col, col + across))
+                col += across
+            if texts:
+                self.text_lines.append(" | ".join(texts))
+        self.row = row0 + len(rows)
         self.block += 1
 
 
 def read_body(body: etree._Element) -> _Lines:
-    """The lines and cells of the report body (the tree is consumed: markers are written in).
-
-    The body's text is cut at the break markers into pieces; a piece is a line once its
-    spaces are collapsed (done on the whole text at once: no run crosses a marker) and
-    stripped. A piece of only spaces is no line, unless it holds a no-break space: a
-    block holding only `&nbsp;` (`<p>&nbsp;</p>`) is an empty cell, while the newlines
-    and indentation between tags are not.
-    """
+    """The lines and cells of the report body."""
+    cutter, m = _cutter(_free_mark(body))
+    encoded = str(cutter(body))
     out = _Lines()
-    if _tag(body) == "table" and not is_layout_table(body):
-        out.table(body)
-        return out
-    present = _text_of(body)
-    free = (m for m in _MARKERS if m not in present)
-    brk, tab = next(free), next(free)
-    tables = _report_tables(body)
-    for i, table in enumerate(tables):
-        _replace_with_text(table, f"{brk}{tab}{i}{brk}")
-    _mark_breaks(body, brk)
-    text = _text_of(body)
-    lines = out.pending
-    for raw, piece in zip(text.split(brk), _WS.sub(" ", text).split(brk), strict=True):
-        line = piece.strip()
-        if not line:
-            if "\u00a0" in raw or "\u3000" in raw:
-                lines.append(" ")
-        elif line[0] == tab:
-            out.table(tables[int(line[1:])])
-            lines = out.pending
-        else:
-            lines.append(line)
+    pos = 0
+    while (start := encoded.find(m.table, pos)) >= 0:
+        end = encoded.index(m.end, start)
+        out.text(encoded[pos:start], m.brk)
+        out.table(encoded[start + 2 : end], m)
+        pos = end + 2
+    out.text(encoded[pos:], m.brk)
     out.flush()
     return out
 
