@@ -74,7 +74,8 @@ _UTF8_PARSER = etree.HTMLParser(remove_comments=True, encoding="utf-8")
 _STRING = etree.XPath("string()")
 # the text pieces `find_body` measures: of an element's subtree, of the links in it
 # (outermost links only, so nothing counts twice), and of everything beside an element
-# outside links, not only XML whitespace (which strips to nothing)
+# outside links, not only XML whitespace (which strips to nothing); the first serves
+# to choose the markers of `read_body` as well
 _ALL_TEXT = etree.XPath("descendant::text()", smart_strings=False)
 _LINK_TEXT = etree.XPath("descendant::a[not(ancestor::a)]/descendant::text()", smart_strings=False)
 _SIBLING_TEXT = etree.XPath(
@@ -88,17 +89,6 @@ _LONG_CHILDREN = etree.XPath("*[string-length() >= $need]")
 def _tag(el: etree._Element) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
-
-
-def _text_length(el: etree._Element) -> int:
-    """Visible text length under `el` (not its tail), not counting text inside links.
-
-    The sum of the stripped lengths of the text pieces, less that of the pieces inside
-    links; taken apart, each is one XPath without a predicate per piece (asking every
-    piece whether it has a link above it costs more than the subtraction). `el` is not
-    itself inside a link (`find_body` never descends into one).
-    """
-    return sum(map(len, map(str.strip, _ALL_TEXT(el)))) - sum(map(len, map(str.strip, _LINK_TEXT(el))))
 
 
 def _landmarks(
@@ -121,17 +111,21 @@ def _landmarks(
     return title, meta, body
 
 
-def find_body(start: etree._Element) -> etree._Element:
+def find_body(start: etree._Element, texts: list[str]) -> etree._Element:
     """The smallest element still holding nearly all of the page's non-link text.
 
-    Descends from `start` (the page's `<body>`) into the first child holding at least
-    85% of the node's text, while that child is not a table part or a paragraph. Only
-    children whose whole string (links and spaces included, an upper bound computed in
-    C) reaches 85% can qualify, and the text of such a child is the node's text minus
+    The text is measured as the sum of the stripped lengths of the text pieces, not
+    counting those inside links; `texts` are all the pieces under `start` (the page's
+    `<body>`). Descends from `start` into the first child holding at least 85% of the
+    node's text, while that child is not a table part or a paragraph. Only children
+    whose whole string (links and spaces included, an upper bound computed in C)
+    reaches 85% can qualify, and the text of such a child is the node's text minus
     that of its siblings, so the big subtree is never measured again at each level.
     """
     node = start
-    total = _text_length(node)
+    # less the pieces inside (outermost) links: subtracting costs less than asking
+    # every piece whether a link is above it
+    total = sum(map(len, map(str.strip, texts))) - sum(map(len, map(str.strip, _LINK_TEXT(node))))
     while total:
         need = 0.85 * total
         for child in _LONG_CHILDREN(node, need=need):
@@ -171,14 +165,13 @@ def _int_attr(raw: str) -> int:
 # walked element by element in Python). Markers say what the text is, each a letter
 # after a private-use character M the body's text does not hold: BREAK (Mb) where a
 # block element starts or ends or a `<br>` is (a line may end there); a data table as
-# TABLE (Mt), then per row ROW (Mr), per cell CELL (Mc) rowspan FIELD (Mf) colspan
-# FIELD text, then END (Me). A data table is a table that is not a layout table (one
-# with at most two cells, or with a table inside a cell) and not inside a data table;
-# a layout table is read through as blocks. In a cell, blocks and `<br>` are spaces.
-# An attribute holding M is no number anyway: its M is written as `x`.
+# TABLE (Mt), then per row ROW (Mr), per cell CELL (Mc) FIELD (Mf) text, or for a cell
+# with a span CELL rowspan FIELD colspan FIELD text, then END (Me). A data table is a
+# table that is not a layout table (one with at most two cells, or with a table inside
+# a cell) and not inside a data table; a layout table is read through as blocks. In a
+# cell, blocks and `<br>` are spaces. An attribute holding M is no number anyway: its
+# M is written as `x`.
 _ROWS = "tr|thead/tr|tbody/tr|tfoot/tr"  # a table's rows, as in the HTML table model
-_CELLS = f"({_ROWS})/*[self::td or self::th]"
-_LAYOUT = f"count({_CELLS}) &lt;= 2 or {_CELLS}[descendant::table]"
 _STYLESHEET = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
 <xsl:template match="{blocks}">
@@ -186,18 +179,24 @@ _STYLESHEET = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999
 </xsl:template>
 <xsl:template match="br"><xsl:text>{brk}</xsl:text><xsl:apply-templates/></xsl:template>
 <xsl:template match="table">
+  <xsl:variable name="rows" select="{rows}"/>
+  <xsl:variable name="cells" select="$rows/*[self::td or self::th]"/>
   <xsl:choose>
-    <xsl:when test="{layout}">
+    <xsl:when test="count($cells) &lt;= 2 or $cells[descendant::table]">
       <xsl:text>{brk}</xsl:text><xsl:apply-templates/><xsl:text>{brk}</xsl:text>
     </xsl:when>
     <xsl:otherwise>
       <xsl:text>{table}</xsl:text>
-      <xsl:for-each select="{rows}">
+      <xsl:for-each select="$rows">
         <xsl:text>{row}</xsl:text>
-        <xsl:for-each select="td|th">
-          <xsl:text>{cell}</xsl:text><xsl:value-of select="translate(@rowspan, '{mark}', 'x')"/>
-          <xsl:text>{field}</xsl:text><xsl:value-of select="translate(@colspan, '{mark}', 'x')"/>
-          <xsl:text>{field}</xsl:text><xsl:apply-templates mode="cell"/>
+        <xsl:for-each select="*[self::td or self::th]">
+          <xsl:text>{cell}</xsl:text>
+          <xsl:if test="@rowspan or @colspan">
+            <xsl:value-of select="translate(@rowspan, '{mark}', 'x')"/><xsl:text>{field}</xsl:text>
+            <xsl:value-of select="translate(@colspan, '{mark}', 'x')"/>
+          </xsl:if>
+          <xsl:text>{field}</xsl:text>
+          <xsl:apply-templates mode="cell"/>
         </xsl:for-each>
       </xsl:for-each>
       <xsl:text>{end}</xsl:text>
@@ -227,13 +226,12 @@ def _cutter(mark: str) -> tuple[etree.XSLT, _Markers]:
     """The stylesheet writing markers after `mark` (made once per mark: nearly always the first)."""
     markers = _Markers(mark, *(mark + letter for letter in "btrcfe"))
     blocks = "|".join(sorted(BLOCK_TAGS - {"table"}))
-    text = _STYLESHEET.format(blocks=blocks, rows=_ROWS, layout=_LAYOUT, **markers._asdict())
+    text = _STYLESHEET.format(blocks=blocks, rows=_ROWS, **markers._asdict())
     return etree.XSLT(etree.XML(text)), markers
 
 
-def _free_mark(body: etree._Element) -> str:
-    """The first of `_MARKS` the body's text does not hold."""
-    present = etree.tostring(body, method="text", encoding=str)
+def _free_mark(present: str) -> str:
+    """The first of `_MARKS` that `present` (text holding the body's text) does not hold."""
     return next(m for m in _MARKS if m not in present)
 
 
@@ -295,7 +293,8 @@ class _Lines:
             col = 0
             texts: list[str] = []
             for cell in printed.split(m.cell)[1:]:
-                rowspan, colspan, raw = cell.split(m.field, 2)
+                fields = cell.split(m.field, 2)
+                raw = fields[-1]
                 if taken:
                     while col in taken:
                         col += 1
@@ -303,10 +302,10 @@ class _Lines:
                 text = raw if raw.isalnum() else _WS.sub(" ", raw).strip()
                 cells.append(Cell(text, row0 + r, col, block))
                 texts.append(text)
-                if not rowspan and not colspan:
+                if len(fields) == 2:  # neither rowspan nor colspan
                     col += 1
                     continue
-                down, across = _int_attr(rowspan), _int_attr(colspan)
+                down, across = _int_attr(fields[0]), _int_attr(fields[1])
                 for below in range(r + 1, r + down):
                     held.setdefault(below, set()).update(range(col, col + across))
                 col += across
@@ -316,9 +315,9 @@ class _Lines:
         self.block += 1
 
 
-def read_body(body: etree._Element) -> _Lines:
-    """The lines and cells of the report body."""
-    cutter, m = _cutter(_free_mark(body))
+def read_body(body: etree._Element, mark: str) -> _Lines:
+    """The lines and cells of the report body; `mark` is a `_MARKS` character its text lacks."""
+    cutter, m = _cutter(mark)
     encoded = str(cutter(body))
     out = _Lines()
     pos = 0
@@ -354,7 +353,9 @@ def read_html(data: bytes, source: str, *, content_type: str | None = None) -> R
     title_hint = _STRING(title_el).strip() if title_el is not None else None
     if meta is not None and meta.get("content"):
         title_hint = meta.get("content").strip()
-    lines = read_body(find_body(body if body is not None else root))
+    start = body if body is not None else root
+    texts = _ALL_TEXT(start)  # every text piece under the page's <body>
+    lines = read_body(find_body(start, texts), _free_mark("".join(texts)))
     return ReadDocument(
         source=source,
         text="\n".join(lines.text_lines),
