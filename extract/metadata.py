@@ -31,12 +31,13 @@ SECTION_WORDS = {
     "五": ("问题", "改进"),
     "六": ("其他需要报告", "其他事项", "需要报告"),
 }
+_NUMERALS = tuple(SECTION_WORDS)
 
 
 def find_title(lines: list[str], hint: str | None) -> tuple[str | None, str | None, int | None]:
     """(title, agency, year) from the first lines of the document (or the page title)."""
     best: tuple[str, str, int] | None = None
-    candidates = [ln.strip() for ln in lines[:60] if ln.strip()]
+    candidates = [stripped for ln in lines[:60] if (stripped := ln.strip())]
     if hint:
         candidates.append(hint.strip())
     for line in candidates:
@@ -95,7 +96,9 @@ def find_sections(lines: list[str]) -> list[Section]:
     order = list(SECTION_WORDS)
     expected = 0
     # only a line starting with a section numeral can be a heading: find those first
-    for i in [i for i, line in enumerate(lines) if line.lstrip()[:1] in SECTION_WORDS]:
+    # (`lstrip` returns the line itself when it starts with no space, `startswith` makes
+    # no new string: this runs on every line of the document)
+    for i in [i for i, line in enumerate(lines) if line.lstrip().startswith(_NUMERALS)]:
         stripped = lines[i].strip()
         if len(stripped) > 62:
             continue

@@ -165,8 +165,8 @@ def _int_attr(raw: str) -> int:
 # walked element by element in Python). Markers say what the text is, each a letter
 # after a private-use character M the body's text does not hold: BREAK (Mb) where a
 # block element starts or ends or a `<br>` is (a line may end there); a data table as
-# TABLE (Mt), then per row ROW (Mr), per cell CELL (Mc) FIELD (Mf) text, or for a cell
-# with a span CELL rowspan FIELD colspan FIELD text, then END (Me). A data table is a
+# TABLE (Mt), then per row ROW (Mr), per cell CELL (Mc) text, or for a cell with a span
+# CELL rowspan FIELD (Mf) colspan FIELD text, then END (Me). A data table is a
 # table that is not a layout table (one with at most two cells, or with a table inside
 # a cell) and not inside a data table; a layout table is read through as blocks. In a
 # cell, blocks and `<br>` are spaces. An attribute holding M is no number anyway: its
@@ -193,9 +193,8 @@ _STYLESHEET = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999
           <xsl:text>{cell}</xsl:text>
           <xsl:if test="@rowspan or @colspan">
             <xsl:value-of select="translate(@rowspan, '{mark}', 'x')"/><xsl:text>{field}</xsl:text>
-            <xsl:value-of select="translate(@colspan, '{mark}', 'x')"/>
+            <xsl:value-of select="translate(@colspan, '{mark}', 'x')"/><xsl:text>{field}</xsl:text>
           </xsl:if>
-          <xsl:text>{field}</xsl:text>
           <xsl:apply-templates mode="cell"/>
         </xsl:for-each>
       </xsl:for-each>
@@ -302,7 +301,7 @@ class _Lines:
                 text = raw if raw.isalnum() else _WS.sub(" ", raw).strip()
                 cells.append(Cell(text, row0 + r, col, block))
                 texts.append(text)
-                if len(fields) == 2:  # neither rowspan nor colspan
+                if len(fields) == 1:  # neither rowspan nor colspan
                     col += 1
                     continue
                 down, across = _int_attr(fields[0]), _int_attr(fields[1])

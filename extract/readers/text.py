@@ -89,38 +89,41 @@ def split_space_row(line: str) -> list[str] | None:
     return cells
 
 
+def _flush(pending: list[str], cells: list[Cell], row: int, block: int) -> int:
+    """The wrapped lines of one cell as a cell; returns the next free row index."""
+    if not pending:
+        return row
+    cells.append(Cell("\n".join(pending), row, None, block))
+    pending.clear()
+    return row + 1
+
+
 def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[list[Cell], int]:
     """Cells of a run of text lines; returns the cells and the next free row index."""
     double = is_double_spaced(lines)
     cells: list[Cell] = []
     pending: list[str] = []  # wrapped lines of one cell (double-spaced layout)
-
-    def flush() -> None:
-        nonlocal row
-        if pending:
-            cells.append(Cell("\n".join(pending), row, None, block))
-            row += 1
-            pending.clear()
-
     for raw in lines:
         stripped = raw.strip()
         if raw == "":
-            flush()
+            row = _flush(pending, cells, row, block)
             if not double:
                 cells.append(Cell("", row, None, block))
                 row += 1
             continue
         if not stripped:  # a line of spaces: an empty cell
-            flush()
+            row = _flush(pending, cells, row, block)
             cells.append(Cell("", row, None, block))
             row += 1
             continue
         parts: list[str] | None = split_pipe_row(stripped) if "|" in stripped else None
         if parts is None or len(parts) < 2:
-            # a line without spaces is no row of values (most prose and label lines)
-            parts = split_space_row(stripped) if _SPACES.search(stripped) else None
+            # a line without spaces is no row of values (most prose and label lines);
+            # letters and digits alone hold none (a cheaper test than the search)
+            has_space = not stripped.isalnum() and _SPACES.search(stripped) is not None
+            parts = split_space_row(stripped) if has_space else None
         if parts is not None:
-            flush()
+            row = _flush(pending, cells, row, block)
             for col, part in enumerate(parts):
                 cells.append(Cell(part, row, col, block))
             row += 1
@@ -129,7 +132,7 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
         else:
             cells.append(Cell(stripped, row, None, block))
             row += 1
-    flush()
+    row = _flush(pending, cells, row, block)
     return cells, row
 
 
