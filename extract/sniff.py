@@ -76,7 +76,14 @@ def html_error_page(data: bytes) -> str | None:
     """
     if len(data) > 20000:
         return None
-    m = _ERROR_TITLE.search(data)
-    if not m:
-        return None
-    return m.group(2).decode("utf-8", errors="replace").strip()
+    # the pattern ignores case, so the regex engine would try it at every byte; a match
+    # starts at `<title` or `<h1`, so it is tried only there, leftmost first (as `search`)
+    lower = data.lower()
+    starts = [i for tag in (b"<title", b"<h1") if (i := lower.find(tag)) >= 0]
+    while starts:
+        pos = min(starts)
+        m = _ERROR_TITLE.match(data, pos)
+        if m:
+            return m.group(2).decode("utf-8", errors="replace").strip()
+        starts = [i for tag in (b"<title", b"<h1") if (i := lower.find(tag, pos + 1)) >= 0]
+    return None

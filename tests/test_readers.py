@@ -183,3 +183,20 @@ def test_a_note_on_its_own_line_belongs_to_the_value_above() -> None:
     cell = report.cells["review_litigation.litigation_direct.pending"]
     assert (cell.value, cell.raw, cell.note) == (7, "7(市自然资源局)", "市自然资源局")
     assert report.cells["review_litigation.litigation_direct.total"].value == 10
+
+
+def test_error_pages_are_told_by_their_title_or_heading() -> None:
+    from extract.sniff import html_error_page
+
+    pages = {
+        # the heading, not the site's title, says 404; tags in capitals
+        "<html><head><title>某市人民政府</title></head><body><H1>404 Not Found</H1></body></html>": (
+            "404 Not Found"
+        ),
+        "<html><head><TITLE> 页面不存在 </TITLE></head><body></body></html>": "页面不存在",
+        # an <h1> that is no error before the title that is one: the leftmost error wins
+        "<h1>欢迎</h1><title>访问出错</title><h1>Forbidden</h1>": "访问出错",
+        "<html><head><title>某局2020年政府信息公开工作年度报告</title></head></html>": None,
+    }
+    for page, expected in pages.items():
+        assert html_error_page(page.encode()) == expected
