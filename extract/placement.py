@@ -248,15 +248,14 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
     dropped cells can fix each other through the column sums).
     """
     res = Resolution()
-    known: dict[str, Value] = {}
     pending: list[RowOptions] = []
     for row in rows:
         if len(row.options) == 1:
-            for slot, cell in row.options[0].items():
-                res.cells[slot] = cell
-                known[slot] = cell.value
+            res.cells.update(row.options[0])
         else:
             pending.append(row)
+    # what the rows taken as printed fix, for deciding the others (most tables have none)
+    known: dict[str, Value] = {slot: cell.value for slot, cell in res.cells.items()} if pending else {}
 
     kept: dict[str, list[tuple[Option, dict[str, Value]]]] = {}
     progress = True
