@@ -2,7 +2,7 @@
 
 Everything else about the package is in pyproject.toml. This file only adds the C
 extensions: mypyc compiles the modules of `COMPILED` from the same typed Python
-sources (nothing is written twice), which makes extraction about 1.4x as fast. The
+sources (nothing is written twice), which makes extraction about 1.5x as fast. The
 sources stay the truth: `extract/compiled.py` runs them instead of the extensions
 when they changed after the build (an editable install being edited), and
 `XXGK_PURE_PYTHON=1` skips compiling (at install) or the extensions (at run time).

@@ -200,3 +200,14 @@ def test_error_pages_are_told_by_their_title_or_heading() -> None:
     }
     for page, expected in pages.items():
         assert html_error_page(page.encode()) == expected
+
+
+def test_a_page_printing_every_marker_character_is_refused_with_a_reason() -> None:
+    import pytest
+
+    from extract.model import ReadError
+
+    pua = "".join(chr(c) for c in range(0xE000, 0xE100))
+    page = f"<html><body><p>{pua}</p><table><tr><td>1</td><td>2</td><td>3</td></tr></table></body></html>"
+    with pytest.raises(ReadError, match="private-use character"):
+        read_html(page.encode(), "x.html")

@@ -231,7 +231,10 @@ def _cutter(mark: str) -> tuple[etree.XSLT, _Markers]:
 
 def _free_mark(present: str) -> str:
     """The first of `_MARKS` that `present` (text holding the body's text) does not hold."""
-    return next(m for m in _MARKS if m not in present)
+    mark = next((m for m in _MARKS if m not in present), None)
+    if mark is None:
+        raise ReadError("the page prints every private-use character the reader could mark its lines with")
+    return mark
 
 
 class _Lines:
