@@ -26,3 +26,28 @@ def corpus_cases(*folders: str) -> list[tuple[Path, dict]]:
 @pytest.fixture
 def seed_path() -> Path:
     return CORPUS / "seed" / "baicheng-2019.txt"
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """`xxgk demo` run once, as the README shows it: (stdout and stderr as printed, the
+    temporary folder it ran in). tests/test_demo_pipeline.py checks the database it built,
+    tests/test_docs.py the output the README shows."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("demo-run")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XXGK_")}
+    env.update(PYTHONUNBUFFERED="1", TMPDIR=str(root))
+    proc = subprocess.run(
+        [sys.executable, "-m", "xxgk.cli", "demo"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return proc.stdout, root

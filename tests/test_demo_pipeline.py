@@ -8,8 +8,7 @@ the database holds must be the numbers the generator printed.
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from crawler.demo.catalog import DemoReport, build_world
 from extract import template as tpl
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO = "import sys\nfrom xxgk.cli import main\nsys.exit(main())"
 SITES = build_world(bench_reports=1)
 REPORTS = [
     r
@@ -88,17 +86,14 @@ def test_portals_serve_mostly_real_tables_some_flattened() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo") / "data"
-    proc = subprocess.run(
-        [sys.executable, "-c", DEMO, "demo", "--data", str(data), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return sqlite_utils.Database(data / "xxgk.db"), proc.stdout
+def demo(demo_run):
+    """The database `xxgk demo` built, and the comparison it printed (conftest.py runs it)."""
+    output, _ = demo_run
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("The demo jurisdictions by year"))
+    db = re.search(r"database (.+?)\):$", lines[start])
+    assert db, lines[start]
+    return sqlite_utils.Database(db.group(1)), "\n".join(lines[start:])
 
 
 def report_row(db: sqlite_utils.Database, r: DemoReport, fmt: str) -> dict:

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from xxgk.commands import examples
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -16,9 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "metadata in DATA/xxgk.db). Incremental: known reports are not fetched again and list paging "
         "stops at the first page holding nothing new. Progress goes to stderr; a summary table "
         "(one line per portal, tab-separated) to stdout.",
-        epilog="examples:\n  xxgk crawl --list\n  xxgk crawl demo-trs --demo-url http://127.0.0.1:8765\n"
-        "  xxgk crawl --all --data /srv/xxgk",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **examples(
+            "xxgk crawl --list",
+            "xxgk crawl baicheng-ndbg jilin-szf-ndbg --data /srv/xxgk",
+            "xxgk crawl --all --data /srv/xxgk",
+            "xxgk crawl --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+        ),
     )
     add_crawl_arguments(p)
     p.set_defaults(func=run_crawl)
@@ -28,6 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="serve the demo portals on localhost",
         description="Serve local imitations of government portals (TRS, Hanweb jpage/jpaas, gkmlpt, "
         "Shanghai, UCAP, a GBK CMS) for trying the crawler. Prints the base URL; Ctrl-C stops.",
+        **examples(
+            "xxgk demo-portal --port 8765",
+            "xxgk demo-portal --port 8765 --faults challenge,errors500",
+        ),
     )
     d.add_argument("--host", default="127.0.0.1")
     d.add_argument("--port", type=int, default=8765, help="port (0: any free port; default 8765)")

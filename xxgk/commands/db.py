@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from xxgk.commands import examples
+
 DEFAULT_DATA = os.environ.get("XXGK_DATA", "data")
 
 
@@ -36,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "skipped unread; new content for a known report (same agency and year) is stored as a new version "
         "and becomes current. A document that cannot be extracted is recorded in extraction_errors and "
         "the run goes on. Progress goes to stderr.",
+        **examples(
+            "xxgk load report1.pdf report2.html",
+            "xxgk load --data /srv/xxgk",
+            "xxgk extract --jsonl reports/*.pdf | xxgk load --jsonl -",
+        ),
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="report documents (any format)")
     _add_db_args(p)
@@ -62,6 +69,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "... FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid "
         "WHERE sections_fts MATCH fts_phrase('疫情'). "
         "A bad query prints SQLite's error and exits with status 1.",
+        **examples(
+            'xxgk query "SELECT region, year, share_disclosed FROM rates ORDER BY year"',
+            "xxgk query --canned city_share_granted -p province=江苏省 -f csv",
+            "xxgk query --list-canned",
+        ),
     )
     p.add_argument("sql", nargs="?", help="the SQL statement (or use --canned)")
     _add_db_args(p)
@@ -83,6 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="write the research views as CSV / Parquet",
         description="Write the views report_wide, comparable and rates as CSV files (and Parquet with "
         "--format parquet, which needs the `parquet` extra: pip install 'xxgk[parquet]').",
+        **examples("xxgk export -o export/", "xxgk export --format csv --format parquet -o export/"),
     )
     _add_db_args(p)
     p.add_argument(
@@ -101,6 +114,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="browse the database in Datasette",
         description="Serve the database read-only with Datasette: table and view descriptions, licence "
         "and source notes, and the canned research queries. Stop with Ctrl-C.",
+        **examples("xxgk serve --data /srv/xxgk", "xxgk serve --db /tmp/demo/xxgk.db --port 8002"),
     )
     _add_db_args(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")

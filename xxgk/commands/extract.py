@@ -8,6 +8,7 @@ import sys
 
 from extract import ReadError, batch_gc, extract_path
 from extract.display import render
+from xxgk.commands import examples
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "canonical cells. Prints the tables readably, or one JSON object per document with --jsonl. "
         'A file that cannot be read gives an error (JSON: {"source", "error"}) and the other files '
         "are still processed; the exit status is then 1.",
+        **examples(
+            "xxgk extract tests/corpus/seed/baicheng-2019.txt",
+            "xxgk extract --jsonl reports/*.pdf > reports.jsonl",
+        ),
     )
     p.add_argument(
         "files", nargs="+", metavar="FILE", help="report documents (any format, decided from content)"

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from xxgk.commands import examples
 from xxgk.commands.crawl import add_crawl_arguments, run_crawl
 from xxgk.commands.db import run_load
 
@@ -29,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="The main job: crawl the named portals (or --all) into the data folder, then extract "
         "every stored document not loaded yet into the database (`xxgk crawl` followed by `xxgk load`). "
         "Incremental and idempotent: run it on a schedule.",
+        **examples(
+            "xxgk run --all --data /srv/xxgk",
+            "xxgk run baicheng-ndbg --data /srv/xxgk -q",
+            "xxgk run --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+        ),
     )
     add_crawl_arguments(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summaries")
@@ -39,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the whole pipeline on the built-in demo portals",
         description="Start the demo portals on localhost, crawl them, extract and load every report into a "
         "fresh database, and print the demo jurisdictions side by side by year.",
+        **examples("xxgk demo", "xxgk demo --data /tmp/demo -q"),
     )
     d.add_argument("--data", help="fresh data folder to build (default: a new temporary folder)")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress, only the comparison")
