@@ -38,7 +38,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     import sys
 
     root = tmp_path_factory.mktemp("demo-run")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XXGK_")}
+    env = {k: v for k, v in os.environ.items() if k not in ("XXGK_DATA", "XXGK_DB", "XXGK_REGISTRY")}
     env.update(PYTHONUNBUFFERED="1", TMPDIR=str(root))
     proc = subprocess.run(
         [sys.executable, "-m", "xxgk.cli", "demo"],

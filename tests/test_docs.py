@@ -33,6 +33,8 @@ NORMALISE = [
     (re.compile(r"\S*/xxgk-demo-\w+"), "<demo folder>"),
     (re.compile(r"(127\.0\.0\.1|localhost):\d+"), r"\1:<port>"),
 ]
+# The user's own settings would change where examples read and write.
+USER_SETTINGS = {"XXGK_DATA", "XXGK_DB", "XXGK_REGISTRY", "XXGK_DEMO_URL"}
 # Commands another test runs anyway: their example takes that run's output (conftest.py).
 SHARED_RUNS = {"xxgk demo": "demo_run"}
 
@@ -94,7 +96,7 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 
 
 def run_example(command: str, cwd: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XXGK_")}
+    env = {k: v for k, v in os.environ.items() if k not in USER_SETTINGS}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"  # stdout and stderr interleaved as printed
     env["TMPDIR"] = str(cwd)
