@@ -34,7 +34,7 @@ class Progress:
         blocked = sum(getattr(spider, "blocked", {}).values())
         return (
             f"[{spider.portal.name}] {counts.get('pages', 0)} list pages, {counts.get('new_reports', 0)} new "
-            f"documents, {counts.get('errors', 0)} errors, {blocked} challenged, {requests} requests"
+            f"documents, {counts.get('errors', 0)} errors, {blocked} blocked, {requests} requests"
         )
 
     def opened(self) -> None:

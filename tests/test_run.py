@@ -45,6 +45,6 @@ def test_run_crawls_extracts_and_loads_then_changes_nothing(tmp_path: Path) -> N
         assert second.returncode == 0, second.stderr[-2000:]
         assert db.execute("select count(*) from documents").fetchone()[0] == documents
         assert db.execute("select count(*) from reports").fetchone()[0] == reports
-        assert "0 new report(s)" in second.stderr
+        assert "nothing new to load" in second.stderr
     finally:
         server.stop()

@@ -6,7 +6,8 @@ import argparse
 import importlib
 import sys
 
-from xxgk import __version__
+from xxgk import __version__, logs
+from xxgk.commands import add_verbosity_options
 
 # Each module defines `register(subparsers)`, which adds its sub-command(s) and sets
 # `func` (called with the parsed args, returning the exit status).
@@ -28,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for command in sub.choices.values():
+        add_verbosity_options(command)
     return parser
 
 
@@ -37,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    logs.setup(logs.verbosity(args))
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
+from xxgk import logs
 from xxgk.commands import examples
+
+# --log-level NAME is the verbosity that shows Scrapy's messages of that level.
+LOG_LEVEL_VERBOSITY = {"WARNING": logs.VERBOSE, "INFO": logs.VERBOSE + 1, "DEBUG": logs.VERBOSE + 2}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,7 +92,12 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
         help="accept old HTTPS servers (1024-bit DH keys, legacy renegotiation) by lowering "
         "OpenSSL's security level to 1 for this crawl",
     )
-    p.add_argument("--log-level", default="WARNING", help="Scrapy log level on stderr (default: WARNING)")
+    p.add_argument(
+        "--log-level",
+        choices=("WARNING", "INFO", "DEBUG"),
+        type=str.upper,
+        help="show Scrapy's messages from this level on: the same as -v, -vv, -vvv",
+    )
     p.add_argument(
         "-s",
         "--set",
@@ -172,8 +184,18 @@ def run_crawl(args: argparse.Namespace) -> int:
     from crawler import lock
     from crawler.store import DocumentStore
 
+    level = logs.verbosity(args)
+    if args.log_level:
+        level = max(level, LOG_LEVEL_VERBOSITY[args.log_level])
+        logs.setup(level)
     settings = get_project_settings()
-    overrides = {"XXGK_DATA_DIR": args.data, "LOG_LEVEL": args.log_level.upper(), "XXGK_PROGRESS": True}
+    overrides = {
+        "XXGK_DATA_DIR": args.data,
+        "LOG_INSTALL_ROOT_HANDLER": False,  # stderr is xxgk.logs' (-q/-v), not Scrapy's
+        "LOG_LEVEL": logging.getLevelName(min(logs.library_level(level), logging.WARNING)),
+        # progress lines every few seconds: on a terminal, or when asked for with -v
+        "XXGK_PROGRESS": level >= logs.VERBOSE or (level == logs.NORMAL and sys.stderr.isatty()),
+    }
     if args.db:
         overrides["XXGK_DB"] = args.db
     if args.registry:
@@ -221,7 +243,7 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
     store = DocumentStore(args.data, args.db)
     rows = list(
         store.db.query(
-            "select portal, status, pages, new_reports, not_modified, errors, requests, blocked"
+            "select portal, status, pages, new_reports, not_modified, errors, requests, blocked, notes"
             " from crawl_runs"
             " where id > ? order by id",
             [before],
@@ -247,16 +269,46 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
         )
     done = {r["portal"] for r in rows}
     missing = [n for n in names if n not in done]
+    failed = [r for r in rows if r["status"] != "ok"]
+    quiet = logs.verbosity(args) <= logs.QUIET
+    reasons: Counter[str] = Counter()
+    for r in failed:
+        reason = _failure_reason(r)
+        reasons[reason.split(": ")[0]] += 1  # "DNS lookup failed: <host>" counts as "DNS lookup failed"
+        if not quiet:
+            print(f"xxgk crawl: {r['portal']}: {r['status']}: {reason}", file=sys.stderr)
     for n in missing:
-        print(f"xxgk crawl: {n}: the spider did not start (see the errors above)", file=sys.stderr)
-    failed = [r["portal"] for r in rows if r["status"] not in ("ok", "blocked")]
+        reasons["the spider did not start"] += 1
+        if not quiet:
+            print(f"xxgk crawl: {n}: failed: the spider did not start (-v says why)", file=sys.stderr)
+    statuses = Counter(r["status"] for r in rows)
+    outcome = ", ".join(f"{statuses[s]} {s}" for s in ("ok", "blocked", "failed") if statuses[s])
+    outcome += "".join(f", {n} {s}" for s, n in statuses.items() if s not in ("ok", "blocked", "failed"))
+    if missing:
+        outcome += f", {len(missing)} not started"
+    why = "; ".join(f"{n} × {reason}" if n > 1 else reason for reason, n in reasons.most_common())
     print(
-        f"{len(rows)} portal(s) crawled into {Path(args.data)}; "
-        f"{sum(r['new_reports'] or 0 for r in rows)} new documents; "
-        f"{len(failed) + len(missing)} failed",
+        f"xxgk crawl: {len(names)} portal(s) crawled into {Path(args.data)}: {outcome.lstrip(', ') or 'none'}"
+        f"{f' ({why})' if why else ''}; {sum(r['new_reports'] or 0 for r in rows)} new documents",
         file=sys.stderr,
     )
-    return 1 if failed or missing else 0
+    return 1 if any(r["status"] not in ("ok", "blocked") for r in rows) or missing else 0
+
+
+def _failure_reason(run: dict) -> str:
+    """Why a portal's run did not end `ok`, in a few words, from its crawl_runs row."""
+    if run["status"] == "blocked":
+        return f"blocked by anti-bot challenges ({run['blocked']})"
+    notes = json.loads(run.get("notes") or "[]")
+    if notes:
+        reason, n = Counter(note["reason"] for note in notes).most_common(1)[0]
+        # "CannotResolveHostError: DNS lookup failed: ..." -> "DNS lookup failed: ..."
+        head, sep, rest = reason.partition(": ")
+        reason = rest if sep and head.isidentifier() and head[0].isupper() else reason
+        return reason.rstrip(".") + (f" (and {len(notes) - n} other errors)" if len(notes) > n else "")
+    if not run["pages"]:
+        return "no list page could be read"
+    return f"stopped early ({run['status']})"
 
 
 def run_demo_portal(args: argparse.Namespace) -> int:

@@ -57,7 +57,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="extract again documents that failed before (e.g. after an extractor upgrade)",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summary")
     p.set_defaults(func=run_load)
 
     p = sub.add_parser(
@@ -163,6 +162,13 @@ def run_load(args: argparse.Namespace) -> int:
     from extract import batch_gc
 
     path = _db_path(args)
+    if not args.jsonl and not args.files and not path.exists():
+        print(
+            f"xxgk load: nothing to load: no FILE given, and no crawled documents in {path.parent} "
+            "(`xxgk crawl` stores them there; see --help)",
+            file=sys.stderr,
+        )
+        return 0
     try:
         db = connect(path)
     except SchemaError as exc:
@@ -179,10 +185,8 @@ def run_load(args: argparse.Namespace) -> int:
     else:
         rows = stored_documents(db)
         if not rows:
-            print(
-                f"xxgk load: nothing to load: no FILE given and no new stored document in {path}",
-                file=sys.stderr,
-            )
+            print(f"xxgk load: {path}: nothing new to load: every stored document is loaded", file=sys.stderr)
+            return 0
         progress = ProgressLine(len(rows), args.quiet)
         with batch_gc():
             summary = load_documents(

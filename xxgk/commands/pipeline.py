@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 import tempfile
 from pathlib import Path
 
-from xxgk.commands import examples
+from xxgk import logs
+from xxgk.commands import add_verbosity_options, examples, verbosity_flags
 from xxgk.commands.crawl import add_crawl_arguments, run_crawl
 from xxgk.commands.db import run_load
 
@@ -37,7 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_crawl_arguments(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summaries")
     p.set_defaults(func=run_pipeline)
 
     d = sub.add_parser(
@@ -48,15 +49,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         **examples("xxgk demo", "xxgk demo --data /tmp/demo -q"),
     )
     d.add_argument("--data", help="fresh data folder to build (default: a new temporary folder)")
-    d.add_argument("-q", "--quiet", action="store_true", help="no progress, only the comparison")
     d.set_defaults(func=run_demo)
 
 
-def _load(data: str, db: str | None, quiet: bool) -> int:
-    args = argparse.Namespace(
-        data=data, db=db, jsonl=None, files=[], retry_errors=False, quiet=quiet, portal_region=None
+def _load(data: str, db: str | None, args: argparse.Namespace) -> int:
+    load_args = argparse.Namespace(
+        data=data,
+        db=db,
+        jsonl=None,
+        files=[],
+        retry_errors=False,
+        portal_region=None,
+        quiet=args.quiet,
+        verbose=args.verbose,
     )
-    return run_load(args)
+    return run_load(load_args)
+
+
+def _crawl_args(argv: list[str]) -> argparse.Namespace:
+    """The arguments of `xxgk crawl ARGV`, every option not given at its default."""
+    parser = argparse.ArgumentParser(prog="xxgk crawl", add_help=False)
+    add_crawl_arguments(parser)
+    add_verbosity_options(parser)
+    return parser.parse_args(argv)
 
 
 def run_pipeline(args: argparse.Namespace) -> int:
@@ -65,7 +80,7 @@ def run_pipeline(args: argparse.Namespace) -> int:
     crawled = run_crawl(args)
     if crawled in (2, 3):  # bad arguments or registry, or another run holds the lock
         return crawled
-    loaded = _load(args.data, args.db, args.quiet)
+    loaded = _load(args.data, args.db, args)
     return crawled or loaded
 
 
@@ -81,31 +96,22 @@ def run_demo(args: argparse.Namespace) -> int:
             return 2
     else:
         data = Path(tempfile.mkdtemp(prefix="xxgk-demo-"))
+    level = logs.verbosity(args)
+    # Progress and the summaries of the crawl and the load go to stderr; with -q, nowhere
+    # (errors still do: they are logged). The crawl's table of portals only with -v.
+    progress = contextlib.redirect_stderr(io.StringIO()) if level <= logs.QUIET else contextlib.nullcontext()
+    table = sys.stderr if level >= logs.VERBOSE else io.StringIO()
     server = DemoServer("127.0.0.1", 0).start()
     try:
-        print(f"xxgk demo: demo portals at {server.url}, data in {data}", file=sys.stderr)
-        crawl_args = argparse.Namespace(
-            portals=[],
-            all=False,
-            all_demo=True,
-            list=False,
-            data=str(data),
-            db=None,
-            registry=None,
-            full=False,
-            revalidate=False,
-            demo_url=server.url,
-            no_throttle=True,
-            no_robots=False,
-            legacy_tls=False,
-            log_level="ERROR",
-            set=[],
-        )
-        with contextlib.redirect_stdout(sys.stderr):  # the crawl summary is progress here
-            crawled = run_crawl(crawl_args)
+        with progress:
+            print(f"xxgk demo: demo portals at {server.url}, data in {data}", file=sys.stderr)
+            argv = ["--all-demo", "--data", str(data), "--demo-url", server.url, "--no-throttle"]
+            with contextlib.redirect_stdout(table):
+                crawled = run_crawl(_crawl_args(argv + verbosity_flags(args)))
     finally:
         server.stop()
-    loaded = _load(str(data), None, args.quiet)
+    with progress:
+        loaded = _load(str(data), None, args)
     db = connect(data / "xxgk.db")
     cursor = db.conn.execute(COMPARISON_SQL)
     columns = [c[0] for c in cursor.description]
@@ -117,4 +123,6 @@ def run_demo(args: argparse.Namespace) -> int:
             data / "xxgk.db"
         )
     )
+    if not args.data:
+        print(f"The demo's folder stays until you remove it: rm -r {data}")
     return crawled or loaded
