@@ -1,18 +1,24 @@
-"""The one item the spider yields: a fetched report page or attachment, bytes included."""
+"""The items of a crawl: a fetched document (bytes included) and, once stored, where it is.
+
+The spider yields `FetchedDocument`s; the store pipeline writes their bytes and passes on
+a `StoredDocument`, which holds the metadata and the stored file's path and sha256
+instead of the bytes (as Scrapy's FilesPipeline puts `path` and `checksum` in its
+items). So every standard feed exporter works: `scrapy crawl reports -a portal=NAME -O
+items.jsonl` writes one JSON line per stored document.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
-class FetchedDocument:
+class DocumentMetadata:
     url: str  # as linked (list page or detail page), the key of versions
     final_url: str
     portal: str
     kind: str  # "page" | "attachment"
     title: str
-    body: bytes = field(repr=False)
     list_date: str | None = None
     year: int | None = None
     http_status: int = 200
@@ -22,8 +28,26 @@ class FetchedDocument:
     parent_url: str | None = None
     filename: str | None = None
     format: str | None = None
-    stored_as: str | None = None  # set by the store pipeline: "new" | "version" | "same"
-    document_id: int | None = None
 
     def metadata(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("body", "stored_as", "document_id")}
+        """The columns of the document's row in the `documents` table."""
+        return {f.name: getattr(self, f.name) for f in fields(DocumentMetadata)}
+
+
+@dataclass
+class FetchedDocument(DocumentMetadata):
+    """A report page or attachment as downloaded; only the store pipeline sees it."""
+
+    body: bytes = field(default=b"", repr=False, kw_only=True)
+
+
+@dataclass
+class StoredDocument(DocumentMetadata):
+    """A document once stored: what the item pipelines after the store and the feed
+    exports receive."""
+
+    path: str = field(default="", kw_only=True)  # of the bytes, relative to the data folder
+    sha256: str = field(default="", kw_only=True)
+    size: int = field(default=0, kw_only=True)
+    stored_as: str = field(default="", kw_only=True)  # "new" | "version" | "same"
+    document_id: int | None = field(default=None, kw_only=True)

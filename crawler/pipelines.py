@@ -7,18 +7,20 @@ never slowed or stopped by a document that cannot be read.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.items import FetchedDocument
+from crawler.items import FetchedDocument, StoredDocument
 
 log = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Write the bytes and the metadata row; count new reports for the run record."""
+    """Write the bytes and the metadata row, count new reports for the run record, and
+    pass on the document without its bytes (a `StoredDocument`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -31,7 +33,16 @@ class StorePipeline:
         if not isinstance(item, FetchedDocument):
             return item
         spider = self.crawler.spider
-        outcome, doc_id = spider.store.save(item.metadata(), item.body)
-        item.stored_as, item.document_id = outcome, doc_id
-        spider.note_stored(item)
-        return item
+        store = spider.store
+        outcome, doc_id = store.save(item.metadata(), item.body)
+        sha = hashlib.sha256(item.body).hexdigest()
+        stored = StoredDocument(
+            **item.metadata(),
+            path=store.blob_path(sha).relative_to(store.data_dir).as_posix(),
+            sha256=sha,
+            size=len(item.body),
+            stored_as=outcome,
+            document_id=doc_id,
+        )
+        spider.note_stored(stored)
+        return stored

@@ -5,7 +5,7 @@ run at once per host, and the user agent says who we are. Tests and the bench sw
 throttling off with `-s AUTOTHROTTLE_ENABLED=0 -s DOWNLOAD_DELAY=0`.
 """
 
-from xxgk import __version__
+from xxgk import __version__, config
 
 BOT_NAME = "xxgk"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -53,11 +53,12 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
 
-# Where the raw document store lives (`xxgk crawl --data`); the database defaults to
-# <data>/xxgk.db.
-XXGK_DATA_DIR = "data"
+# Where the raw document store lives (`xxgk crawl --data`, $XXGK_DATA: the same folder
+# for `xxgk` and `scrapy crawl`); the database defaults to <data>/xxgk.db.
+XXGK_DATA = config.data_dir()
+XXGK_DATA_DIR = None  # the older name of XXGK_DATA, still obeyed when set
 XXGK_DB = None
-XXGK_REGISTRY = None  # default: crawler/portals.json
+XXGK_REGISTRY = config.registry_path()  # default: crawler/portals.json
 XXGK_DEMO_URL = None  # base URL of `xxgk demo-portal` for the demo entries
 
 LOG_LEVEL = "INFO"

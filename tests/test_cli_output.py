@@ -83,3 +83,21 @@ def test_load_in_an_empty_folder_says_there_is_nothing_to_load(tmp_path: Path) -
         "xxgk load: nothing to load: no FILE given, and no crawled documents in data"
     )
     assert list(tmp_path.iterdir()) == []  # no empty database left behind
+
+
+def test_query_reads_stdin_and_warns_of_a_mistyped_parameter(tmp_path: Path, seed_path: Path) -> None:
+    data = str(tmp_path / "data")
+    assert xxgk("load", "--data", data, "-q", str(seed_path)).returncode == 0
+    run = subprocess.run(
+        [sys.executable, "-m", "xxgk.cli", "query", "-", "--data", data, "-f", "csv", "-p", "yaer=2019"],
+        input="SELECT agency, year FROM report_wide WHERE year = 2019 -- not :year",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["agency,year", "白城市人民政府,2019"]
+    assert run.stderr == "xxgk query: warning: the SQL has no parameter :yaer (it has: none)\n"
+    canned = xxgk("query", "--data", data, "--canned", "problems_mentioning", "-p", "wrd=不完善")
+    assert canned.returncode == 0
+    assert "the canned query problems_mentioning has no parameter :wrd (it has: :word)" in canned.stderr

@@ -448,8 +448,14 @@ def test_registry_errors_stop_the_run_naming_the_entry(tmp_path, server):
 
 
 def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
-    """`scrapy crawl reports -a portal=…` from the repo root, extraction hook switched on:
-    whether or not the extractor can read (or even import), every document is stored."""
+    """`scrapy crawl reports -a portal=… -O items.jsonl` from the repo root: the data folder
+    comes from $XXGK_DATA as for `xxgk`, every document is stored, and the feed export
+    holds one line per document with the stored file's path and sha256 (not its bytes)."""
+    import hashlib
+    import os
+
+    data = tmp_path / "data"
+    feed = tmp_path / "items.jsonl"
     cmd = [
         sys.executable,
         "-m",
@@ -458,10 +464,10 @@ def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
         "reports",
         "-a",
         "portal=demo-ucap",
+        "-O",
+        str(feed),
         "-s",
         f"XXGK_DEMO_URL={server.url}",
-        "-s",
-        f"XXGK_DATA_DIR={tmp_path}",
         "-s",
         "AUTOTHROTTLE_ENABLED=0",
         "-s",
@@ -469,8 +475,22 @@ def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
         "-s",
         "LOG_LEVEL=WARNING",
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO)
+    env = {**os.environ, "XXGK_DATA": str(data)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    db = sqlite_utils.Database(tmp_path / "xxgk.db")
+    assert "Error" not in proc.stderr, proc.stderr[-3000:]
+    db = sqlite_utils.Database(data / "xxgk.db")
     assert stored_titles(db, "demo-ucap") == EXPECTED["demo-ucap"]
     assert db.execute("select count(*) from documents where kind = 'attachment'").fetchone()[0] == 3
+    items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    rows = {r["url"]: r for r in db.query("select url, sha256, kind, title from documents")}
+    assert sorted(i["url"] for i in items) == sorted(rows)
+    for item in items:
+        assert "body" not in item
+        stored = data / item["path"]
+        assert item["path"] == f"docs/{item['sha256'][:2]}/{item['sha256']}"
+        assert (
+            hashlib.sha256(stored.read_bytes()).hexdigest() == item["sha256"] == rows[item["url"]]["sha256"]
+        )
+        assert item["size"] == stored.stat().st_size and item["stored_as"] == "new"
+        assert (item["kind"], item["title"]) == (rows[item["url"]]["kind"], rows[item["url"]]["title"])

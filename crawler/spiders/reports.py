@@ -34,7 +34,7 @@ from crawler.attachments import (
     looks_like_attachment,
     sniff_format,
 )
-from crawler.items import FetchedDocument
+from crawler.items import FetchedDocument, StoredDocument
 from crawler.middlewares import ChallengeDetected
 from crawler.registry import Portal, load_registry
 from crawler.store import DocumentStore
@@ -100,7 +100,7 @@ class ReportsSpider(scrapy.Spider):
             )
         spider.portal: Portal = portals[spider.portal_name]
         spider.demo_url = settings.get("XXGK_DEMO_URL")
-        spider.data_dir = settings.get("XXGK_DATA_DIR") or "data"
+        spider.data_dir = settings.get("XXGK_DATA_DIR") or settings.get("XXGK_DATA") or "data"
         spider.store = DocumentStore(spider.data_dir, settings.get("XXGK_DB"))
         return spider
 
@@ -415,7 +415,7 @@ class ReportsSpider(scrapy.Spider):
             format=sniff_format(response.body),
         )
 
-    def note_stored(self, item: FetchedDocument) -> None:
+    def note_stored(self, item: StoredDocument) -> None:
         if item.stored_as in ("new", "version"):
             self.counts["new_reports"] += 1
             if item.stored_as == "version":

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from xxgk import logs
+from xxgk import config, logs
 from xxgk.commands import examples
 
 # --log-level NAME is the verbosity that shows Scrapy's messages of that level.
@@ -65,8 +65,9 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list", action="store_true", help="list the registry's portals and exit")
     p.add_argument(
         "--data",
-        default=os.environ.get("XXGK_DATA", "data"),
-        help="data folder (default: ./data, or $XXGK_DATA)",
+        default=config.data_dir(),
+        metavar="DIR",
+        help="data folder holding the document store docs/ and xxgk.db (default: %(default)s, or $XXGK_DATA)",
     )
     p.add_argument("--db", help="SQLite database (default: DATA/xxgk.db)")
     p.add_argument("--registry", help="registry file (default: the one shipped in crawler/)")
@@ -190,7 +191,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         logs.setup(level)
     settings = get_project_settings()
     overrides = {
-        "XXGK_DATA_DIR": args.data,
+        "XXGK_DATA": args.data,
         "LOG_INSTALL_ROOT_HANDLER": False,  # stderr is xxgk.logs' (-q/-v), not Scrapy's
         "LOG_LEVEL": logging.getLevelName(min(logs.library_level(level), logging.WARNING)),
         # progress lines every few seconds: on a terminal, or when asked for with -v

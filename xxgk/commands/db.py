@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import re
 import sys
 import time
 from pathlib import Path
 
+from xxgk import config
 from xxgk.commands import examples
 
-DEFAULT_DATA = os.environ.get("XXGK_DATA", "data")
+DEFAULT_DATA = config.data_dir()
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -72,9 +73,10 @@ def register(sub: argparse._SubParsersAction) -> None:
             'xxgk query "SELECT region, year, share_disclosed FROM rates ORDER BY year"',
             "xxgk query --canned city_share_granted -p province=江苏省 -f csv",
             "xxgk query --list-canned",
+            'echo "SELECT year, count(*) FROM reports GROUP BY year" | xxgk query -',
         ),
     )
-    p.add_argument("sql", nargs="?", help="the SQL statement (or use --canned)")
+    p.add_argument("sql", nargs="?", help="the SQL statement, '-' to read it from stdin (or use --canned)")
     _add_db_args(p)
     p.add_argument("-f", "--format", choices=("table", "csv", "json", "jsonl"), default="table")
     p.add_argument(
@@ -260,9 +262,11 @@ def run_query(args: argparse.Namespace) -> int:
             )
             return 2
         sql = canned.sql
+        _warn_unused(params, canned.params, f"the canned query {canned.name}")
         params = {p: params.get(p, "") for p in canned.params}
     elif args.sql:
-        sql = args.sql
+        sql = sys.stdin.read() if args.sql == "-" else args.sql
+        _warn_unused(params, _sql_parameters(sql), "the SQL")
     else:
         print("xxgk query: give an SQL statement or --canned NAME (see --help)", file=sys.stderr)
         return 2
@@ -274,6 +278,20 @@ def run_query(args: argparse.Namespace) -> int:
         return 1
     write(sys.stdout, args.format, columns, rows)
     return 0
+
+
+def _sql_parameters(sql: str) -> tuple[str, ...]:
+    """The :name parameters of an SQL statement (string literals and comments skipped)."""
+    code = re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S)
+    return tuple(dict.fromkeys(re.findall(r"(?<![:\w]):(\w+)", code)))
+
+
+def _warn_unused(given: dict[str, str], known: tuple[str, ...], what: str) -> None:
+    """A mistyped `-p wrd=x` would otherwise be ignored without a word."""
+    for name in given:
+        if name not in known:
+            has = ", ".join(f":{k}" for k in known) or "none"
+            print(f"xxgk query: warning: {what} has no parameter :{name} (it has: {has})", file=sys.stderr)
 
 
 def run_export(args: argparse.Namespace) -> int:
