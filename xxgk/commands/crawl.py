@@ -62,7 +62,12 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("portals", nargs="*", metavar="PORTAL", help="registry names of the portals to crawl")
     p.add_argument("--all", action="store_true", help="every real (non-demo) portal of the registry")
     p.add_argument("--all-demo", action="store_true", help="every demo portal (needs `xxgk demo-portal`)")
-    p.add_argument("--list", action="store_true", help="list the registry's portals and exit")
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="list the registry's portals by province and level (tab-separated, with whether a "
+        "crawl has verified each) and exit",
+    )
     p.add_argument(
         "--data",
         default=config.data_dir(),
@@ -154,20 +159,15 @@ def run_crawl(args: argparse.Namespace) -> int:
         print(f"xxgk crawl: {exc}", file=sys.stderr)
         return 2
     if args.list:
-        for p in portals.values():
-            print(
-                "\t".join(
-                    [
-                        p.name,
-                        p.platform,
-                        p.level,
-                        p.region,
-                        "demo" if p.demo else "real",
-                        p.title,
-                        " ".join(p.start_urls),
-                    ]
-                )
-            )
+        from crawler.registry import listing
+
+        rows = listing(portals)
+        columns = ("province", "level", "name", "platform", "verified", "region", "title", "start_urls")
+        print("\t".join(columns))
+        for row in rows:
+            print("\t".join(row[c] for c in columns))
+        unverified = sum(r["verified"] == "unverified" for r in rows)
+        print(f"{len(rows)} portals; {unverified} real ones not yet verified by a crawl", file=sys.stderr)
         return 0
     names = _portal_names(args, portals)
     if not names:
