@@ -42,9 +42,12 @@ CRAWL_RUNS_COLUMNS = {
     "not_modified": int,  # conditional requests answered 304 / known content
     "errors": int,
     "blocked": str,  # anti-bot challenge seen (e.g. "412 challenge"), else null
-    "status": str,  # "ok", "blocked", "failed", "running"
+    "status": str,  # "ok", "warning", "blocked", "failed", "running"
     "requests": int,  # HTTP requests sent (incremental runs should need few)
     "notes": str,  # JSON list of the errors met (URL and reason), capped
+    "platform": str,  # platform(s) the pages were read as (fingerprinted or the registry's)
+    "platform_evidence": str,  # what the fingerprint matched, or why none did
+    "warnings": str,  # JSON list: a column that went empty, a start page with no column, …
 }
 
 # Every item seen on a list page, report or not, so that a later run can tell a page

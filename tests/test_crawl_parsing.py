@@ -139,7 +139,7 @@ def test_real_pingtan_list_page_items(tmp_path):
     """The captured TRS 动静结合 page: page-1 reports found, the Avalon template skipped."""
     from pathlib import Path
 
-    sample = Path(__file__).parent / "data" / "pingtan-zfxxgknb-list.html"
+    sample = Path(__file__).parent / "files" / "trs" / "pingtan-zfxxgknb-list.html"
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
     page = trs.parse(html(url, sample.read_text(encoding="utf-8")), {"depth": 0})
     reports = [i for i in page.items if is_annual_report(i.title)]

@@ -19,6 +19,9 @@ from crawler.attachments import url_in_script, viewer_target
 from crawler.titles import is_annual_report, parse_date, report_year
 
 COLUMN_TEXT = r"年报|年度报告|公开年报"
+# Menu entries that lead towards the 年报 column when a start page links none itself.
+HUB_TEXT = re.compile(r"^(?:政务公开|政府信息公开|信息公开|政府信息公开专栏|政务公开专栏|政府信息公开平台)$")
+MAX_HUB_HOPS = 2
 _YEAR_FOLDER = re.compile(r"^\s*(?:19|20)\d{2}\s*年?度?\s*(?:年报)?\s*$")
 
 
@@ -121,12 +124,32 @@ def selector(response: Response) -> Selector:
     return Selector(text=response.body.decode("utf-8", "replace"))
 
 
+def hub_links(sel: Selector, base_url: str) -> list[str]:
+    """Menu links named 政务公开 / 政府信息公开 (the way from a home page to its 年报)."""
+    found: list[str] = []
+    for a in sel.xpath("//a[@href]"):
+        url = resolve_link(a.attrib.get("href"), None, base_url)
+        text = clean(" ".join(a.xpath(".//text()").getall())) or clean(a.attrib.get("title"))
+        if url and HUB_TEXT.match(text) and url not in found and url.rstrip("/") != base_url.rstrip("/"):
+            found.append(url)
+    return found
+
+
 def html_list_page(response: Response, state: dict) -> ListPage:
-    """The items of an HTML list page; on a start page without items, the columns it links to."""
+    """The items of an HTML list page; on a start page listing no report, the columns it
+    links to, or else (up to MAX_HUB_HOPS) the 政务公开/政府信息公开 pages of its menu."""
     sel = selector(response)
     page = ListPage(items=items_from_html(sel, response.url))
-    if not page.items and state.get("depth", 0) == 0:
-        page.columns = [
-            Request(u) for u in column_links(sel, response.url, state.get("column_text") or COLUMN_TEXT)
-        ]
+    # A start page with no report on it (a portal home listing dated news) leads to the
+    # 年报 column through its menu.
+    at_start = state.get("depth", 0) == 0 or state.get("hub")
+    if at_start and not any(is_annual_report(i.title) for i in page.items):
+        urls = column_links(sel, response.url, state.get("column_text") or COLUMN_TEXT)
+        page.columns = [Request(u, meta={"adapter": {"hub": False}}) for u in urls]
+        hops = state.get("hub_hops", 0)
+        if not urls and hops < MAX_HUB_HOPS:
+            page.columns = [
+                Request(u, meta={"adapter": {"hub": True, "hub_hops": hops + 1}})
+                for u in hub_links(sel, response.url)
+            ]
     return page

@@ -1,5 +1,9 @@
-"""Any list reachable only through "下一页" (next page) links: `page_N.html`, `N.html`,
-`?page=N`, and `javascript:`/`onclick` next links."""
+"""Any list, read with every paging form the platform adapters know: "下一页" (next
+page) links (`page_N.html`, `N.html`, `?page=N`, `javascript:`/`onclick` next links),
+TRS script pagers (`countPage`, `createPageHTML`, `document.write(… nextPage …)`), TRS
+动静结合 list models, and Hanweb datastores embedded in the page (`<record>` CDATA,
+paged by `<nextgroup>`). A portal whose platform is unknown or unrecognised is read
+here, so no list form is missed for want of the right platform name."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.adapters import hanweb_jpage, trs
 from crawler.adapters.base import ListPage, clean, html_list_page, resolve_link, selector
 
 _NEXT = re.compile(r"^[\s<>«»›‹\[\]]*(下一?页|下页|后一页|next( page)?|>|›|»|>>)[\s<>«»›‹\[\]]*$", re.I)
@@ -26,8 +31,14 @@ def next_link(response: Response) -> str | None:
 
 
 def parse(response: Response, state: dict[str, Any]) -> ListPage:
+    text = response.text
+    if "jpage" in state or "jpage_get" in state or "<datastore>" in text:
+        page = hanweb_jpage.parse(response, state)
+        if page.items or page.next_page:
+            return page
+    if "trsapi" in state:
+        return trs.parse(response, state)
     page = html_list_page(response, state)
     nxt = next_link(response)
-    if nxt:
-        page.next_page = Request(nxt)
+    page.next_page = Request(nxt) if nxt else trs.script_next(response, state)
     return page

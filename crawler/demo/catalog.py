@@ -249,6 +249,12 @@ def build_world(bench_reports: int = 2000) -> dict[str, Site]:
     sites["demo-bench"] = Site(
         "demo-bench", "trs", "/bench", "演示市政府信息公开（基准）", cols, page_size=20
     )
+
+    # A prefecture's whole disclosure tree (Fujian TRS): own, department, county and
+    # township columns behind directories; 动静结合 API, script pager, datastore lists.
+    from crawler.demo import tree
+
+    sites["demo-nd"] = tree.build(_Maker)
     return sites
 
 

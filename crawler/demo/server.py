@@ -38,6 +38,7 @@ RENDERERS = {
     "generic": "crawler.demo.gbkcms",
     "hanweb_jpaas": "crawler.demo.jpaas",
     "ucap": "crawler.demo.ucap",
+    "tree": "crawler.demo.tree",
 }
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /search/\n"
 
@@ -126,6 +127,8 @@ class DemoServer:
                 import_module(RENDERERS["hanweb_jpaas"]).render(self.sites["demo-jpaas"], req, self)
                 or not_found()
             )
+        if req.path == "/fjdzapp/search":  # the TRS search API of the Fujian tree, at the host root
+            return import_module(RENDERERS["tree"]).render(self.sites["demo-nd"], req, self) or not_found()
         for site in sorted(self.sites.values(), key=lambda s: -len(s.prefix)):
             if req.path == site.prefix or req.path.startswith(site.prefix + "/"):
                 reply = import_module(RENDERERS[site.platform]).render(site, req, self)

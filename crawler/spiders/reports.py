@@ -12,6 +12,7 @@ nothing new, and a report whose list date changed is re-requested conditionally
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from typing import Any
@@ -36,6 +37,7 @@ from crawler.attachments import (
 )
 from crawler.items import FetchedDocument, StoredDocument
 from crawler.middlewares import ChallengeDetected
+from crawler.reach import RunReach
 from crawler.registry import Portal, load_registry
 from crawler.store import DocumentStore
 from crawler.titles import is_annual_report, report_year
@@ -122,8 +124,10 @@ class ReportsSpider(scrapy.Spider):
         self.counts: Counter[str] = Counter()
         self.blocked: Counter[str] = Counter()
         self.notes: list[dict[str, str]] = []
-        state = {"depth": 0, "column_text": self.portal.options.get("column_text")}
+        self.reach = RunReach(self.portal)
         for url in self.portal.urls(self.demo_url):
+            state = {"depth": 0, "column_text": self.portal.options.get("column_text"), "start": url}
+            self.reach.reports_by_start[url] = 0
             yield Request(
                 url, callback=self.parse, errback=self.failed, meta={"adapter": state}, dont_filter=True
             )
@@ -140,18 +144,21 @@ class ReportsSpider(scrapy.Spider):
         state = response.meta.get("adapter") or {"depth": 0}
         self.counts["pages"] += 1
         max_pages = self.portal.options.get("max_pages")
+        state = self.reach.decide(response, state)
         try:
-            page = adapter_for(self.portal.platform).parse(response, state)
+            page = adapter_for(state["platform"]).parse(response, state)
         except Exception as exc:  # a page the adapter cannot read must not end the run
             self._error(response.url, f"list page not understood ({type(exc).__name__}: {exc})")
             return
 
         listed_reports = sum(1 for i in page.items if is_annual_report(i.title))
+        self.reach.listed(state, listed_reports)
         if state.get("depth", 0) == 0 and listed_reports <= 1 and not (page.columns or page.next_page):
             # The start URL may be a report itself (Zhejiang xxgkAnnualReport.jsp); a list page
             # is titled by its column, with no year, and lists more than its attachment.
             title = self._report_title_of(response)
             if title:
+                self.reach.listed(state, 1)
                 response.meta["report"] = {"url": response.url, "title": title, "date": None, "changed": True}
                 yield from self.parse_detail(response)
                 return
@@ -454,12 +461,15 @@ class ReportsSpider(scrapy.Spider):
                 return
             stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
             blocked = "; ".join(f"{k} ×{n}" for k, n in self.blocked.items()) or None
+            warnings = self.reach.warnings(bool(self.known)) if self.counts["pages"] else []
+            for warning in warnings:
+                self.logger.warning("%s: %s", self.portal.name, warning)
             if self.blocked:
                 status = "blocked"
             elif self.counts["pages"] == 0 or reason not in ("finished",):
                 status = "failed"
             else:
-                status = "ok"
+                status = "warning" if warnings else "ok"
             self.store.finish_run(
                 self.run_id,
                 pages=self.counts["pages"],
@@ -470,6 +480,8 @@ class ReportsSpider(scrapy.Spider):
                 status=status,
                 requests=int(stats.get("downloader/request_count", 0)),
                 notes=self.notes,
+                warnings=json.dumps(warnings, ensure_ascii=False) if warnings else None,
+                **self.reach.summary(),
             )
             self.logger.info(
                 "%s: run %s %s: %d list pages, %d new documents, %d not modified, %d errors%s",

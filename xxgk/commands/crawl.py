@@ -244,8 +244,8 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
     store = DocumentStore(args.data, args.db)
     rows = list(
         store.db.query(
-            "select portal, status, pages, new_reports, not_modified, errors, requests, blocked, notes"
-            " from crawl_runs"
+            "select portal, status, pages, new_reports, not_modified, errors, requests, blocked, notes,"
+            " warnings from crawl_runs"
             " where id > ? order by id",
             [before],
         )
@@ -270,8 +270,11 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
         )
     done = {r["portal"] for r in rows}
     missing = [n for n in names if n not in done]
-    failed = [r for r in rows if r["status"] != "ok"]
+    failed = [r for r in rows if r["status"] not in ("ok", "warning")]
     quiet = logs.verbosity(args) <= logs.QUIET
+    for r in rows if not quiet else []:  # a run that reached less than it should says why
+        for warning in json.loads(r["warnings"] or "[]"):
+            print(f"xxgk crawl: {r['portal']}: warning: {warning}", file=sys.stderr)
     reasons: Counter[str] = Counter()
     for r in failed:
         reason = _failure_reason(r)
@@ -293,7 +296,7 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
         f"{f' ({why})' if why else ''}; {sum(r['new_reports'] or 0 for r in rows)} new documents",
         file=sys.stderr,
     )
-    return 1 if any(r["status"] not in ("ok", "blocked") for r in rows) or missing else 0
+    return 1 if any(r["status"] not in ("ok", "blocked", "warning") for r in rows) or missing else 0
 
 
 def _failure_reason(run: dict) -> str:
