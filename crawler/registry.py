@@ -32,6 +32,7 @@ OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
     "column_text": str,  # regex for the link text of the annual-report column
     "obey_robots": bool,
     "note": str,
+    "search_api": str,  # path of a TRS 动静结合 list's search API, if not /fjdzapp/search
 }
 REQUIRED = ("name", "title", "region", "level", "start_urls")
 # Provenance of an entry: where its address was seen (`source`), whether a crawl from a

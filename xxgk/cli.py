@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "xxgk.commands.pipeline",
     "xxgk.commands.db",
     "xxgk.commands.crawl",
+    "xxgk.commands.discover",
 ]
 
 

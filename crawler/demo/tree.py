@@ -124,7 +124,7 @@ DEPARTMENTS = (
     ("czj", "宁德市财政局"),
     ("jyj", "宁德市教育局"),
     ("gaj", "宁德市公安局"),
-)  # 公安局 has no 年报 column: discovery must not invent one
+)  # 公安局 has no 年报 column (its 年报专栏 link leads to an empty page): discovery proposes none
 COUNTIES = (("jc", "宁德市蕉城区人民政府"), ("fa", "福安市人民政府"))
 TOWNSHIPS = (("jnjd", "蕉南街道办事处"), ("cnz", "城南镇人民政府"))
 SUBCOLUMNS = (("zn", "政府信息公开指南"), ("zd", "政府信息公开制度"), ("fdzdgknr", "法定主动公开内容"))
@@ -158,8 +158,8 @@ def _links(pairs: list[tuple[str, str]], cls: str = "list") -> str:
 
 def _xxgk_home(base: str, who: str, extra: list[tuple[str, str]], has_nb: bool = True) -> Reply:
     links = [(name, f"{base}{slug}/") for slug, name in SUBCOLUMNS]
-    if has_nb:
-        links.append(("政府信息公开年报", f"{base}zfxxgknb/"))
+    # A unit without reports may still link an empty 年报 page (栏目建设中): no column.
+    links.append(("政府信息公开年报" if has_nb else "年报专栏", f"{base}zfxxgknb/"))
     menu = _links(links + extra, "xxgk-menu")
     body = f'<div class="xxgk-nav"><h2>{html.escape(who)}政府信息公开</h2>{menu}</div>'
     return page(shell(f"政府信息公开_{who}", body, metas={"SiteName": who, "ColumnName": "政府信息公开"}))
@@ -231,6 +231,8 @@ def hub(path: str) -> Reply | None:
     for key, name in DEPARTMENTS:
         if rest == f"zwgk/zfxxgk/bmxxgk/{key}":
             return _xxgk_home(f"{PREFIX}/{rest}/", name, [], has_nb=key != "gaj")
+    if rest == "zwgk/zfxxgk/bmxxgk/gaj/zfxxgknb":  # 公安局's 年报 link leads to an empty page
+        return page(shell("政府信息公开年报", '<div class="list"><p>栏目建设中</p></div>'))
     for key, name in COUNTIES:
         if rest == key:
             return _home(f"{PREFIX}/{key}/", name, counties=False)

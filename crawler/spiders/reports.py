@@ -126,7 +126,12 @@ class ReportsSpider(scrapy.Spider):
         self.notes: list[dict[str, str]] = []
         self.reach = RunReach(self.portal)
         for url in self.portal.urls(self.demo_url):
-            state = {"depth": 0, "column_text": self.portal.options.get("column_text"), "start": url}
+            state = {
+                "depth": 0,
+                "column_text": self.portal.options.get("column_text"),
+                "search_api": self.portal.options.get("search_api"),
+                "start": url,
+            }
             self.reach.reports_by_start[url] = 0
             yield Request(
                 url, callback=self.parse, errback=self.failed, meta={"adapter": state}, dont_filter=True
