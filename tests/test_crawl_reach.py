@@ -125,6 +125,19 @@ def test_a_datastore_is_read_by_the_generic_path():
     assert page.next_page.url == "http://b.gov.cn/module/jpage/dataproxy.jsp?page=2&webid=3&columnid=9"
 
 
+def test_a_jpaas_pager_is_read_by_the_generic_path():
+    body = (
+        '<ul><li><a href="//fzggw.zj.gov.cn/art/2024/1/9/art_1_2.html">浙江省某厅2023年政府信息公开工作年度报告</a>'
+        '<span>2024-01-09</span></li></ul><div class="page" count="31" rows="15" pageNo="1" '
+        "queryData=\"{'webId':'3185','pageId':'1229','tagId':'信息列表','tplSetId':'52'}\"></div>"
+    )
+    page = generic.parse(html("https://fzggw.zj.gov.cn/col/col1229/index.html", body), {"depth": 0})
+    assert [i.url for i in page.items] == ["https://fzggw.zj.gov.cn/art/2024/1/9/art_1_2.html"]
+    query = dict(parse_qsl(urlsplit(page.next_page.url).query))
+    assert urlsplit(page.next_page.url).path == "/api-gateway/jpaas-publish-server/front/page/build/unit"
+    assert (query["webId"], query["pageId"], query["pageNo"], query["rows"]) == ("3185", "1229", "2", "15")
+
+
 def test_a_start_page_listing_news_leads_to_its_annual_report_column():
     body = (
         '<div class="menu"><a href="/zwgk/">政务公开</a><a href="/zwgk/zfxxgk/zfxxgknb/">政府信息公开年报</a></div>'

@@ -1,9 +1,10 @@
 """Any list, read with every paging form the platform adapters know: "下一页" (next
 page) links (`page_N.html`, `N.html`, `?page=N`, `javascript:`/`onclick` next links),
 TRS script pagers (`countPage`, `createPageHTML`, `document.write(… nextPage …)`), TRS
-动静结合 list models, and Hanweb datastores embedded in the page (`<record>` CDATA,
-paged by `<nextgroup>`). A portal whose platform is unknown or unrecognised is read
-here, so no list form is missed for want of the right platform name."""
+动静结合 list models, Hanweb datastores embedded in the page (`<record>` CDATA, paged by
+`<nextgroup>`) and jpaas pager divs (`count rows queryData`, paged by its data calls).
+A portal whose platform is unknown or unrecognised is read here, so no list form is
+missed for want of the right platform name."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.adapters import hanweb_jpage, trs
+from crawler.adapters import hanweb_jpaas, hanweb_jpage, trs
 from crawler.adapters.base import ListPage, clean, html_list_page, resolve_link, selector
 
 _NEXT = re.compile(r"^[\s<>«»›‹\[\]]*(下一?页|下页|后一页|next( page)?|>|›|»|>>)[\s<>«»›‹\[\]]*$", re.I)
@@ -36,6 +37,8 @@ def parse(response: Response, state: dict[str, Any]) -> ListPage:
         page = hanweb_jpage.parse(response, state)
         if page.items or page.next_page:
             return page
+    if "jpaas" in state or re.search(r"<div[^>]+\bquerydata=", text, re.I):
+        return hanweb_jpaas.parse(response, state)
     if "trsapi" in state:
         return trs.parse(response, state)
     page = html_list_page(response, state)
