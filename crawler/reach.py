@@ -2,8 +2,8 @@
 
 The spider tells a `RunReach` about every list page: which platform read it (the
 registry's, or the one fingerprinted from the page when the entry says `auto` or only
-guessed its platform from the URL shape), how many annual reports it listed, and how
-many columns it led to. At the end the run gets its warnings:
+guessed its platform from the URL shape) and how many annual reports it listed, per
+start URL. At the end the run gets its warnings:
 
 - the platform fingerprint failed on every page of an entry whose platform is `auto` or
   only inferred;
