@@ -109,6 +109,16 @@ def test_proposals_are_a_registry_for_review_that_a_crawl_can_try(discovered, tm
     assert lines[0].startswith("level\tregion\tplatform") and len(lines) == 1 + len(COLUMNS)
 
 
+def test_a_start_page_that_cannot_be_read_is_said(tmp_path):
+    srv = DemoServer(port=0).start()
+    try:
+        proc = discover(f"{srv.url}/fj/nd/nothing-here/", tmp_path / "p.json")
+    finally:
+        srv.stop()
+    assert proc.returncode == 1
+    assert "/fj/nd/nothing-here/: HTTP 404" in proc.stderr and "0 column(s) proposed" in proc.stderr
+
+
 def test_discover_never_writes_the_registry(tmp_path):
     from crawler.registry import DEFAULT_REGISTRY
 

@@ -48,6 +48,7 @@ class DiscoverSpider(scrapy.Spider):
         max_pages: str | int = 400,
         proposals: list[dict[str, Any]] | None = None,
         rejected: list[dict[str, str]] | None = None,
+        errors: list[dict[str, str]] | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -59,6 +60,7 @@ class DiscoverSpider(scrapy.Spider):
         self.max_pages = int(max_pages)
         self.proposals: list[dict[str, Any]] = proposals if proposals is not None else []
         self.rejected: list[dict[str, str]] = rejected if rejected is not None else []
+        self.errors: list[dict[str, str]] = errors if errors is not None else []  # pages not fetched
         self.hosts = {urlsplit(url).hostname or ""}
         self.seen: set[str] = set()
         self.columns: set[str] = set()
@@ -150,4 +152,6 @@ class DiscoverSpider(scrapy.Spider):
 
     def failed(self, failure: Any) -> None:
         request = getattr(failure, "request", None)
-        self.logger.warning("discover: %s: %s", request.url if request else "?", failure.value)
+        exc = failure.value
+        reason = f"HTTP {exc.response.status}" if hasattr(exc, "response") else f"{type(exc).__name__}: {exc}"
+        self.errors.append({"url": request.url if request else "?", "why": reason})

@@ -79,6 +79,7 @@ def run_discover(args: argparse.Namespace) -> int:
     settings.setdict(overrides, priority="cmdline")
     proposals: list[dict] = []
     rejected: list[dict] = []
+    errors: list[dict] = []
     process = CrawlerProcess(settings)
     process.crawl(
         DiscoverSpider,
@@ -88,6 +89,7 @@ def run_discover(args: argparse.Namespace) -> int:
         max_pages=args.max_pages,
         proposals=proposals,
         rejected=rejected,
+        errors=errors,
     )
     process.start()
 
@@ -100,15 +102,18 @@ def run_discover(args: argparse.Namespace) -> int:
         "about": f"Proposed by `xxgk discover {args.url}` for review; not in the registry.",
         "portals": proposals,
         "rejected": rejected,
+        "errors": errors,
     }
     parse_registry(document, str(out))  # proposals are valid entries
     out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print("level\tregion\tplatform\tname\tstart_url\ttitle")
     for e in proposals:
         print("\t".join([e["level"], e["region"], e["platform"], e["name"], e["start_urls"][0], e["title"]]))
+    for error in errors[:20]:  # pages that could not be read: the walk may have missed columns
+        print(f"xxgk discover: {error['url']}: {error['why']}", file=sys.stderr)
     print(
         f"xxgk discover: {len(proposals)} column(s) proposed in {out} "
-        f"({len(rejected)} link(s) named 年报 led to no list of reports)",
+        f"({len(rejected)} link(s) named 年报 led to no list of reports; {len(errors)} page(s) not read)",
         file=sys.stderr,
     )
     return 0 if proposals else 1
