@@ -145,8 +145,19 @@ def proposal(
     }
 
 
-def same_site(url: str, hosts: set[str]) -> bool:
-    return (urlsplit(url).hostname or "") in hosts
+def site_of(url: str) -> str:
+    """The site a host belongs to: `pingtan.gov.cn` for www./xxgk./fgw.pingtan.gov.cn, so
+    that a government's departments on their own subdomains stay in the walk."""
+    host = (urlsplit(url).hostname or "").lower()
+    if re.fullmatch(r"[\d.]+|\[?[\da-f:]+\]?", host):
+        return host  # an IP address is its own site
+    labels = host.split(".")
+    keep = (
+        3
+        if len(labels) >= 3 and labels[-2] in ("gov", "com", "org", "edu", "net") and labels[-1] == "cn"
+        else 2
+    )
+    return ".".join(labels[-keep:])
 
 
 RANK = {"province": 0, "prefecture": 1, "county": 2}

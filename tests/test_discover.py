@@ -18,7 +18,7 @@ from parsel import Selector
 
 from crawler.demo import tree
 from crawler.demo.server import DemoServer
-from crawler.discover import classify_links
+from crawler.discover import classify_links, site_of
 from crawler.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +54,15 @@ def test_links_of_the_real_pingtan_page_are_told_apart():
         # 地方部门<br>平台链接: the directory of the departments' platforms (…/dfbmptlj/<dept>/)
         ("departments", "地方部门平台链接", "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/"),
     }
+
+
+def test_a_site_spans_its_subdomains_not_its_neighbours():
+    assert (
+        site_of("https://fgw.pingtan.gov.cn/x/") == site_of("https://www.pingtan.gov.cn/") == "pingtan.gov.cn"
+    )
+    assert site_of("http://www.fuzhou.gov.cn/") != site_of("https://www.pingtan.gov.cn/")
+    assert site_of("http://gk.wh.cn/xxgkweb/") == "wh.cn"
+    assert site_of("http://122.137.242.24:8080/pub/") == "122.137.242.24"
 
 
 def discover(url: str, out: Path, *args: str) -> subprocess.CompletedProcess[str]:

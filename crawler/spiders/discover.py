@@ -6,8 +6,9 @@ From the start page it follows, by anchor text, the links that lead to 年报 co
 the 政务公开/政府信息公开 hubs, the 部门/乡镇（街道）/区县 directories and the units they
 list, and the 年报 columns themselves. A column is proposed when its page lists annual
 reports (or year folders); its platform is fingerprinted from that page. Every unit
-carries its own name, level and region code down the walk. Pages stay on the start
-host, except county portals reached from a 区县 directory (their hosts join the walk).
+carries its own name, level and region code down the walk. Pages stay on the start's
+site (`*.pingtan.gov.cn`: departments often have subdomains), except county portals
+reached from a 区县 directory (their sites join the walk).
 The proposals go to `self.proposals`; the command writes them for review.
 """
 
@@ -29,6 +30,7 @@ from crawler.discover import (
     classify_links,
     is_column_page,
     proposal,
+    site_of,
     year_folders,
 )
 from crawler.platforms import detect
@@ -61,7 +63,7 @@ class DiscoverSpider(scrapy.Spider):
         self.proposals: list[dict[str, Any]] = proposals if proposals is not None else []
         self.rejected: list[dict[str, str]] = rejected if rejected is not None else []
         self.errors: list[dict[str, str]] = errors if errors is not None else []  # pages not fetched
-        self.hosts = {urlsplit(url).hostname or ""}
+        self.sites = {site_of(url)}  # the start's site; counties' portals join it
         self.seen: set[str] = set()
         self.columns: set[str] = set()
         self.names: set[str] = set()
@@ -111,10 +113,9 @@ class DiscoverSpider(scrapy.Spider):
             url = link.url
             if url.rstrip("/") in self.seen or depth >= MAX_DEPTH or len(self.seen) >= self.max_pages:
                 continue
-            host = urlsplit(url).hostname or ""
             if link.kind == "unit" and directory == "counties":
-                self.hosts.add(host)  # a county's own portal
-            elif host not in self.hosts:
+                self.sites.add(site_of(url))  # a county's own portal
+            elif site_of(url) not in self.sites:
                 continue
             step = [*trail, f"{link.text} ({url})"]
             if link.kind == "column":
