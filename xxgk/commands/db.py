@@ -8,6 +8,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from xxgk import config
 from xxgk.commands import examples
@@ -126,8 +127,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 class ProgressLine:
     """Progress on stderr: a rewritten line on a terminal, a line every 10 s otherwise."""
 
-    def __init__(self, total: int | None, quiet: bool) -> None:
-        self.total, self.quiet = total, quiet
+    def __init__(self, total: int | None, quiet: bool, db: Any = None) -> None:
+        self.total, self.quiet, self.db = total, quiet, db
         self.done = 0
         self.start = self.last = time.monotonic()
         self.tty = sys.stderr.isatty()
@@ -136,7 +137,7 @@ class ProgressLine:
         self.done += 1
         if status == "error" and not self.quiet:
             self._clear()
-            print(f"xxgk load: {source}: not extracted (see extraction_errors)", file=sys.stderr)
+            print(f"xxgk load: {source}: not extracted: {self._reason(source)}", file=sys.stderr)
         t = time.monotonic()
         if self.quiet or t - self.last < (0.2 if self.tty else 10):
             return
@@ -148,6 +149,15 @@ class ProgressLine:
             print("\r" + msg[:120].ljust(120), end="", file=sys.stderr, flush=True)
         else:
             print(msg, file=sys.stderr, flush=True)
+
+    def _reason(self, source: str) -> str:
+        """Why the document failed, as recorded in extraction_errors by the loader."""
+        row = None
+        if self.db is not None:
+            row = self.db.execute(
+                "SELECT reason FROM extraction_errors WHERE source = ? ORDER BY rowid DESC LIMIT 1", [source]
+            ).fetchone()
+        return row[0] if row else "see the table extraction_errors"
 
     def _clear(self) -> None:
         if self.tty:
@@ -180,7 +190,7 @@ def run_load(args: argparse.Namespace) -> int:
     if args.jsonl:
         summary = _load_jsonl(loader, args)
     elif args.files:
-        progress = ProgressLine(len(args.files), args.quiet)
+        progress = ProgressLine(len(args.files), args.quiet, db)
         with batch_gc():
             summary = load_paths(loader, args.files, progress=progress, portal_region=args.portal_region)
         progress.finish()
@@ -189,7 +199,7 @@ def run_load(args: argparse.Namespace) -> int:
         if not rows:
             print(f"xxgk load: {path}: nothing new to load: every stored document is loaded", file=sys.stderr)
             return 0
-        progress = ProgressLine(len(rows), args.quiet)
+        progress = ProgressLine(len(rows), args.quiet, db)
         with batch_gc():
             summary = load_documents(
                 loader, rows, args.data, portal_regions=_portal_regions(), progress=progress
@@ -215,7 +225,7 @@ def _portal_regions() -> dict[str, str]:
 
 def _load_jsonl(loader, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     stream = sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8")  # noqa: SIM115
-    progress = ProgressLine(None, args.quiet)
+    progress = ProgressLine(None, args.quiet, loader.db)
     with stream:
         for n, line in enumerate(stream, 1):
             if not line.strip():
