@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import sqlite_utils
 
@@ -27,6 +27,7 @@ from db.regions import RegionIndex
 from db.resolve import Resolution, Resolver
 from db.schema import TABLE_SECTIONS, canonical_keys, column_name
 from db.search import spaced
+from db.validate import report_problem
 
 SECTION_ORDER = {n: i for i, n in enumerate("一二三四五六", start=1)}
 SECTION_SHIFT = 40
@@ -40,6 +41,7 @@ class LoadSummary:
     unchanged: int = 0  # content already in the database
     errors: int = 0  # documents that could not be extracted (see extraction_errors)
     unresolved: set[str] = field(default_factory=set)  # agency names without a region
+    last_error: str = ""  # the reason of the latest error, for progress lines
 
     def count(self, status: str) -> None:
         if status == "loaded":
@@ -63,6 +65,16 @@ class LoadSummary:
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def printable(text: str) -> str:
+    """`text` as SQLite can store it: lone surrogates (from JSON escapes) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else repr(text)
+
+
+def _text_field(report: Any, name: str) -> str | None:
+    value = report.get(name) if isinstance(report, Mapping) else None
+    return value if isinstance(value, str) and value else None
 
 
 def report_sha256(report: Mapping[str, Any]) -> str:
@@ -110,6 +122,8 @@ class Loader:
             f"SELECT COALESCE(MAX(id & {mask}), 0) FROM sections"
         ).fetchone()[0]
         self.unindexed: list[tuple[int, str, str]] = []  # narrative sections not yet in sections_fts
+        # cache entries made inside the current report's savepoint: dropped if it rolls back
+        self.cached_in_report: list[tuple[dict, Any]] = []
         self.summary = LoadSummary()
 
     # --- transactions ---------------------------------------------------------------
@@ -148,6 +162,7 @@ class Loader:
         if cid is None:
             cur = self.conn.execute("INSERT INTO check_names (name, tbl) VALUES (?, ?)", (name, table))
             cid = self.check_ids[name] = cur.lastrowid
+            self.cached_in_report.append((self.check_ids, name))
         return cid
 
     def is_known(self, sha256: str) -> bool:
@@ -174,6 +189,7 @@ class Loader:
         )
         agency_id = self.conn.execute("SELECT id FROM agencies WHERE key = ?", (res.key,)).fetchone()[0]
         self.agencies[cache_key] = (agency_id, res)
+        self.cached_in_report.append((self.agencies, cache_key))
         return agency_id, res
 
     # --- reports --------------------------------------------------------------------
@@ -190,29 +206,56 @@ class Loader:
         list_date: str | None = None,
         title_hint: str | None = None,
     ) -> str:
-        """Store one report (a `Report.to_json()` dict). Returns loaded|version|unchanged."""
-        sha256 = sha256 or report_sha256(report)
+        """Store one report (a `Report.to_json()` dict). Returns loaded|version|unchanged|error.
+
+        Never raises for a fault of the report itself: a report the database cannot hold
+        (a number >= 2^63, a field of the wrong type) or any failure while writing it is
+        rolled back whole and recorded in extraction_errors against this document, and
+        the batch goes on. Only interruptions and errors of the database itself propagate.
+        """
+        problem = report_problem(report)
+        if problem is None and sha256 is None:
+            sha256 = report_sha256(report)
+        if problem:
+            name = source or _text_field(report, "source") or url or sha256 or "(report)"
+            return self._refuse(name, f"cannot be stored: {problem}", sha256, document_id)
+        assert sha256 is not None
         if sha256 in self.known_sha:
             self.summary.count("unchanged")
             return "unchanged"
         source = source or report.get("source") or url or sha256
         self._begin()
         self.conn.execute("SAVEPOINT report")
+        self.cached_in_report = []
         try:
             status = self._insert(
                 report, sha256, source, url, document_id, portal_region, list_date, title_hint
             )
-        except BaseException:
-            self.conn.execute("ROLLBACK TO report")
-            self.conn.execute("RELEASE report")
-            raise
+        except (KeyboardInterrupt, SystemExit, MemoryError, sqlite3.OperationalError):
+            self._rollback_report()
+            raise  # an interruption, or the database itself failing (locked, disk full)
+        except Exception as exc:  # this report's own fault: the batch goes on without it
+            self._rollback_report()
+            return self._refuse(source, f"cannot be stored: {type(exc).__name__}: {exc}", sha256, document_id)
         self.conn.execute("RELEASE report")
+        self.cached_in_report = []
         if self.retry_errors:
             self.conn.execute("DELETE FROM extraction_errors WHERE sha256 = ?", (sha256,))
         self.known_sha.add(sha256)
         self.summary.count(status)
         self._done_one()
         return status
+
+    def _rollback_report(self) -> None:
+        self.conn.execute("ROLLBACK TO report")
+        self.conn.execute("RELEASE report")
+        for cache, key in self.cached_in_report:  # rows the rollback removed
+            cache.pop(key, None)
+        self.cached_in_report = []
+
+    def _refuse(self, source: str, reason: str, sha256: str | None, document_id: int | None) -> str:
+        self.record_error(source, reason, sha256=sha256, document_id=document_id)
+        return "error"
 
     def _insert(
         self,
@@ -329,6 +372,8 @@ class Loader:
         self, source: str, reason: str, *, sha256: str | None = None, document_id: int | None = None
     ) -> None:
         """Note a document that could not be extracted; a re-run does not note it twice."""
+        source, reason = printable(source), printable(reason)
+        self.summary.last_error = reason
         if sha256 and sha256 in self.failed_sha:
             return
         self._begin()
@@ -363,6 +408,34 @@ def _default_extractor() -> Extractor:
     return extract_bytes
 
 
+def extract_report(
+    extractor: Extractor,
+    data: bytes,
+    name: str,
+    *,
+    content_type: str | None = None,
+    title_hint: str | None = None,
+) -> tuple[dict[str, Any] | None, str | None]:
+    """Extract one document: (its report dict, None), or (None, the reason it failed).
+
+    Never raises but for an interruption: whatever goes wrong in one document is that
+    document's error. It touches no database, so a process pool can run it.
+    """
+    from extract import ReadError
+
+    try:
+        report = extractor(data, name, content_type=content_type, title_hint=title_hint)
+        return report.to_json(), None
+    except ReadError as exc:
+        return None, str(exc)
+    except MemoryError:
+        return None, "too large: extraction ran out of memory"
+    except RecursionError:
+        return None, "nested too deeply to be read (recursion limit)"
+    except Exception as exc:  # a bug in extraction must not stop the run
+        return None, f"internal error while extracting: {type(exc).__name__}: {exc}"
+
+
 def _extract(
     loader: Loader,
     data: bytes,
@@ -374,18 +447,13 @@ def _extract(
     content_type: str | None = None,
     **kw: Any,
 ) -> str:
-    from extract import ReadError
-
-    try:
-        report = extractor(data, name, content_type=content_type, title_hint=kw.get("title_hint"))
-    except ReadError as exc:
-        loader.record_error(name, str(exc), sha256=sha, document_id=document_id)
+    report, reason = extract_report(
+        extractor, data, name, content_type=content_type, title_hint=kw.get("title_hint")
+    )
+    if report is None:
+        loader.record_error(name, reason or "unknown error", sha256=sha, document_id=document_id)
         return "error"
-    except Exception as exc:  # a bug in extraction must not stop the run
-        reason = f"internal error while extracting: {type(exc).__name__}: {exc}"
-        loader.record_error(name, reason, sha256=sha, document_id=document_id)
-        return "error"
-    return loader.load_report(report.to_json(), sha256=sha, document_id=document_id, **kw)
+    return loader.load_report(report, sha256=sha, document_id=document_id, **kw)
 
 
 def load_paths(
@@ -486,3 +554,73 @@ def stored_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
             "ORDER BY fetched_at, id"
         )
     ]
+
+
+MAX_JSONL_LINE = 256 * 1024 * 1024  # bytes: a report line longer than this is refused unread
+
+
+def load_jsonl(
+    loader: Loader,
+    stream: BinaryIO,
+    name: str,
+    *,
+    portal_region: str | None = None,
+    progress: Progress | None = None,
+) -> LoadSummary:
+    """Load `xxgk extract --jsonl` output. A line that is not a storable report (not JSON,
+    not UTF-8, not an object, a bad value) is recorded in extraction_errors as `name:line`
+    with the reason; the other lines of the batch load."""
+    for n, line in enumerate(_lines(stream, MAX_JSONL_LINE), 1):
+        where = f"{name}:{n}"
+        report: Any = None
+        if line is None:
+            reason: str | None = f"line longer than {MAX_JSONL_LINE} bytes, not read"
+        elif not line.strip():
+            continue
+        else:
+            report, reason = _parse_line(line)
+        if reason is not None:
+            loader.record_error(where, reason)
+            status = "error"
+        elif isinstance(report, dict) and "error" in report and "cells" not in report:
+            # `xxgk extract --jsonl` prints {"source", "error"} for a file it could not read
+            source = _text_field(report, "source") or where
+            loader.record_error(source, str(report["error"]))
+            status = "error"
+        else:
+            status = loader.load_report(
+                report, source=_text_field(report, "source") or where, portal_region=portal_region
+            )
+        if progress:
+            progress(status, where)
+    loader.commit()
+    return loader.summary
+
+
+def _parse_line(line: bytes) -> tuple[Any, str | None]:
+    try:
+        text = line.rstrip(b"\r\n").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text (byte {exc.start})"
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+    except RecursionError:
+        return None, "not valid JSON (nested too deeply)"
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return None, f"not valid JSON ({exc})"
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The stream's lines, or None for a line longer than `limit` (skipped unread)."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the line
+                line = stream.readline(1 << 20)
+            yield None
+            continue
+        yield line

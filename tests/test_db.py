@@ -208,16 +208,28 @@ def test_a_page_without_tables_does_not_hide_the_version_that_has_them(db):
     assert one(db, "SELECT applications__received_new__total AS v FROM report_wide")["v"] == 59
 
 
-def test_a_report_that_fails_midway_leaves_nothing(db):
+def test_a_report_that_fails_midway_leaves_nothing_and_is_recorded(db):
+    # a real SQLite failure after the report's row and cells were written
+    db.execute(
+        "CREATE TRIGGER boom BEFORE INSERT ON sections WHEN NEW.heading = 'boom' "
+        "BEGIN SELECT RAISE(ABORT, 'boom'); END"
+    )
     loader = Loader(db)
     bad = report_from_truth(truth(SEED), "bad.txt")
-    bad["checks"] = [{"ok": True}]  # no name: NOT NULL fails after cells were written
-    with pytest.raises(KeyError):
-        loader.load_report(bad)
+    bad["checks"] = [{"name": "a check only this report has", "ok": True, "table": "applications"}]
+    bad["sections"] = [{"number": "一", "heading": "boom", "text": "总体情况"}]
+    assert loader.load_report(bad) == "error"
+    # the same agency again: the agency row the failed report made was rolled back with it
+    assert loader.load_report(report_from_truth(truth(SEED), "good.txt")) == "loaded"
     loader.load_report(report_from_truth(truth(HUAIAN), "good.pdf"))
     loader.commit()
-    assert db["reports"].count == 1
-    assert db.execute("SELECT COUNT(DISTINCT report_id) FROM cells").fetchone()[0] == 1
+    assert [r["source"] for r in db.query("SELECT source FROM reports ORDER BY id")] == ["good.txt", "good.pdf"]
+    assert db.execute("SELECT COUNT(DISTINCT report_id) FROM cells").fetchone()[0] == 2
+    assert db.execute("SELECT COUNT(*) FROM check_names WHERE name LIKE 'a check only%'").fetchone()[0] == 0
+    assert [(e["source"], e["reason"]) for e in db.query("SELECT source, reason FROM extraction_errors")] == [
+        ("bad.txt", "cannot be stored: IntegrityError: boom")
+    ]
+    assert loader.summary.line().startswith("2 new report(s), 0 new version(s), 0 unchanged, 1 extraction error")
 
 
 # --- regions ---------------------------------------------------------------------------

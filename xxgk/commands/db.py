@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -127,8 +126,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 class ProgressLine:
     """Progress on stderr: a rewritten line on a terminal, a line every 10 s otherwise."""
 
-    def __init__(self, total: int | None, quiet: bool, db: Any = None) -> None:
-        self.total, self.quiet, self.db = total, quiet, db
+    def __init__(self, total: int | None, quiet: bool, summary: Any = None) -> None:
+        self.total, self.quiet = total, quiet
+        self.summary = summary  # db.load.LoadSummary: its last_error names the reason
         self.done = 0
         self.start = self.last = time.monotonic()
         self.tty = sys.stderr.isatty()
@@ -137,7 +137,8 @@ class ProgressLine:
         self.done += 1
         if status == "error" and not self.quiet:
             self._clear()
-            print(f"xxgk load: {source}: not extracted: {self._reason(source)}", file=sys.stderr)
+            reason = getattr(self.summary, "last_error", "") or "see the table extraction_errors"
+            print(f"xxgk load: {source}: not extracted: {reason}", file=sys.stderr)
         t = time.monotonic()
         if self.quiet or t - self.last < (0.2 if self.tty else 10):
             return
@@ -149,15 +150,6 @@ class ProgressLine:
             print("\r" + msg[:120].ljust(120), end="", file=sys.stderr, flush=True)
         else:
             print(msg, file=sys.stderr, flush=True)
-
-    def _reason(self, source: str) -> str:
-        """Why the document failed, as recorded in extraction_errors by the loader."""
-        row = None
-        if self.db is not None:
-            row = self.db.execute(
-                "SELECT reason FROM extraction_errors WHERE source = ? ORDER BY rowid DESC LIMIT 1", [source]
-            ).fetchone()
-        return row[0] if row else "see the table extraction_errors"
 
     def _clear(self) -> None:
         if self.tty:
@@ -190,7 +182,7 @@ def run_load(args: argparse.Namespace) -> int:
     if args.jsonl:
         summary = _load_jsonl(loader, args)
     elif args.files:
-        progress = ProgressLine(len(args.files), args.quiet, db)
+        progress = ProgressLine(len(args.files), args.quiet, loader.summary)
         with batch_gc():
             summary = load_paths(loader, args.files, progress=progress, portal_region=args.portal_region)
         progress.finish()
@@ -199,7 +191,7 @@ def run_load(args: argparse.Namespace) -> int:
         if not rows:
             print(f"xxgk load: {path}: nothing new to load: every stored document is loaded", file=sys.stderr)
             return 0
-        progress = ProgressLine(len(rows), args.quiet, db)
+        progress = ProgressLine(len(rows), args.quiet, loader.summary)
         with batch_gc():
             summary = load_documents(
                 loader, rows, args.data, portal_regions=_portal_regions(), progress=progress
@@ -224,27 +216,20 @@ def _portal_regions() -> dict[str, str]:
 
 
 def _load_jsonl(loader, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    stream = sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8")  # noqa: SIM115
-    progress = ProgressLine(None, args.quiet, loader.db)
-    with stream:
-        for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                report = json.loads(line)
-            except json.JSONDecodeError as exc:
-                loader.record_error(f"{args.jsonl}:{n}", f"not valid JSON ({exc.msg})")
-                progress("error", f"{args.jsonl}:{n}")
-                continue
-            if "error" in report and "cells" not in report:
-                loader.record_error(report.get("source") or f"{args.jsonl}:{n}", str(report["error"]))
-                progress("error", report.get("source") or "")
-                continue
-            status = loader.load_report(report, portal_region=args.portal_region)
-            progress(status, report.get("source") or "")
-    loader.commit()
+    from db.load import load_jsonl
+
+    progress = ProgressLine(None, args.quiet, loader.summary)
+    if args.jsonl == "-":
+        summary = load_jsonl(
+            loader, sys.stdin.buffer, "stdin", portal_region=args.portal_region, progress=progress
+        )
+    else:
+        with open(args.jsonl, "rb") as stream:
+            summary = load_jsonl(
+                loader, stream, args.jsonl, portal_region=args.portal_region, progress=progress
+            )
     progress.finish()
-    return loader.summary
+    return summary
 
 
 def run_query(args: argparse.Namespace) -> int:
