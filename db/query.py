@@ -20,13 +20,53 @@ class QueryError(Exception):
     """A query SQLite refused; the message says why in plain words."""
 
 
+# What a query may do; the authorizer denies everything else. Read-only mode alone is not
+# enough: ATTACH creates a database file at any path, and so does VACUUM INTO (which
+# starts with an ATTACH), even on a connection opened read-only.
+READ_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+# PRAGMAs that take a table or index name and only describe it; any other PRAGMA may be
+# read (no argument) but not set.
+DESCRIBING_PRAGMAS = frozenset(
+    {
+        "table_info",
+        "table_xinfo",
+        "index_list",
+        "index_info",
+        "index_xinfo",
+        "foreign_key_list",
+        "foreign_key_check",
+        "integrity_check",
+        "quick_check",
+    }
+)
+
+
+def authorize_read(
+    action: int, arg1: str | None, arg2: str | None, db: str | None, _trigger: str | None
+) -> int:
+    """sqlite3 authorizer of `xxgk query`: reading only (see READ_ACTIONS)."""
+    if action in READ_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master" and db == "main":
+        # asked when a virtual table (the full-text index) is first opened; the
+        # connection is read-only, so nothing can be written there anyway
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and (arg2 is None or (arg1 or "").lower() in DESCRIBING_PRAGMAS):
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
 def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open for `xxgk query`: read-only, query_only, and an authorizer that allows reading only."""
     p = Path(path)
     if not p.exists():
         raise QueryError(f"{p}: no such database (create it with `xxgk load`)")
     conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
     conn.execute("PRAGMA query_only = ON")
     register_functions(conn)  # fts_phrase('疫情') for sections_fts
+    conn.set_authorizer(authorize_read)
     return conn
 
 
@@ -35,6 +75,11 @@ def explain(exc: sqlite3.Error, sql: str) -> str:
     msg = str(exc)
     if "readonly" in msg or "query_only" in msg or "attempt to write" in msg:
         return f"{msg}: the database is opened read-only; only queries that read (SELECT) are allowed"
+    if msg in ("not authorized", "authorization denied"):
+        return (
+            "not authorized: the database is open read-only for queries; writing, ATTACH, VACUUM "
+            "and setting PRAGMAs are refused"
+        )
     m = re.match(r"no such (table|column): (\S+)", msg)
     if m and m[1] == "table":
         return f"{msg} (list the tables and views with: SELECT name, type FROM sqlite_master)"

@@ -6,7 +6,9 @@ are not all printed numbers is reported with `ok: None` (not evaluated): a blank
 not a zero, and a cell left out cannot vouch for anything.
 
 Besides the equations, one completeness check per table found says how many of the
-template's cells were placed, so a table read only in part is never "all checks ok".
+template's cells were placed, so a table read only in part is never "all checks ok";
+and one sign check per table: a count below zero (only the signed changes of section
+二 may be negative) fails it, whether or not the equations balance.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from extract.template import (
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     REVIEW_KEYS,
+    SIGNED_KEYS,
     all_keys,
     application_rows,
     cell_key,
@@ -112,7 +115,21 @@ def evaluate_checks(report: Report, other_rows: tuple[str, ...], tables: Collect
         checks.append(_completeness("review_litigation", REVIEW_KEYS, values))
     if "proactive" in tables and report.template:
         checks.append(_completeness("proactive", _proactive_keys(report.template), values))
+    for table in ("applications", "review_litigation", "proactive"):
+        if table in tables:
+            checks.append(_no_negative_counts(table, values))
     return checks
+
+
+def _no_negative_counts(table: str, values: dict[str, int | float | None]) -> Check:
+    """Counts and amounts are never below zero; the signed changes (本年增/减) may be."""
+    prefix = table + "."
+    negative = sum(
+        1
+        for k, v in values.items()
+        if v is not None and v < 0 and k.startswith(prefix) and k not in SIGNED_KEYS
+    )
+    return Check(f"{table}: no negative counts", negative == 0, 0, negative, table)
 
 
 @lru_cache(maxsize=4)

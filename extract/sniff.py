@@ -6,6 +6,7 @@ and serve HTML error pages under `.pdf` names; the content is the only witness.
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from io import BytesIO
@@ -60,30 +61,47 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-_ERROR_TITLE = re.compile(
-    rb"<(title|h1)[^>]*>\s*([^<]{0,120}?(\b40[0-9]\b|\b50[0-9]\b|not found|forbidden|internal server error|"
-    rb"bad gateway|service unavailable|access denied|"
-    + "页面不存在|页面未找到|找不到|无法访问|访问出错|禁止访问|服务器错误".encode()
-    + rb")[^<]{0,120}?)\s*</(title|h1)>",
+# An error page is told by its structure: its title or a heading *is* an error message
+# (a status code and/or an error phrase, with at most filler words and punctuation around
+# it), not a name that happens to hold a number (演示市第404局) or a report title.
+_STATUS = r"[45]\d\d"
+_PHRASE = (
+    r"(?:(?:page|file|url)\s*)?not\s*found|forbidden|internal\s*server\s*error|server\s*error|"
+    r"bad\s*gateway|service\s*(?:temporarily\s*)?unavailable|gateway\s*time-?out|access\s*denied|"
+    r"unauthori[sz]ed|bad\s*request|too\s*many\s*requests|"
+    r"(?:页面|网页|文件|资源|信息)(?:已被删除|不存在|未找到|找不到)|找不到(?:该|此|您要访问的)?(?:页面|网页|文件)|"
+    r"无法访问|访问出错|访问错误|禁止访问|拒绝访问|无权访问|服务器(?:内部)?错误|服务不可用"
+)
+_FILLER = (
+    r"(?:https?|error|status|code|sorry|oops|the\s*requested\s*(?:url|page)|错误代码|错误页面?|错误|"
+    r"系统提示|提示|抱歉|对不起|您(?:所|要)?(?:访问|查找|请求)的|该|[^\w]|_)*"
+)
+_ERROR_SEGMENT = re.compile(
+    rf"{_FILLER}(?:{_STATUS}{_FILLER}(?:(?:{_PHRASE}){_FILLER})?|(?:{_PHRASE}){_FILLER}(?:{_STATUS}{_FILLER})?)",
     re.IGNORECASE,
 )
+_SEPARATORS = re.compile(r"\s+[-|｜_—–·:：]+\s+|\s*[|｜—–·]+\s*|\s*[-_]{2,}\s*")
+_HEADING = re.compile(r"<(title|h1|h2)\b[^>]*>(.{0,400}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def is_error_heading(text: str) -> bool:
+    """True when a title or heading is an error message: one of its parts (a site name may
+    stand beside it, `404 - 某市人民政府`) is a status code or an error phrase alone."""
+    return any(_ERROR_SEGMENT.fullmatch(part) for part in _SEPARATORS.split(text) if part.strip())
 
 
 def html_error_page(data: bytes) -> str | None:
-    """The title of a server error page (a `.pdf` link that answered 404), or None.
+    """The title or heading of a server error page (a `.pdf` link that answered 404), or None.
 
     Only short pages count: a report page whose title mentions 404 is still a report.
     """
     if len(data) > 20000:
         return None
-    # the pattern ignores case, so the regex engine would try it at every byte; a match
-    # starts at `<title` or `<h1`, so it is tried only there, leftmost first (as `search`)
-    lower = data.lower()
-    starts = [i for tag in (b"<title", b"<h1") if (i := lower.find(tag)) >= 0]
-    while starts:
-        pos = min(starts)
-        m = _ERROR_TITLE.match(data, pos)
-        if m:
-            return m.group(2).decode("utf-8", errors="replace").strip()
-        starts = [i for tag in (b"<title", b"<h1") if (i := lower.find(tag, pos + 1)) >= 0]
+    from extract.decode import decode
+
+    for m in _HEADING.finditer(decode(data, html=True)):
+        text = " ".join(html.unescape(_TAG.sub(" ", m.group(2))).split())
+        if text and is_error_heading(text):
+            return text
     return None

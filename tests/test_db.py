@@ -223,13 +223,18 @@ def test_a_report_that_fails_midway_leaves_nothing_and_is_recorded(db):
     assert loader.load_report(report_from_truth(truth(SEED), "good.txt")) == "loaded"
     loader.load_report(report_from_truth(truth(HUAIAN), "good.pdf"))
     loader.commit()
-    assert [r["source"] for r in db.query("SELECT source FROM reports ORDER BY id")] == ["good.txt", "good.pdf"]
+    assert [r["source"] for r in db.query("SELECT source FROM reports ORDER BY id")] == [
+        "good.txt",
+        "good.pdf",
+    ]
     assert db.execute("SELECT COUNT(DISTINCT report_id) FROM cells").fetchone()[0] == 2
     assert db.execute("SELECT COUNT(*) FROM check_names WHERE name LIKE 'a check only%'").fetchone()[0] == 0
     assert [(e["source"], e["reason"]) for e in db.query("SELECT source, reason FROM extraction_errors")] == [
         ("bad.txt", "cannot be stored: IntegrityError: boom")
     ]
-    assert loader.summary.line().startswith("2 new report(s), 0 new version(s), 0 unchanged, 1 extraction error")
+    assert loader.summary.line().startswith(
+        "2 new report(s), 0 new version(s), 0 unchanged, 1 extraction error"
+    )
 
 
 # --- regions ---------------------------------------------------------------------------

@@ -70,7 +70,12 @@ def hostile_reports(draw: st.DrawFn, base: dict) -> dict:
         report["sections"] = [{"number": "五", "heading": draw(texts), "text": draw(texts)}]
     if draw(st.booleans()):
         report["checks"] = [
-            {"name": draw(st.text(min_size=1, max_size=30)), "ok": False, "expected": draw(numbers), "actual": 0}
+            {
+                "name": draw(st.text(min_size=1, max_size=30)),
+                "ok": False,
+                "expected": draw(numbers),
+                "actual": 0,
+            }
         ]
     return report
 
@@ -89,7 +94,9 @@ def test_any_report_is_stored_exactly_or_recorded_and_the_batch_goes_on(data, se
     loader = Loader(db)
     first = dict(seed_report, source=f"before-{tag}", title=f"甲{tag}")
     last = dict(seed_report, source=f"after-{tag}", title=f"乙{tag}")
-    statuses = [loader.load_report(r, source=s) for r, s in ((first, None), (hostile, f"hostile-{tag}"), (last, None))]
+    statuses = [
+        loader.load_report(r, source=s) for r, s in ((first, None), (hostile, f"hostile-{tag}"), (last, None))
+    ]
     loader.commit()
 
     assert statuses[0] in ("loaded", "version") and statuses[2] in ("loaded", "version")
@@ -207,7 +214,9 @@ def test_hostile_jsonl_lines_are_one_line_errors_and_the_good_lines_load(seed_re
     assert "2 new report(s), 0 new version(s), 0 unchanged, 15 extraction error(s)" in stderr
 
 
-def test_a_document_printing_a_number_beyond_2_to_the_63_is_recorded_and_the_rest_load(tmp_path: Path) -> None:
+def test_a_document_printing_a_number_beyond_2_to_the_63_is_recorded_and_the_rest_load(
+    tmp_path: Path,
+) -> None:
     lines = SEED.read_text(encoding="utf-8").splitlines()
     assert lines[226] == "59"  # 依申请: received_new.total, one cell per line
     lines[226] = "99999999999999999999"
