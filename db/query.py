@@ -66,6 +66,12 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
     conn.execute("PRAGMA query_only = ON")
     register_functions(conn)  # fts_phrase('疫情') for sections_fts
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise QueryError(f"{p}: not a database ({exc})") from None
+    if version == 0:  # created by a crawl, or by a load whose schema is not committed yet
+        raise QueryError(f"{p}: no reports loaded yet (run `xxgk load`)")
     conn.set_authorizer(authorize_read)
     return conn
 

@@ -17,6 +17,7 @@ Views are rebuilt from db.views on every open for writing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -287,6 +288,9 @@ class SchemaError(Exception):
     """The database file is newer than this program, or is not an xxgk database."""
 
 
+LOCK_TIMEOUT = float(os.environ.get("XXGK_DB_TIMEOUT", "60"))  # seconds to wait for another writer
+
+
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
     """Open the database: for writing, create or migrate it; read-only opens never write."""
     path = Path(path)
@@ -297,7 +301,8 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
         register_functions(conn)
         return sqlite_utils.Database(conn)
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    # a writer waits this long for another one (a crawl storing documents) to commit
+    db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=LOCK_TIMEOUT))
     register_functions(db.conn)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
@@ -308,21 +313,28 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Apply the migrations this file has not had yet, each in one transaction, then rebuild views."""
+    """Apply the migrations this file has not had yet, then rebuild the views: all in one
+    transaction, so that a reader (`xxgk query` during a load) sees the schema before or
+    after, never half made, and two programs opening a new database do not both create it."""
     from db.views import create_views
 
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise SchemaError(
-            f"the database has schema version {version}, newer than this xxgk ({SCHEMA_VERSION}); "
-            "upgrade xxgk"
-        )
-    if version == 0 and "reports" in db.table_names():
-        raise SchemaError("the database has a reports table but no xxgk schema version")
     conn = db.conn
-    for number in range(version, SCHEMA_VERSION):
-        with conn:
+    conn.execute("BEGIN IMMEDIATE")  # the write lock first, then the version, which may have moved
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"the database has schema version {version}, newer than this xxgk ({SCHEMA_VERSION}); "
+                "upgrade xxgk"
+            )
+        if version == 0 and "reports" in db.table_names():
+            raise SchemaError("the database has a reports table but no xxgk schema version")
+        for number in range(version, SCHEMA_VERSION):
             MIGRATIONS[number](db)
             conn.execute(f"PRAGMA user_version = {number + 1}")
-    with conn:
         create_views(db)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -58,6 +58,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="extract again documents that failed before (e.g. after an extractor upgrade)",
     )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="if another load is writing the database, wait up to SECONDS for it (default: refuse at "
+        "once, exit status 3)",
+    )
     p.set_defaults(func=run_load)
 
     p = sub.add_parser(
@@ -160,10 +168,13 @@ class ProgressLine:
             self._clear()
 
 
+LOCKED = 3  # exit status: another program holds the database
+
+
 def run_load(args: argparse.Namespace) -> int:
-    from db.load import Loader, load_documents, load_paths, stored_documents
-    from db.schema import SchemaError, connect
-    from extract import batch_gc
+    import sqlite3
+
+    from db.lock import LoadLocked, load_lock
 
     path = _db_path(args)
     if not args.jsonl and not args.files and not path.exists():
@@ -174,13 +185,39 @@ def run_load(args: argparse.Namespace) -> int:
         )
         return 0
     try:
+        with load_lock(path, getattr(args, "wait", 0) or 0):
+            return _run_load(args, path)
+    except LoadLocked as exc:
+        print(f"xxgk load: {path}: {exc}", file=sys.stderr)
+        return LOCKED
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        print(
+            f"xxgk load: {path}: the database stayed locked by another program (a crawl?) longer than "
+            f"the timeout ({exc}); nothing was lost, run the load again",
+            file=sys.stderr,
+        )
+        return LOCKED
+
+
+def _run_load(args: argparse.Namespace, path: Path) -> int:
+    from db.load import Loader, load_documents, load_paths, stored_documents
+    from db.schema import SchemaError, connect
+    from extract import batch_gc
+
+    try:
         db = connect(path)
     except SchemaError as exc:
         print(f"xxgk load: {path}: {exc}", file=sys.stderr)
         return 2
     loader = Loader(db, retry_errors=args.retry_errors)
     if args.jsonl:
-        summary = _load_jsonl(loader, args)
+        try:
+            summary = _load_jsonl(loader, args)
+        except OSError as exc:
+            print(f"xxgk load: {args.jsonl}: cannot read ({exc.strerror or exc})", file=sys.stderr)
+            return 1
     elif args.files:
         progress = ProgressLine(len(args.files), args.quiet, loader.summary)
         with batch_gc():
