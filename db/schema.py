@@ -17,7 +17,6 @@ Views are rebuilt from db.views on every open for writing.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from db.documents import ensure_document_tables
 from db.regions import REGION_COLUMNS, dataset_version, iter_regions
 from db.search import register_functions, spaced
 from extract.template import all_keys
+from xxgk import config
 
 TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 
@@ -288,7 +288,7 @@ class SchemaError(Exception):
     """The database file is newer than this program, or is not an xxgk database."""
 
 
-LOCK_TIMEOUT = float(os.environ.get("XXGK_DB_TIMEOUT", "60"))  # seconds to wait for another writer
+LOCK_TIMEOUT = float(config.get("XXGK_DB_TIMEOUT") or 60)  # seconds to wait for another writer
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:

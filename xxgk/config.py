@@ -30,6 +30,7 @@ SETTINGS = (
     ),
     Setting("XXGK_SOFFICE", None, "LibreOffice's soffice program, for DOC and WPS files (default: on PATH)"),
     Setting("XXGK_PURE_PYTHON", None, "1: install or run the pure-Python sources, not the compiled modules"),
+    Setting("XXGK_DB_TIMEOUT", "60", "seconds a write to the database waits for another writer (a crawl)"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
