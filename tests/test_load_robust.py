@@ -207,7 +207,7 @@ def test_hostile_jsonl_lines_are_one_line_errors_and_the_good_lines_load(seed_re
     expected[f"{tmp_path / 'in.jsonl'}:{len(lines) - 1}"] = "not UTF-8 text (byte 0)"
     # a report with a source of its own is recorded under it
     for where, reason in expected.items():  # one line each on stderr, naming the line and the reason
-        assert f"xxgk load: {where}: {reason} (see extraction_errors)\n" in stderr
+        assert f"xxgk load: {where}: not extracted: {reason}\n" in stderr
     expected[str(SEED)] = expected.pop(f"{tmp_path / 'in.jsonl'}:{len(hostile) + 1}")
     assert errors == expected
     assert sorted(s for (s,) in db.execute("SELECT source FROM reports")) == sorted([str(SEED), "other.txt"])
@@ -229,7 +229,7 @@ def test_a_document_printing_a_number_beyond_2_to_the_63_is_recorded_and_the_res
         "cannot be stored: cell applications.received_new.total is 99999999999999999999, "
         "out of the range SQLite stores (a 64-bit integer)"
     )
-    assert f"xxgk load: {big}: {reason} (see extraction_errors)" in run.stderr.decode()
+    assert f"xxgk load: {big}: not extracted: {reason}\n" in run.stderr.decode()
     db = sqlite3.connect(data / "xxgk.db")
     assert db.execute("SELECT source, reason FROM extraction_errors").fetchall() == [(str(big), reason)]
     assert db.execute("SELECT source FROM reports").fetchall() == [(str(SEED),)]
