@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import combinations, product
+from itertools import combinations
 
 Value = int | float | None  # None: a blank cell (printed empty, "-", "/", ...)
 
@@ -207,45 +207,223 @@ def _run(values: dict[str, Value], prepared: _Prepared, queue: list[int]) -> dic
 
 
 def placements(cells: list[Placed], slots: tuple[str, ...]) -> Iterator[Option]:
-    """Every way to put `cells`, in order, on `slots` (fewer cells than slots)."""
+    """Every way to put `cells`, in order, on `slots` (fewer cells than slots), unpruned."""
     for chosen in combinations(range(len(slots)), len(cells)):
         yield {slots[i]: cell for i, cell in zip(chosen, cells, strict=True)}
 
 
-def digit_splits(digits: str, parts: int, limit: int = 20000) -> list[list[str]] | None:
-    """Every split of a digit string into `parts` numbers (no leading zeros).
+@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
+class Piece:
+    """A printed value of a row for `readings`: one cell, or a string of digits that
+    may be several cells run together (`digits` set: it may take one slot or more)."""
 
-    None when there are more than `limit`: an incomplete list could not prove anything.
+    cell: Placed
+    digits: str | None
+
+    def __init__(self, cell: Placed, digits: str | None = None) -> None:
+        self.cell = cell
+        self.digits = digits
+
+
+@dataclass(slots=True)
+class Readings:
+    """The readings of one printed row; `complete` is False when the search bound was hit
+    (the list is then unfinished and proves nothing)."""
+
+    options: list[Option]
+    complete: bool
+    steps: int
+
+
+MAX_READING_STEPS = 20_000  # search steps spent on one printed row
+
+
+def readings(
+    pieces: Sequence[Piece],
+    slots: tuple[str, ...],
+    equations: Sequence[Equation],
+    *,
+    gaps: bool,
+    limit: int = MAX_READING_STEPS,
+) -> Readings:
+    """Every way the printed `pieces`, in order, can sit on `slots` that the row's own
+    equations allow: one search for rows printed short (`gaps`: a slot may have been
+    left out, its value then unknown) and for digits run together (a piece with
+    `digits` is cut into one or more numbers, none with a leading zero).
+
+    The equations are those whose slots all lie in this row (a row's total, a section
+    四 group's total); each is tested as soon as its last slot is decided, so a wrong
+    cut is dropped before the rest of the row is tried. Where no equation spans a slot
+    boundary (between section 四's groups), what can follow does not depend on what
+    came before, so it is worked out once. `limit` bounds the steps and the readings.
     """
-    out: list[list[str]] = []
+    n = len(slots)
+    index = {s: i for i, s in enumerate(slots)}
+    local = [eq for eq in equations if all(k in index for k in (*eq.left, *eq.right))]
+    # the equations to test once slot i is decided: those whose last slot is i
+    closing: list[list[_Terms]] = [[] for _ in range(n)]
+    boundary = [True] * (n + 1)  # no equation has slots on both sides of boundary i
+    for eq in local:
+        terms = tuple([(k, 1) for k in eq.left] + [(k, -1) for k in eq.right])
+        where = [index[k] for k, _ in terms]
+        closing[max(where)].append(terms)
+        for b in range(min(where) + 1, max(where) + 1):
+            boundary[b] = False
+    min_slots = [0] * (len(pieces) + 1)  # slots the pieces from p on need at least
+    max_slots = [0] * (len(pieces) + 1)  # and at most
+    for p in range(len(pieces) - 1, -1, -1):
+        d = pieces[p].digits
+        min_slots[p] = min_slots[p + 1] + 1
+        max_slots[p] = max_slots[p + 1] + (len(d) if d else 1)
+    # a row total printed last, after the parts it sums (section 三's 总计): while the
+    # last piece's digits are cut, the total is a suffix of what is left
+    first_part = -1
+    for eq in local:
+        if eq.right == (slots[-1],) and eq.left == slots[n - 1 - len(eq.left) : n - 1]:
+            first_part = n - 1 - len(eq.left)
+    last_digits = pieces[-1].digits if pieces and first_part >= 0 else None
+    # the numbers the total can be: the last l digits, for each l (None: a leading zero)
+    tails: list[int | None] = [None]
+    if last_digits is not None:
+        tails += [
+            None if length > 1 and last_digits[-length] == "0" else int(last_digits[-length:])
+            for length in range(1, len(last_digits) + 1)
+        ]
+    values: dict[str, Value] = {}
+    memo: dict[tuple[int, int, str | None], list[Option]] = {}
 
-    def rec(start: int, left: int, acc: list[str]) -> None:
-        if len(out) >= limit:
-            return
-        if left == 1:
-            piece = digits[start:]
-            if piece and (piece == "0" or not piece.startswith("0")):
-                out.append([*acc, piece])
-            return
-        for end in range(start + 1, len(digits) - left + 2):
-            piece = digits[start:end]
-            if piece != "0" and piece.startswith("0"):
-                break
-            rec(end, left - 1, [*acc, piece])
+    def total_can_follow(done: int | float, rest: int, parts: int) -> bool:
+        """Whether the last `rest` digits can still be cut into `parts` more counts and
+        then a total equal to `done` plus those counts: for some length of the total,
+        the counts must make up the difference, and k counts cut from m digits add up
+        to less than 10^(m-k+1) + 9k (so the total is hardly longer than they are)."""
+        shortest = max(1, len(str(int(done))))
+        longest = min(rest - parts, (rest - parts) // 2 + 2)
+        for length in range(shortest, longest + 1):
+            tail = tails[length]
+            if tail is None or tail < done:
+                continue
+            m = rest - length
+            if parts == 0:
+                if m == 0 and tail == done:
+                    return True
+            elif m >= parts and tail - done < 10 ** (m - parts + 1) + 9 * parts:
+                return True
+        return False
 
-    rec(0, parts, [])
-    return None if len(out) >= limit else out
+    steps = 0
+    bounded = False
+
+    def closes_ok(i: int) -> bool:
+        return all(_holds(terms, values) for terms in closing[i])
+
+    def placed(i: int, cell: Placed, p: int, rest: str | None, out: list[Option]) -> bool:
+        """Slot i holds `cell`; the pieces go on from piece p (`rest` of its digits)."""
+        slot = slots[i]
+        values[slot] = cell.value
+        ok = True
+        if closes_ok(i):
+            sub = rec(i + 1, p, rest)
+            if sub is None:
+                ok = False
+            else:
+                for tail in sub:
+                    option = {slot: cell}
+                    option.update(tail)
+                    out.append(option)
+        del values[slot]
+        return ok
+
+    def rec(i: int, p: int, rest: str | None) -> list[Option] | None:
+        """The readings of slots i.. from piece p on (`rest`: digits of piece p still to
+        cut); None once the bound is hit."""
+        nonlocal steps, bounded
+        steps += 1
+        if steps > limit or bounded:
+            bounded = True
+            return None
+        key = (i, p, rest)
+        if boundary[i] and key in memo:
+            return memo[key]
+        out: list[Option] = []
+        left = n - i
+        if rest is None and p == len(pieces):
+            if i == n or (gaps and all(closes_ok(j) for j in range(i, n))):
+                out.append({})  # the remaining slots were left out: unknown
+        elif left >= (min_slots[p + 1] + 1 if rest is not None else min_slots[p]) and (
+            gaps or left <= ((len(rest) + max_slots[p + 1]) if rest is not None else max_slots[p])
+        ):
+            if rest is not None:
+                # cut the next number off the digits of piece p
+                last_run = not gaps and p == len(pieces) - 1 and 0 <= first_part <= i < n - 1
+                before = sum(values[slots[j]] or 0 for j in range(first_part, i)) if last_run else 0
+                for k in [1] if rest[0] == "0" else range(1, len(rest) + 1):
+                    text, more = rest[:k], rest[k:] or None
+                    if last_run and more is not None:
+                        if 2 * k > len(more) + 2:
+                            break  # a count cannot be longer than the total after it
+                        steps += 1
+                        if not total_can_follow(before + int(text), len(more), n - 2 - i):
+                            continue
+                    if not placed(i, Placed(int(text), text), p + (more is None), more, out):
+                        return None
+            else:
+                piece = pieces[p]
+                if piece.digits is not None and len(piece.digits) > 1:
+                    sub = rec(i, p, piece.digits)
+                    if sub is None:
+                        return None
+                    out.extend(sub)
+                elif not placed(i, piece.cell, p + 1, None, out):
+                    return None
+                if gaps and closes_ok(i):  # slot i left out, its value unknown
+                    sub = rec(i + 1, p, None)
+                    if sub is None:
+                        return None
+                    out.extend(sub)
+        if len(out) > limit:
+            bounded = True
+            return None
+        if boundary[i]:
+            memo[key] = out
+        return out
+
+    found = rec(0, 0, None)
+    return Readings(found or [], found is not None, steps)
 
 
-MAX_JOINT = 20000  # combinations of rows' placements tried together
+def _holds(terms: _Terms, values: dict[str, Value]) -> bool:
+    """Whether one equation can still hold: exactly, when all its terms are known; else
+    the unknown counts, when all on one side, must not need to be negative."""
+    total = 0.0
+    unknown_sign = 0
+    for k, sign in terms:
+        v = values.get(k, _UNKNOWN)
+        if v is _UNKNOWN:
+            if unknown_sign and unknown_sign != sign:
+                return True  # unknowns on both sides: anything goes
+            unknown_sign = sign
+        elif v is None:
+            return True  # a blank: not evaluated
+        else:
+            total += sign * v  # type: ignore[operator]
+    if not unknown_sign:
+        return abs(total) < 1e-6
+    return -total * unknown_sign >= -1e-9
+
+
+MAX_JOINT = 20000  # steps of the search over rows' readings tried together
 
 
 def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
     """Place every row's numbers; rows with one option are taken as printed.
 
     Rows with several options are decided one at a time against what is known, until
-    nothing changes; rows still undecided are then tried together (two rows with
-    dropped cells can fix each other through the column sums).
+    nothing changes; rows still undecided are then searched together (two rows with
+    dropped cells, or a whole table of digits run together, fix each other through the
+    column sums): a cell is placed only where every combination that satisfies all the
+    equations gives it the same value. The joint search is bounded (`MAX_JOINT` steps);
+    when the bound is hit, only what each row fixes on its own is kept, and that is said.
     """
     res = Resolution()
     pending: list[RowOptions] = []
@@ -289,7 +467,7 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
         left_out = [s.rsplit(".", 1)[-1] for s in row.slots if s not in certain]
         res.warnings.append(
             f"{row.name}: {row.reason or 'the printed numbers'} can be placed in more than one way "
-            f"that satisfies the arithmetic; left out: {', '.join(left_out)}"
+            f"that satisfies the arithmetic; left out as ambiguous: {', '.join(left_out)}"
         )
     return res
 
@@ -313,29 +491,92 @@ def _resolve_jointly(
     equations: Sequence[Equation],
     res: Resolution,
 ) -> list[RowOptions]:
-    """Try the undecided rows' surviving options in combination; return rows still undecided."""
-    size = 1
-    for row in pending:
-        size *= len(kept[row.name])
-    if size > MAX_JOINT:
-        return pending
-    survivors: list[tuple[tuple[Option, ...], dict[str, Value]]] = []
+    """Search the undecided rows' surviving options together; return rows still undecided.
+
+    A depth-first search over the rows (fewest options first) that carries what the
+    equations fix so far, so a combination is dropped as soon as an equation fails
+    (a column's results adding up past its （七）总计, say). For each slot it records
+    the value every full combination gives (or that they differ). It stops early once
+    every slot has two values (nothing more can be learnt), and at `MAX_JOINT` steps.
+    """
+    order = sorted(range(len(pending)), key=lambda i: len(kept[pending[i].name]))
+    rows = [pending[i] for i in order]
     base = propagate(known, equations)
-    for combo in product(*(kept[row.name] for row in pending)):
-        new = {slot: cell.value for option, _ in combo for slot, cell in option.items()}
-        solved = _with_option(base, known, new, equations)
-        if solved is not None:
-            survivors.append((tuple(option for option, _ in combo), solved))
-    if not survivors:
+    seen: dict[str, Placed | None] = {}  # slot -> the value all combinations so far agree on
+    conflict: set[str] = set()
+    n_slots = sum(len(r.slots) for r in rows)
+    chosen: list[tuple[Option, dict[str, Value]]] = []
+    steps = 0
+    found = 0
+    stopped = False  # the bound was hit
+    settled = False  # every slot already seen with two values
+
+    def record(solved: dict[str, Value]) -> None:
+        nonlocal found, settled
+        found += 1
+        for row, (option, _) in zip(rows, chosen, strict=True):
+            for slot in row.slots:
+                if slot in conflict:
+                    continue
+                cell: Placed | None
+                if slot in option:
+                    cell = option[slot]
+                elif solved.get(slot, _UNKNOWN) is not _UNKNOWN:
+                    cell = Placed(solved[slot], "", placed="arithmetic")
+                else:
+                    cell = None
+                if found == 1:
+                    seen[slot] = cell
+                    continue
+                old = seen.get(slot)
+                if cell is None or old is None or cell.value != old.value:
+                    conflict.add(slot)
+                elif old.placed != "printed" and cell.placed == "printed":
+                    seen[slot] = cell  # the same number printed here: keep the printed text
+        settled = len(conflict) == n_slots
+
+    def rec(depth: int, state: dict[str, Value] | None, given: dict[str, Value]) -> None:
+        nonlocal steps, stopped
+        if depth == len(rows):
+            record(state if state is not None else {})
+            return
+        for option, _ in kept[rows[depth].name]:
+            if stopped or settled:
+                return
+            steps += 1
+            if steps > MAX_JOINT:
+                stopped = True
+                return
+            new = {slot: cell.value for slot, cell in option.items()}
+            solved = _with_option(state, given, new, equations)
+            if solved is None:
+                continue
+            chosen.append((option, solved))
+            rec(depth + 1, solved, {**given, **new})
+            chosen.pop()
+
+    rec(0, base, dict(known))
+    if stopped:
+        res.warnings.append(
+            f"the joint search over {len(rows)} rows stopped at its bound of {MAX_JOINT} steps; "
+            "only the cells each row fixes on its own are kept"
+        )
+        return pending
+    if not found:
         return pending
     still: list[RowOptions] = []
-    for i, row in enumerate(pending):
-        per_row = [(options[i], solved) for options, solved in survivors]
-        kept[row.name] = per_row
-        certain = _agreed(row.slots, per_row)
+    for row in rows:
+        certain = {s: c for s in row.slots if s not in conflict and (c := seen.get(s)) is not None}
         if len(certain) == len(row.slots):
             _accept(res, known, row, certain, direct=False)
         else:
+            # only the combinations' agreement is kept for the row's report
+            kept[row.name] = [
+                (
+                    {s: c for s, c in certain.items() if c.placed != "arithmetic"},
+                    {s: c.value for s, c in certain.items() if c.placed == "arithmetic"},
+                )
+            ]
             still.append(row)
     return still
 

@@ -27,15 +27,17 @@ from extract.labels import (
     proactive_row,
 )
 from extract.model import Cell, CellValue, ReadDocument, Report
-from extract.placement import Equation, Placed, RowOptions, digit_splits, placements, resolve
+from extract.placement import MAX_READING_STEPS, Equation, Piece, Placed, RowOptions, readings, resolve
 from extract.template import (
     APPLICANT_COLUMNS,
+    APPLICANT_HEADERS,
     HEADER_2019,
     HEADER_2021,
     OTHER_ROWS_2019,
     OTHER_ROWS_2021,
     PROACTIVE_ROWS,
     RESULT_ROWS_COMMON,
+    REVIEW_COLUMNS,
     REVIEW_KEYS,
     cell_key,
 )
@@ -55,11 +57,10 @@ APP_ORDER: tuple[str, ...] = (
 )
 APP_INDEX = {k: i for i, k in enumerate(APP_ORDER)}
 
-_RUN_TOGETHER = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）])(?P<digits>[0-9][0-9 ]*)$")
+_RUN_TOGETHER = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）\u201d\u300d\u300f\x22])(?P<digits>[0-9][0-9 ]*)$")
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
 _ASCII_DIGITS = frozenset("0123456789")
-MAX_OPTIONS = 20000
 
 
 @dataclass(slots=True, init=False)  # __init__ written out: see extract.model
@@ -135,19 +136,33 @@ def _classify(text: str) -> tuple[str, Placed | None, str, bool, tuple[str, str,
     m = _RUN_TOGETHER.match(stripped) if stripped[-1] in _ASCII_DIGITS else None
     if m:
         label_norm = normalize(m["label"])
-        if application_row(label_norm) or proactive_row(label_norm):
-            run = (m["label"].strip(), label_norm, tuple(m["digits"].split()))
+        run = (m["label"].strip(), label_norm, tuple(m["digits"].split()))
     return "text", None, normalize(text), bool(_NOTE_ONLY.match(stripped)), run
+
+
+def _names_row(label_norm: str, before: list[str]) -> bool:
+    """Whether a label, alone or ending a label wrapped over the texts `before` it (their
+    normalised forms, nearest last), names a row of section 二 or 三."""
+    for n in range(0, min(3, len(before)) + 1):
+        joined = "".join(before[len(before) - n :]) + label_norm
+        if application_row(joined) or proactive_row(joined):
+            return True
+    return False
 
 
 def tokenize(cells: list[Cell]) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
+    texts: list[str] = []  # the normalised texts since the last value (a label may wrap)
     for cell in cells:
         kind, placed, norm, note_only, run = _classify(cell.text)
         if kind != "text":
             append(Token(cell, kind, "", placed))
+            texts = []
             continue
+        if run is not None and not _names_row(run[1], texts[-3:]):
+            run = None
+        texts.append(run[1] if run is not None else norm)
         if (
             note_only
             and cell.col is None
@@ -246,8 +261,81 @@ def _app_row_allowed(key: str, last_app: str | None, texts: list[Token]) -> bool
     return True
 
 
+_COLUMN_HEADERS = tuple(
+    normalize(h)
+    for h in (
+        *APPLICANT_HEADERS,
+        *HEADER_2019,
+        *HEADER_2021,
+        "信息内容",
+        "本年增/减",
+        "处理决定数量",
+        "本年收费金额(单位:万元)",
+    )
+)
+
+
+def _names_a_row(texts: list[Token]) -> bool:
+    return bool(texts) and any(k or pk for _n, k, pk in _tail_keys(tuple([t.norm for t in texts[-4:]])))
+
+
+def _label_prefix(texts: list[Token]) -> int:
+    """How many of the first texts name a row (a label wrapped over up to 4 lines), or 0."""
+    for m in range(1, min(4, len(texts)) + 1):
+        if _names_a_row(texts[:m]):
+            return m
+    return 0
+
+
+def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[LabelledRun]:
+    """Re-pair a table printed with each row's values on the line *before* its label.
+
+    The sign: a run of values right after the column headers (no row label between),
+    then row labels each followed by values, and a last row label with none after it.
+    Only then does each label take the values printed before it; anything else is
+    read as printed (values after their label).
+    """
+    out = list(runs)
+    i = 0
+    while i < len(out) - 1:
+        run = out[i]
+        if (
+            run.values
+            and any(t.kind in ("value", "run") for t in run.values)
+            and run.texts
+            and run.texts[-1].norm.endswith(_COLUMN_HEADERS)
+            and not _names_a_row(run.texts[-1:])
+            and _names_a_row(out[i + 1].texts)
+        ):
+            j = i + 1
+            while j < len(out) and _names_a_row(out[j].texts) and out[j].values:
+                j += 1
+            # the last label: alone, or followed by other texts (the next heading) whose
+            # values are not its own
+            last = _label_prefix(out[j].texts) if j < len(out) else 0
+            if last and (not out[j].values or last < len(out[j].texts)):
+                # runs i..j: labels i+1..j take the values of runs i..j-1
+                shifted = [LabelledRun(run.texts, [], run.start)]
+                for k in range(i + 1, j):
+                    shifted.append(LabelledRun(out[k].texts, out[k - 1].values, out[k - 1].start))
+                end = out[j]
+                shifted.append(LabelledRun(end.texts[:last], out[j - 1].values, out[j - 1].start))
+                if last < len(end.texts):
+                    shifted.append(LabelledRun(end.texts[last:], end.values, end.start))
+                out[i : j + 1] = shifted
+                mapping.warnings.append(
+                    f"values printed before their row labels ({j - i} rows from "
+                    f"{out[i + 1].texts[-1].cell.text!r}); each label read with the values above it"
+                )
+                i = j + 1
+                continue
+        i += 1
+    return out
+
+
 def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) -> list[Found]:
     found: list[Found] = []
+    runs = values_before_labels(runs, mapping)
     last_app: str | None = None
     for run in runs:
         if not run.texts:
@@ -319,32 +407,53 @@ def _placed(tok: Token) -> Placed:
     return placed if placed is not None else _as_placed(None, tok.cell.text)
 
 
+def _digits(tok: Token) -> str | None:
+    """The ASCII digits a value cell prints, when that is all it prints (it may then be
+    several cells run together), else None."""
+    text = tok.cell.text.strip()
+    return text if len(text) > 1 and text.isascii() and text.isdigit() else None
+
+
 def row_options(
-    name: str, slots: tuple[str, ...], values: list[Token], equation_rows: bool
+    name: str,
+    slots: tuple[str, ...],
+    values: list[Token],
+    equations: Sequence[Equation] | None,
+    joined: bool = False,
 ) -> RowOptions | None:
-    """The candidate placements of one printed row on its slots."""
+    """The candidate readings of one printed row on its slots (see `placement.readings`).
+
+    `equations` are the table's (None for a table without arithmetic, where a row
+    printed short cannot be placed); `joined` says the document runs cells together
+    (see `_runs_cells_together`), so a row printed with fewer cells than columns is read
+    as digits run together.
+    """
     n = len(slots)
+    eqs: Sequence[Equation] = equations or ()
     toks = list(values)
     # drop padding: trailing blanks beyond the row's width, leading blanks likewise
     while len(toks) > n and toks[-1].kind == "blank":
         toks.pop()
     while len(toks) > n and toks[0].kind == "blank":
         toks.pop(0)
-    if any(t.kind == "run" for t in toks):
-        if len(toks) != 1:
-            return RowOptions(name, slots, [], reason="digits run together next to other cells")
-        digits = toks[0].cell.text.strip()
-        if n == 1:
-            return RowOptions(name, slots, [{slots[0]: _placed(toks[0])}])
-        splits = digit_splits(digits, n) if equation_rows or len(digits) == n else None
-        if splits is None:
-            return RowOptions(name, slots, [], reason=f"the digits {digits!r} run together")
-        options = []
-        for split in splits:
-            if equation_rows and n == 7 and sum(int(x) for x in split[:6]) != int(split[6]):
-                continue
-            options.append({s: Placed(int(x), x) for s, x in zip(slots, split, strict=True)})
-        return RowOptions(name, slots, options, reason=f"the digits {digits!r} run together")
+    has_run = any(t.kind == "run" for t in toks)
+    if has_run or (joined and n > 1 and sum(t.kind != "blank" for t in toks) < n):
+        runs = [t for t in toks if t.kind != "blank"]
+        pieces = [Piece(_placed(t), _digits(t) if t.kind == "run" or joined else None) for t in runs]
+        printed = " ".join(t.cell.text.strip() for t in runs)
+        if n == 1 and len(pieces) == 1:
+            return RowOptions(name, slots, [{slots[0]: pieces[0].cell}])
+        found = readings(pieces, slots, eqs, gaps=False)
+        if not found.complete:
+            return RowOptions(
+                name,
+                slots,
+                [],
+                reason=f"the digits {printed!r} run together and can be cut in too many ways "
+                f"(search bound of {MAX_READING_STEPS} steps hit)",
+            )
+        if found.options or has_run:
+            return RowOptions(name, slots, found.options, reason=f"the digits {printed!r} run together")
     if len(toks) > n:
         nonblank = [t for t in toks if t.kind != "blank"]
         if len(nonblank) == n:
@@ -357,28 +466,48 @@ def row_options(
         trailing = 0
         while trailing < len(toks) and toks[len(toks) - 1 - trailing].kind == "blank":
             trailing += 1
-        if trailing == 0 or not equation_rows:
+        if trailing == 0 or equations is None:
             return RowOptions(name, slots, [direct])
         # a trailing empty cell may be padding of a wider table: let the arithmetic say
         options = [direct]
         for k in range(1, trailing + 1):
-            options.extend(placements(cells[: n - k], slots))
-        printed = len(toks) - trailing
+            short = readings([Piece(c) for c in cells[: n - k]], slots, eqs, gaps=True)
+            if not short.complete:
+                return RowOptions(name, slots, [direct])  # too many: read as printed
+            options.extend(short.options)
+        printed_n = len(toks) - trailing
         return RowOptions(
             name,
             slots,
             options,
             prefer_first=True,
-            reason=f"{printed} cells and {trailing} trailing empty cell(s) for {n} columns",
+            reason=f"{printed_n} cells and {trailing} trailing empty cell(s) for {n} columns",
         )
-    if not equation_rows:
+    if equations is None:
         return RowOptions(name, slots, [], reason=f"{len(cells)} numbers for {n} columns")
-    options = []
-    for i, option in enumerate(placements(cells, slots)):
-        if i >= MAX_OPTIONS:
-            return RowOptions(name, slots, [], reason="too many possible placements")
-        options.append(option)
-    return RowOptions(name, slots, options, reason=f"{len(cells)} numbers for {n} columns")
+    found = readings([Piece(c) for c in cells], slots, eqs, gaps=True)
+    if not found.complete:
+        return RowOptions(
+            name,
+            slots,
+            [],
+            reason=f"{len(cells)} numbers for {n} columns fit too many placements "
+            f"(search bound of {MAX_READING_STEPS} steps hit)",
+        )
+    return RowOptions(name, slots, found.options, reason=f"{len(cells)} numbers for {n} columns")
+
+
+def _runs_cells_together(tokens: list[Token]) -> bool:
+    """Whether the document runs table cells together: a row label with its digits run on
+    (`规章000`), or a number printed with a leading zero (`0012`, no count prints so)."""
+    for tok in tokens:
+        if tok.kind == "run":
+            return True
+        if tok.kind == "value":
+            text = tok.cell.text.strip()
+            if len(text) > 1 and text[0] == "0" and text.isascii() and text.isdigit():
+                return True
+    return False
 
 
 def _dedupe(found: list[Found], width: dict[tuple[str, str], int], mapping: Mapping) -> list[Found]:
@@ -443,6 +572,61 @@ def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Tok
     return values
 
 
+def _review_group(texts: list[Token]) -> str | None:
+    """The one section 四 group the heading nearest above a run of values names, or None."""
+    named = [t.norm for t in texts if "复议" in t.norm or "诉讼" in t.norm]
+    if not named:
+        return None
+    joined = named[-1]
+    if "复议后起诉" in joined:
+        return None if "直接起诉" in joined else "litigation_after_review"
+    if "直接起诉" in joined:
+        return "litigation_direct"
+    if "行政复议" in joined and "诉讼" not in joined:
+        return "review"
+    return None
+
+
+def review_parts(tokens: list[Token], after: int) -> list[tuple[str, list[Token]]] | None:
+    """Section 四 printed as three small tables, one per group, each under its heading
+    (行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）) with its five values;
+    None when the table is printed whole (one heading block above all fifteen values)."""
+    start = None
+    for i in range(after, len(tokens)):
+        tok = tokens[i]
+        if tok.kind == "text" and "行政复议" in tok.norm and len(tok.norm) <= 40:
+            start = i
+            break
+    if start is None:
+        return None
+    parts: list[tuple[str, list[Token]]] = []
+    texts: list[Token] = []
+    values: list[Token] = []
+    for tok in tokens[start:]:
+        if tok.kind == "text":
+            if values:
+                group = _review_group(texts)
+                if group is None or any(g == group for g, _ in parts):
+                    return None
+                parts.append((group, values))
+                texts, values = [], []
+                if len(parts) == 3:
+                    break
+            if _SECTION_FIVE.match(tok.norm):
+                break
+            texts.append(tok)
+        else:
+            values.append(tok)
+    if values and len(parts) < 3:
+        group = _review_group(texts)
+        if group is None or any(g == group for g, _ in parts):
+            return None
+        parts.append((group, values))
+    if len(parts) < 2 or any(sum(t.kind != "blank" for t in v) > len(REVIEW_COLUMNS) for _, v in parts):
+        return None
+    return parts
+
+
 def map_tables(doc: ReadDocument, report: Report) -> None:
     """Fill `report.cells`, `template`, `checks` and table warnings from the cell stream."""
     mapping = Mapping()
@@ -470,27 +654,45 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         found = [f for f in found if f.row != "other_handling"]
     app_found = [f for f in found if f.table == "applications"]
     app_rows: list[RowOptions] = []
+    app_equations = application_equations(other_rows)
+    joined = _runs_cells_together(tokens)
     for f in app_found:
         name = f"applications.{f.row}"
         if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), name, mapping):
             continue
         slots = _slots(name, APPLICANT_COLUMNS)
-        opts = row_options(name, slots, f.values, equation_rows=True)
+        opts = row_options(name, slots, f.values, app_equations, joined)
         if opts is not None:
             opts.label = f.label
             app_rows.append(opts)
     tables: set[str] = set()  # the tables with a cell placed
-    if _place(app_rows, application_equations(other_rows), report, mapping):
+    if _place(app_rows, app_equations, report, mapping):
         tables.add("applications")
 
     # --- section 四 ---
     after = max((f.start for f in app_found), default=0)
-    rv = review_values(tokens, after, mapping)
+    parts = review_parts(tokens, after)
+    rv = review_values(tokens, after, mapping) if parts is None else None
+    if parts is not None:
+        part_rows = []
+        for group, values in parts:
+            opts = row_options(
+                f"review_litigation.{group}",
+                _slots(f"review_litigation.{group}", REVIEW_COLUMNS),
+                values,
+                review_equations(),
+                joined,
+            )
+            if opts is not None:
+                opts.label = group
+                part_rows.append(opts)
+        if _place(part_rows, review_equations(), report, mapping):
+            tables.add("review_litigation")
     if rv is not None and not (
         rv[-1] is tokens[-1]
         and _cut_off(len(tokens) - len(rv), rv, tokens, len(REVIEW_KEYS), "review_litigation", mapping)
     ):
-        opts = row_options("review_litigation", REVIEW_KEYS, rv, equation_rows=True)
+        opts = row_options("review_litigation", REVIEW_KEYS, rv, review_equations(), joined)
         if opts is not None:
             opts.label = "行政复议/行政诉讼"
             if _place([opts], review_equations(), report, mapping):
@@ -515,7 +717,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
             if _cut_off(f.start, f.values, tokens, len(columns), name, mapping):
                 continue
             slots = _slots(name, columns)
-            opts = row_options(name, slots, f.values, equation_rows=False)
+            opts = row_options(name, slots, f.values, None, joined)
             if opts is not None:
                 opts.label = f.label
                 pro_rows.append(opts)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from extract import extract_bytes
-from extract.placement import digit_splits
+from extract.checks import application_equations, review_equations
+from extract.placement import Piece, Placed, readings
+from extract.template import OTHER_ROWS_2021, REVIEW_KEYS
 
 COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 
@@ -132,7 +134,80 @@ def test_a_short_row_that_ends_the_document_is_cut_off_not_dropped() -> None:
     assert any("ends inside this row" in w for w in report.warnings)
 
 
-def test_digit_splits() -> None:
-    assert digit_splits("102", 2) == [["10", "2"]]  # "1","02" has a leading zero
-    assert digit_splits("000", 3) == [["0", "0", "0"]]
-    assert digit_splits("9" * 30, 10, limit=100) is None  # too many to prove anything
+def _cut(digits: str, slots: tuple[str, ...], equations=(), limit: int = 50_000):
+    found = readings([Piece(Placed(int(digits), digits), digits)], slots, equations, gaps=False, limit=limit)
+    return found, [[c.raw for c in option.values()] for option in found.options]
+
+
+def test_readings_cut_digits_without_leading_zeros() -> None:
+    assert _cut("102", ("a", "b"))[1] == [["10", "2"]]  # "1","02" has a leading zero
+    assert _cut("000", ("a", "b", "c"))[1] == [["0", "0", "0"]]
+    found, _ = _cut("9" * 30, tuple("abcdefghij"), limit=100)
+    assert not found.complete  # too many to prove anything: the bound is said, not guessed
+
+
+def test_readings_of_a_run_keep_only_cuts_whose_total_adds_up() -> None:
+    slots = tuple(f"applications.received_new.{c}" for c in COLS)
+    _, cuts = _cut("12030102126", slots, application_equations(OTHER_ROWS_2021))
+    assert cuts == [["120", "3", "0", "1", "0", "2", "126"]]
+
+
+def test_eight_values_on_fifteen_columns_are_pruned_by_the_group_sums() -> None:
+    # review/litigation printed with its zeros dropped: C(15, 8) = 6435 placements unpruned
+    printed = [Piece(Placed(v, str(v))) for v in (2, 1, 3, 1, 1, 4, 4, 4)]
+    found = readings(printed, REVIEW_KEYS, review_equations(), gaps=True)
+    assert found.complete
+    assert found.steps < 3000
+    assert found.options  # the true reading is among them
+    assert all(len(o) == 8 for o in found.options)
+
+
+def test_issue_example_run_together_is_split_by_the_arithmetic() -> None:
+    doc = "\n".join(
+        [
+            "二、主动公开政府信息情况",
+            "信息内容 本年制发件数 本年废止件数 现行有效件数",
+            "规章000",
+            "行政规范性文件1203118",
+            "三、收到和处理政府信息公开申请情况",
+            "一、本年新收政府信息公开申请数量12030102126",
+            "二、上年结转政府信息公开申请数量0000000",
+            "三、本年度办理结果（一）予以公开11830102124",
+            "（七）总计11830102124",
+            "四、结转下年度继续办理2000002",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "行政复议行政诉讼 … 总计 20103 1000100000",
+            "五、存在的主要问题及改进情况",
+        ]
+    ).encode()
+    report = extract_bytes(doc, "x.txt")
+    assert values(report, "received_new") == [120, 3, 0, 1, 0, 2, 126]
+    assert values(report, "results_total") == [118, 3, 0, 1, 0, 2, 124]
+    assert values(report, "carried_forward") == [2, 0, 0, 0, 0, 0, 2]
+    assert [report.cells[k].value for k in REVIEW_KEYS] == [2, 0, 1, 0, 3, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    assert [report.cells[f"proactive.regulations.{c}"].value for c in ("issued", "repealed", "in_force")] == [
+        0,
+        0,
+        0,
+    ]
+    # section 二 has no sums: 1203118 has many cuts, so its cells are left out and said
+    assert not any(k.startswith("proactive.normative_documents") for k in report.cells)
+    assert any("normative_documents" in w and "ambiguous" in w for w in report.warnings)
+
+
+def test_rows_ambiguous_alone_are_fixed_together_by_the_column_sums() -> None:
+    # 1110002 alone: 1,1,1,0,0,0,2? no (3 != 2) ... the total column decides with the others
+    rows = {
+        "received_new": "11100000011",  # 11,1,0,0,0,0,... many cuts add up
+        "carried_over": "0000000",
+        "disclosed": "11100000011",
+        "results_total": "11100000011",
+        "carried_forward": "0000000",
+    }
+    doc = applications_text({k: v for k, v in rows.items()})
+    report = extract_bytes(doc.replace(b" | ", b""), "x.txt")
+    for row in rows:
+        got = values(report, row)
+        # every cell returned is one the arithmetic fixes; none is a guess
+        assert all(v == "?" or isinstance(v, int) for v in got)
+    assert values(report, "carried_over") == [0] * 7

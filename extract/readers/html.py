@@ -22,6 +22,7 @@ from lxml import etree
 
 from extract.decode import decode_as
 from extract.model import Cell, ReadDocument, ReadError
+from extract.readers.embedded import embedded_markup
 from extract.readers.text import lines_to_cells
 
 BLOCK_TAGS = frozenset(
@@ -317,6 +318,19 @@ class _Lines:
         self.block += 1
 
 
+def read_embedded(markup: str, source: str, page: str | None = None) -> ReadDocument:
+    """Read a report held in a script string or escaped in a page (or a text file), as HTML."""
+    doc = read_html(markup.encode("utf-8"), source, content_type="text/html; charset=utf-8")
+    if page is not None and not doc.title_hint:
+        title_el, meta, _body = _landmarks(parse_html(page))
+        if meta is not None and meta.get("content"):
+            doc.title_hint = meta.get("content").strip()
+        elif title_el is not None:
+            doc.title_hint = _STRING(title_el).strip() or None
+    doc.warnings.append("the report was read from HTML held in a script string or escaped in the page")
+    return doc
+
+
 def read_body(body: etree._Element, mark: str) -> _Lines:
     """The lines and cells of the report body; `mark` is a `_MARKS` character its text lacks."""
     cutter, m = _cutter(mark)
@@ -350,6 +364,10 @@ def parse_html(text: str, data: bytes | None = None) -> etree._Element:
 
 def read_html(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
     text, encoding = decode_as(data, content_type=content_type, html=True)
+    if "<script" in text or "&lt;" in text:
+        markup = embedded_markup(text, html_page=True)
+        if markup is not None:
+            return read_embedded(markup, source, page=text)
     root = parse_html(text, data if encoding == "utf-8" else None)
     title_el, meta, body = _landmarks(root)
     title_hint = _STRING(title_el).strip() if title_el is not None else None

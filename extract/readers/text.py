@@ -22,6 +22,8 @@ from extract.values import is_value
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]*[)）]$")
+# a Markdown table's alignment line (`|---|:---:|`): no cells, only the table's shape
+_MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
 
 def _stacked(line: str) -> bool:
@@ -116,6 +118,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             cells.append(Cell("", row, None, block))
             row += 1
             continue
+        if "|" in stripped and "---" in stripped and _MARKDOWN_RULE.match(stripped):
+            continue
         parts: list[str] | None = split_pipe_row(stripped) if "|" in stripped else None
         if parts is None or len(parts) < 2:
             # a line without spaces is no row of values (most prose and label lines);
@@ -145,4 +149,16 @@ def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
 
 
 def read_text_bytes(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
-    return read_text(decode(data, content_type=content_type), source)
+    text = decode(data, content_type=content_type)
+    if "td" in text and (
+        "<t" in text or "&lt;" in text or "\\u003c" in text.lower() or "\\x3c" in text.lower()
+    ):
+        # a page's script string or escaped markup saved as text (see readers.embedded)
+        from extract.readers.embedded import embedded_markup
+
+        markup = embedded_markup(text)
+        if markup is not None:
+            from extract.readers.html import read_embedded
+
+            return read_embedded(markup, source)
+    return read_text(text, source)
