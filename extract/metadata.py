@@ -114,6 +114,30 @@ def find_sections(lines: list[str]) -> list[Section]:
     return sections
 
 
+_REPORT_YEAR = re.compile(
+    r"((?:19|20)\d{2})\s*年度?\s*(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)"
+)
+_YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
+
+
+def year_from_body(text: str) -> tuple[int | None, str]:
+    """The reporting year from the body when the title lacks it, and the clue used:
+    the statistics period (`统计期限自2024年1月1日起至…`), then the report naming its
+    year (`2024年政府信息公开工作年度报告`), then the year most often written `2024年度`."""
+    m = _PERIOD.search(text)
+    if m:
+        return int(m.group(1)), f"the statistics period ({m.group(0).strip()}…)"
+    m = _REPORT_YEAR.search(text)
+    if m:
+        return int(m.group(1)), f"the report named with its year ({m.group(0)})"
+    years = [int(y) for y in _YEAR_DU.findall(text)]
+    if years:
+        best = max(set(years), key=lambda y: (years.count(y), -y))
+        if years.count(best) >= 2:
+            return best, f"{best}年度, the year the body names most ({years.count(best)} times)"
+    return None, ""
+
+
 def describe(doc: ReadDocument, report: Report) -> None:
     lines = doc.text.splitlines()
     title, agency, year = find_title(lines, doc.title_hint)
@@ -121,9 +145,9 @@ def describe(doc: ReadDocument, report: Report) -> None:
     report.agency = agency
     report.published = find_published(lines)
     if year is None:
-        m = _PERIOD.search(doc.text)
-        if m:
-            year = int(m.group(1))
+        year, clue = year_from_body(doc.text)
+        if year is not None:
+            report.warnings.append(f"reporting year {year} taken from the body: {clue}")
         elif report.published:
             year = int(report.published[:4]) - 1
             report.warnings.append("reporting year taken as the year before the publish date")

@@ -235,7 +235,8 @@ class Readings:
     steps: int
 
 
-MAX_READING_STEPS = 20_000  # search steps spent on one printed row
+MAX_READING_STEPS = 10_000  # search steps spent on one printed row
+DOCUMENT_READING_STEPS = 30_000  # and on all the rows of one document (see extract.tables)
 
 
 def readings(
@@ -289,8 +290,32 @@ def readings(
             None if length > 1 and last_digits[-length] == "0" else int(last_digits[-length:])
             for length in range(1, len(last_digits) + 1)
         ]
+    # a total printed after its parts (section 三's row totals, section 四's group totals):
+    # no part is longer than it, and once the parts are cut, its value is forced
+    total_of = [-1] * n  # slot -> the total slot after it that it is a part of
+    parts_of: list[tuple[int, ...] | None] = [None] * n  # total slot -> its parts
+    for eq in local:
+        if len(eq.right) == 1 and all(index[k] < index[eq.right[0]] for k in eq.left):
+            t = index[eq.right[0]]
+            parts_of[t] = tuple(index[k] for k in eq.left)
+            for k in eq.left:
+                if total_of[index[k]] < 0 or t < total_of[index[k]]:
+                    total_of[index[k]] = t
     values: dict[str, Value] = {}
     memo: dict[tuple[int, int, str | None], list[Option]] = {}
+
+    def forced(i: int) -> str | None:
+        """The digits slot i must print when it is a total whose parts are all known."""
+        parts = parts_of[i]
+        if parts is None:
+            return None
+        total = 0
+        for j in parts:
+            v = values.get(slots[j], _UNKNOWN)
+            if v is _UNKNOWN or v is None or not isinstance(v, int):
+                return None
+            total += v
+        return str(total)
 
     def total_can_follow(done: int | float, rest: int, parts: int) -> bool:
         """Whether the last `rest` digits can still be cut into `parts` more counts and
@@ -355,13 +380,23 @@ def readings(
         ):
             if rest is not None:
                 # cut the next number off the digits of piece p
-                last_run = not gaps and p == len(pieces) - 1 and 0 <= first_part <= i < n - 1
+                last_piece = not gaps and p == len(pieces) - 1
+                last_run = last_piece and 0 <= first_part <= i < n - 1
                 before = sum(values[slots[j]] or 0 for j in range(first_part, i)) if last_run else 0
-                for k in [1] if rest[0] == "0" else range(1, len(rest) + 1):
+                must = forced(i)
+                t = total_of[i]
+                # the longest count: the parts still to cut, the total (at least as long)
+                # and the slots after it all take digits from what is left
+                longest = (len(rest) - (t - i - 1) - (n - 1 - t)) // 2 if last_piece and t > i else len(rest)
+                if must is not None:
+                    cuts: Sequence[int] = [len(must)] if rest.startswith(must) else []
+                elif rest[0] == "0":
+                    cuts = [1]
+                else:
+                    cuts = range(1, max(0, min(len(rest), longest)) + 1)
+                for k in cuts:
                     text, more = rest[:k], rest[k:] or None
                     if last_run and more is not None:
-                        if 2 * k > len(more) + 2:
-                            break  # a count cannot be longer than the total after it
                         steps += 1
                         if not total_can_follow(before + int(text), len(more), n - 2 - i):
                             continue
@@ -412,7 +447,7 @@ def _holds(terms: _Terms, values: dict[str, Value]) -> bool:
     return -total * unknown_sign >= -1e-9
 
 
-MAX_JOINT = 20000  # steps of the search over rows' readings tried together
+MAX_JOINT = 5_000  # steps of the search over rows' readings tried together
 
 
 def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
@@ -459,7 +494,10 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
         pending = still
 
     if len(pending) > 1:
-        pending = _resolve_jointly(pending, kept, known, equations, res)
+        still = []
+        for group in _linked(pending, equations):
+            still += _resolve_jointly(group, kept, known, equations, res) if len(group) > 1 else group
+        pending = still
     for row in pending:
         certain = _agreed(row.slots, kept[row.name])
         for slot, cell in certain.items():
@@ -482,6 +520,29 @@ def _accept(
         known[slot] = cell.value
     if not direct:
         res.warnings.append(f"{row.name}: {row.reason}; placed by the table's arithmetic")
+
+
+def _linked(rows: list[RowOptions], equations: Sequence[Equation]) -> list[list[RowOptions]]:
+    """The rows in groups that equations link (an equation with slots of two rows links
+    them): only linked rows can decide each other, so each group is searched alone."""
+    owner = {slot: i for i, row in enumerate(rows) for slot in row.slots}
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for eq in equations:
+        touched = {owner[k] for k in (*eq.left, *eq.right) if k in owner}
+        first = touched.pop() if touched else None
+        for other in touched:
+            parent[find(other)] = find(first)  # type: ignore[arg-type]
+    groups: dict[int, list[RowOptions]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(find(i), []).append(row)
+    return list(groups.values())
 
 
 def _resolve_jointly(

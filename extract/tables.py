@@ -27,7 +27,17 @@ from extract.labels import (
     proactive_row,
 )
 from extract.model import Cell, CellValue, ReadDocument, Report
-from extract.placement import MAX_READING_STEPS, Equation, Piece, Placed, RowOptions, readings, resolve
+from extract.placement import (
+    DOCUMENT_READING_STEPS,
+    MAX_READING_STEPS,
+    Equation,
+    Piece,
+    Placed,
+    Readings,
+    RowOptions,
+    readings,
+    resolve,
+)
 from extract.template import (
     APPLICANT_COLUMNS,
     APPLICANT_HEADERS,
@@ -39,6 +49,8 @@ from extract.template import (
     RESULT_ROWS_COMMON,
     REVIEW_COLUMNS,
     REVIEW_KEYS,
+    REVIEW_RESULTS,
+    application_rows,
     cell_key,
 )
 from extract.textcache import short_text_cache
@@ -110,6 +122,16 @@ class Found:
 @dataclass(slots=True)
 class Mapping:
     warnings: list[str] = field(default_factory=list)
+    bare: list[Found] = field(default_factory=list)  # rows of values with no label
+    steps_left: int = DOCUMENT_READING_STEPS  # the document's budget for `placement.readings`
+
+    def readings(
+        self, pieces: list[Piece], slots: tuple[str, ...], eqs: Sequence[Equation], gaps: bool
+    ) -> Readings:
+        """`placement.readings` within the row's bound and what is left of the document's."""
+        found = readings(pieces, slots, eqs, gaps=gaps, limit=max(0, min(MAX_READING_STEPS, self.steps_left)))
+        self.steps_left -= found.steps
+        return found
 
 
 def _as_placed(parsed: Parsed | None, text: str) -> Placed:
@@ -248,13 +270,17 @@ def _mentions_other_group(texts: list[Token]) -> bool:
     return any(t.norm.endswith("其他处理") for t in texts[-3:])  # norms hold no whitespace
 
 
+_REVIEW_HEADERS = frozenset(REVIEW_RESULTS[:4])
+
+
 def _app_row_allowed(key: str, last_app: str | None, texts: list[Token]) -> bool:
     """`其他` is the 2021 (六)3 row only inside the (六) group; `总计` only after result rows."""
     if key == "other_other":
         return _mentions_other_group(texts) or last_app in ("other_overdue_correction", "other_unpaid_fee")
     if key == "results_total":
         return (
-            last_app is not None
+            not any(t.norm in _REVIEW_HEADERS for t in texts[-6:])  # section 四's 总计 header
+            and last_app is not None
             and APP_INDEX[last_app] >= APP_INDEX["disclosed"]
             and last_app != "carried_forward"
         )
@@ -339,6 +365,8 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
     last_app: str | None = None
     for run in runs:
         if not run.texts:
+            if any(t.kind == "value" or t.kind == "run" for t in run.values):
+                mapping.bare.append(Found("", "", "", run.values, run.start))
             continue
         if not any(t.kind == "value" or t.kind == "run" for t in run.values):
             # a label row without numbers: group labels, headers, or an empty row
@@ -377,13 +405,25 @@ def _fuzzy_row(texts: list[Token], last_app: str) -> tuple[str, str, str] | None
     return None
 
 
-def detect_template(tokens: list[Token], found: list[Found]) -> str | None:
-    """2019 or 2021 from the section 二 headers; failing those, from the rows."""
+def detect_template(tokens: list[Token], found: list[Found], mapping: Mapping | None = None) -> str | None:
+    """2019 or 2021 from the section 二 headers; failing those, from the rows (and the
+    clue used is then said in `mapping`'s warnings)."""
     text = "".join(t.norm for t in tokens if t.kind == "text")
     votes19 = sum(text.count(h) for h in HEADER_2019)
     votes21 = sum(text.count(h) for h in HEADER_2021)
     if votes19 != votes21:
         return "2019" if votes19 > votes21 else "2021"
+    template = _template_from_rows(text, found)
+    if template is not None and mapping is not None:
+        mapping.warnings.append(
+            f"template {template} decided from the rows printed (section 二's columns per row, "
+            "section 三's （六） rows, 行政规范性文件), as no section 二 header names it"
+        )
+    return template
+
+
+def _template_from_rows(text: str, found: list[Found]) -> str | None:
+    votes19 = votes21 = 0
     for f in found:
         if f.table == "proactive":
             if f.row in ("other_services", "procurement"):
@@ -419,6 +459,7 @@ def row_options(
     slots: tuple[str, ...],
     values: list[Token],
     equations: Sequence[Equation] | None,
+    mapping: Mapping,
     joined: bool = False,
 ) -> RowOptions | None:
     """The candidate readings of one printed row on its slots (see `placement.readings`).
@@ -443,14 +484,14 @@ def row_options(
         printed = " ".join(t.cell.text.strip() for t in runs)
         if n == 1 and len(pieces) == 1:
             return RowOptions(name, slots, [{slots[0]: pieces[0].cell}])
-        found = readings(pieces, slots, eqs, gaps=False)
+        found = mapping.readings(pieces, slots, eqs, gaps=False)
         if not found.complete:
             return RowOptions(
                 name,
                 slots,
                 [],
                 reason=f"the digits {printed!r} run together and can be cut in too many ways "
-                f"(search bound of {MAX_READING_STEPS} steps hit)",
+                f"(search bound hit: {MAX_READING_STEPS} steps a row, {DOCUMENT_READING_STEPS} a document)",
             )
         if found.options or has_run:
             return RowOptions(name, slots, found.options, reason=f"the digits {printed!r} run together")
@@ -471,7 +512,7 @@ def row_options(
         # a trailing empty cell may be padding of a wider table: let the arithmetic say
         options = [direct]
         for k in range(1, trailing + 1):
-            short = readings([Piece(c) for c in cells[: n - k]], slots, eqs, gaps=True)
+            short = mapping.readings([Piece(c) for c in cells[: n - k]], slots, eqs, gaps=True)
             if not short.complete:
                 return RowOptions(name, slots, [direct])  # too many: read as printed
             options.extend(short.options)
@@ -485,14 +526,14 @@ def row_options(
         )
     if equations is None:
         return RowOptions(name, slots, [], reason=f"{len(cells)} numbers for {n} columns")
-    found = readings([Piece(c) for c in cells], slots, eqs, gaps=True)
+    found = mapping.readings([Piece(c) for c in cells], slots, eqs, gaps=True)
     if not found.complete:
         return RowOptions(
             name,
             slots,
             [],
             reason=f"{len(cells)} numbers for {n} columns fit too many placements "
-            f"(search bound of {MAX_READING_STEPS} steps hit)",
+            f"(search bound hit: {MAX_READING_STEPS} steps a row, {DOCUMENT_READING_STEPS} a document)",
         )
     return RowOptions(name, slots, found.options, reason=f"{len(cells)} numbers for {n} columns")
 
@@ -572,6 +613,58 @@ def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Tok
     return values
 
 
+_APPLICANT_NORMS = tuple(normalize(h) for h in APPLICANT_HEADERS)
+
+
+def _without_padding(values: list[Token]) -> list[Token]:
+    """A line's values less the empty cells after the last (a pipe line's trailing `|`)."""
+    end = len(values)
+    while end and values[end - 1].kind == "blank":
+        end -= 1
+    return values[:end]
+
+
+def transposed_applications(runs: list[LabelledRun], mapping: Mapping) -> list[Found]:
+    """Section 三 printed on its side: a header row of the row labels (本年新收 … 结转下年度),
+    then one line per applicant type (自然人 … 总计) holding a value per row label.
+
+    The header row tells which way the table runs: seven lines labelled with the
+    applicant types in order, each with as many values as the header names rows.
+    Each row's seven values are then read as the row printed the usual way round.
+    """
+    for i in range(len(runs) - len(_APPLICANT_NORMS) + 1):
+        lines = runs[i : i + len(_APPLICANT_NORMS)]
+        if not all(r.texts and r.texts[-1].norm == h for r, h in zip(lines, _APPLICANT_NORMS, strict=True)):
+            continue
+        header = lines[0].texts[:-1]
+        if not header and i and all(t.kind == "blank" for t in runs[i - 1].values):
+            header = runs[i - 1].texts  # a pipe header line ends in an empty cell
+        keys: list[str] = []
+        for tok in header:
+            for piece in tok.cell.text.split():
+                norm = normalize(piece)
+                key = application_row(norm)
+                if key is not None and not application_group(norm):
+                    keys.append(key)
+        values = [_without_padding(r.values) for r in lines]
+        counts = {len(v) for v in values}
+        if not keys or counts != {len(keys)} or len(set(keys)) != len(keys):
+            mapping.warnings.append(
+                "section 三 looks printed on its side (applicant types as rows) but its header "
+                "does not name one row per column; left out"
+            )
+            return []
+        mapping.warnings.append(
+            f"section 三 printed on its side: {len(keys)} row labels across the header, "
+            "applicant types down the side; read turned back"
+        )
+        return [
+            Found("applications", key, f"{key} (transposed)", [v[j] for v in values], lines[0].start)
+            for j, key in enumerate(keys)
+        ]
+    return []
+
+
 def _review_group(texts: list[Token]) -> str | None:
     """The one section 四 group the heading nearest above a run of values names, or None."""
     named = [t.norm for t in texts if "复议" in t.norm or "诉讼" in t.norm]
@@ -633,7 +726,10 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     tokens = tokenize(doc.cells)
     runs = labelled_runs(tokens)
     found = find_rows(tokens, runs, mapping)
-    template = detect_template(tokens, found)
+    turned = transposed_applications(runs, mapping)
+    if turned:
+        found = [f for f in found if f.table != "applications"] + turned
+    template = detect_template(tokens, found, mapping)
     report.template = template
 
     # --- section 三 ---
@@ -661,12 +757,15 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), name, mapping):
             continue
         slots = _slots(name, APPLICANT_COLUMNS)
-        opts = row_options(name, slots, f.values, app_equations, joined)
+        opts = row_options(name, slots, f.values, app_equations, mapping, joined)
         if opts is not None:
             opts.label = f.label
             app_rows.append(opts)
     tables: set[str] = set()  # the tables with a cell placed
-    if _place(app_rows, app_equations, report, mapping):
+    bare_rows = _bare_row_options(app_found, mapping, other_rows, app_equations, joined)
+    if (bare_rows and _place_verified(app_rows, bare_rows, app_equations, report, mapping)) or _place(
+        app_rows, app_equations, report, mapping
+    ):
         tables.add("applications")
 
     # --- section 四 ---
@@ -681,6 +780,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
                 _slots(f"review_litigation.{group}", REVIEW_COLUMNS),
                 values,
                 review_equations(),
+                mapping,
                 joined,
             )
             if opts is not None:
@@ -692,7 +792,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         rv[-1] is tokens[-1]
         and _cut_off(len(tokens) - len(rv), rv, tokens, len(REVIEW_KEYS), "review_litigation", mapping)
     ):
-        opts = row_options("review_litigation", REVIEW_KEYS, rv, review_equations(), joined)
+        opts = row_options("review_litigation", REVIEW_KEYS, rv, review_equations(), mapping, joined)
         if opts is not None:
             opts.label = "行政复议/行政诉讼"
             if _place([opts], review_equations(), report, mapping):
@@ -717,7 +817,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
             if _cut_off(f.start, f.values, tokens, len(columns), name, mapping):
                 continue
             slots = _slots(name, columns)
-            opts = row_options(name, slots, f.values, None, joined)
+            opts = row_options(name, slots, f.values, None, mapping, joined)
             if opts is not None:
                 opts.label = f.label
                 pro_rows.append(opts)
@@ -733,6 +833,97 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         mapping.warnings.append("no standard table found (no row of sections 二, 三 or 四 was recognised)")
     report.checks = evaluate_checks(report, other_rows, tables)
     report.warnings.extend(mapping.warnings)
+
+
+def _bare_row_options(
+    app_found: list[Found],
+    mapping: Mapping,
+    other_rows: tuple[str, ...],
+    equations: Sequence[Equation],
+    joined: bool,
+) -> list[RowOptions]:
+    """Rows of bare values (no label) between two recognised rows of section 三, put in
+    template order where their number is exactly the number of template rows missing
+    between those two rows (a row that could be two template rows is never guessed).
+    Whether they stay is for the arithmetic to say (`_place_verified`)."""
+    if not mapping.bare or not app_found:
+        return []
+    order = application_rows(other_rows)
+    position = {k: i for i, k in enumerate(order)}
+    anchors = sorted((f for f in app_found if f.row in position), key=lambda f: f.start)
+    have = {f.row for f in anchors}
+    groups: dict[tuple[int, int], list[Found]] = {}
+    for bare in mapping.bare:
+        before = [a for a in anchors if a.start < bare.start]
+        after = [a for a in anchors if a.start > bare.start]
+        if before and after:
+            groups.setdefault((before[-1].start, after[0].start), []).append(bare)
+    by_start = {a.start: a for a in anchors}
+    out: list[RowOptions] = []
+    for (a, b), bares in groups.items():
+        lo, hi = position[by_start[a].row], position[by_start[b].row]
+        missing = [k for k in order[lo + 1 : hi] if k not in have]
+        if len(missing) != len(bares) or lo >= hi:
+            mapping.warnings.append(
+                f"{len(bares)} row(s) of values without a label between {by_start[a].row} and "
+                f"{by_start[b].row}, where {len(missing)} template row(s) are missing; left out"
+            )
+            continue
+        for key, bare in zip(missing, sorted(bares, key=lambda f: f.start), strict=True):
+            name = f"applications.{key}"
+            opts = row_options(name, _slots(name, APPLICANT_COLUMNS), bare.values, equations, mapping, joined)
+            if opts is not None:
+                opts.label = f"(no label; row {key} by template order)"
+                out.append(opts)
+    return out
+
+
+def _place_verified(
+    rows: list[RowOptions],
+    bare: list[RowOptions],
+    equations: Sequence[Equation],
+    report: Report,
+    mapping: Mapping,
+) -> bool:
+    """Place `rows` with the unlabelled `bare` rows in their template places, and keep
+    that reading only if every column equation each bare cell takes part in holds
+    (evaluated on printed numbers). False, with nothing placed, when it does not."""
+    trial = Report(source=report.source, format=report.format)
+    scratch = Mapping()
+    if not _place(rows + bare, equations, trial, scratch):
+        return False
+    values = {k: c.value for k, c in trial.cells.items()}
+    for row in bare:
+        for slot in row.slots:
+            column_eqs = [eq for eq in equations if slot in eq.left + eq.right and _spans_rows(eq)]
+            if not any(_holds_exactly(eq, values) for eq in column_eqs):
+                mapping.warnings.append(
+                    f"rows of values without a label: the arithmetic does not confirm {row.name} "
+                    "in its template place; left out"
+                )
+                return False
+    report.cells.update(trial.cells)
+    mapping.warnings.extend(scratch.warnings)
+    mapping.warnings.append(
+        "rows of values without a label placed in template order: "
+        + ", ".join(r.name for r in bare)
+        + " (each confirmed by the column sums)"
+    )
+    return True
+
+
+def _spans_rows(eq: Equation) -> bool:
+    """An equation between rows (a column's), not a row's own total."""
+    return len({k.rsplit(".", 1)[0] for k in eq.left + eq.right}) > 1
+
+
+def _holds_exactly(eq: Equation, values: dict[str, int | float | None]) -> bool:
+    terms = eq.left + eq.right
+    if any(values.get(k) is None for k in terms):
+        return False
+    left = sum(values[k] or 0 for k in eq.left)
+    right = sum(values[k] or 0 for k in eq.right)
+    return abs(left - right) < 1e-6
 
 
 @lru_cache(maxsize=4)
