@@ -69,7 +69,9 @@ APP_ORDER: tuple[str, ...] = (
 )
 APP_INDEX = {k: i for i, k in enumerate(APP_ORDER)}
 
-_RUN_TOGETHER = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）\u201d\u300d\u300f\x22])(?P<digits>[0-9][0-9 ]*)$")
+_RUN_TOGETHER = re.compile(
+    r"^(?P<label>.*[\u4e00-\u9fff)）\u201d\u300d\u300f\x22])(?P<digits>[0-9][0-9 .+\-]*)$"
+)
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
 _ASCII_DIGITS = frozenset("0123456789")
@@ -302,7 +304,14 @@ _COLUMN_HEADERS = tuple(
 
 
 def _names_a_row(texts: list[Token]) -> bool:
-    return bool(texts) and any(k or pk for _n, k, pk in _tail_keys(tuple([t.norm for t in texts[-4:]])))
+    """Whether the end of a text run names a row (section 四's 总计 header names none)."""
+    if not texts:
+        return False
+    after_review = any(t.norm in _REVIEW_HEADERS for t in texts[-6:])
+    return any(
+        pk or (k and not (k == "results_total" and after_review))
+        for _n, k, pk in _tail_keys(tuple([t.norm for t in texts[-4:]]))
+    )
 
 
 def _label_prefix(texts: list[Token]) -> int:
@@ -311,6 +320,11 @@ def _label_prefix(texts: list[Token]) -> int:
         if _names_a_row(texts[:m]):
             return m
     return 0
+
+
+def _same_line(run: LabelledRun) -> bool:
+    """Values printed on the line (or in the cell) of the text before them are its own."""
+    return bool(run.texts and run.values) and run.values[0].cell.row == run.texts[-1].cell.row
 
 
 def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[LabelledRun]:
@@ -330,16 +344,22 @@ def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[Labe
             and any(t.kind in ("value", "run") for t in run.values)
             and run.texts
             and run.texts[-1].norm.endswith(_COLUMN_HEADERS)
-            and not _names_a_row(run.texts[-1:])
+            and (run.texts[-1].norm in _COLUMN_HEADERS or not _names_a_row(run.texts[-1:]))
             and _names_a_row(out[i + 1].texts)
         ):
             j = i + 1
-            while j < len(out) and _names_a_row(out[j].texts) and out[j].values:
+            while (
+                j < len(out)
+                and _names_a_row(out[j].texts)
+                and out[j].values
+                and not _same_line(out[j])
+                and not any("复议" in t.norm or "诉讼" in t.norm for t in out[j].texts)  # section 四
+            ):
                 j += 1
             # the last label: alone, or followed by other texts (the next heading) whose
             # values are not its own
             last = _label_prefix(out[j].texts) if j < len(out) else 0
-            if last and (not out[j].values or last < len(out[j].texts)):
+            if last and not _same_line(run) and (not out[j].values or last < len(out[j].texts)):
                 # runs i..j: labels i+1..j take the values of runs i..j-1
                 shifted = [LabelledRun(run.texts, [], run.start)]
                 for k in range(i + 1, j):
@@ -482,7 +502,7 @@ def row_options(
         runs = [t for t in toks if t.kind != "blank"]
         pieces = [Piece(_placed(t), _digits(t) if t.kind == "run" or joined else None) for t in runs]
         printed = " ".join(t.cell.text.strip() for t in runs)
-        if n == 1 and len(pieces) == 1:
+        if n == 1 and len(pieces) == 1 and pieces[0].cell.value is not None:
             return RowOptions(name, slots, [{slots[0]: pieces[0].cell}])
         found = mapping.readings(pieces, slots, eqs, gaps=False)
         if not found.complete:
@@ -494,7 +514,11 @@ def row_options(
                 f"(search bound hit: {MAX_READING_STEPS} steps a row, {DOCUMENT_READING_STEPS} a document)",
             )
         if found.options or has_run:
-            return RowOptions(name, slots, found.options, reason=f"the digits {printed!r} run together")
+            signed = any(
+                t.kind == "run" and _digits(t) is None and len(t.cell.text.strip()) > 1 for t in runs
+            )
+            why = " with a sign or decimal point (a cut there is not decided)" if signed else ""
+            return RowOptions(name, slots, found.options, reason=f"the digits {printed!r} run together{why}")
     if len(toks) > n:
         nonblank = [t for t in toks if t.kind != "blank"]
         if len(nonblank) == n:

@@ -54,9 +54,14 @@ def is_double_spaced(lines: list[str]) -> bool:
 
 
 def split_pipe_row(line: str) -> list[str]:
-    parts = [p.strip() for p in line.split("|")]
-    if parts and parts[0] == "" and line.lstrip().startswith("|"):
+    """Cells of a pipe row; a Markdown row's outer pipes (`| a | b |`) are syntax, not
+    empty cells (a row that only ends in `|`, `a | b |`, keeps its empty last cell)."""
+    stripped = line.strip()
+    parts = [p.strip() for p in stripped.split("|")]
+    if parts and parts[0] == "" and stripped.startswith("|"):
         parts = parts[1:]
+        if len(parts) > 1 and parts[-1] == "" and stripped.endswith("|"):
+            parts = parts[:-1]
     return parts
 
 
@@ -121,6 +126,11 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
         if "|" in stripped and "---" in stripped and _MARKDOWN_RULE.match(stripped):
             continue
         parts: list[str] | None = split_pipe_row(stripped) if "|" in stripped else None
+        if parts is not None and len(parts) == 1 and stripped.startswith("|"):
+            stripped = parts[0]  # a Markdown row of one cell: `| 行政许可 |`
+            if not stripped:
+                continue
+            parts = None
         if parts is None or len(parts) < 2:
             # a line without spaces is no row of values (most prose and label lines);
             # letters and digits alone hold none (a cheaper test than the search)
