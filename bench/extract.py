@@ -17,7 +17,10 @@ collector runs less often). It prints documents/second for each kind and for the
 whole mix, and the ratio to the floor; with --stages, also the milliseconds per
 document each stage takes (reader, table mapper, metadata), to show where the time
 goes. Goals: extraction at most 3x the floor over the mix, and at least 500
-plain-text reports/s. Each figure is the best of --repeat passes. If
+plain-text reports/s, and no document of the mix above 10x the median document
+(each document timed alone, best of --repeat; the degraded forms of
+tests/degrade.py are timed too and reported against the mix's median).
+Each figure is the best of --repeat passes. If
 bench/extract_office.py is present, its PDF/DOCX measurement runs afterwards (skip
 with --no-office).
 Progress goes to stderr, the figures to stdout; the exit status is 1 if a goal is missed.
@@ -26,6 +29,7 @@ Progress goes to stderr, the figures to stdout; the exit status is 1 if a goal i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import re
@@ -52,6 +56,7 @@ TEXT_LAYOUTS = ("text_lines", "text_pipes", "text_spaces", "text_stacked")
 WORD_PAGE_KB = 100  # Word-exported pages are padded with prose up to about this size
 GOAL_RATIO = 3.0
 GOAL_TEXT_RATE = 500.0
+GOAL_SPREAD = 10.0  # no document above this many times the median document
 
 # kind -> (share of the mix, layouts, Word markup, minimum size in KB)
 MIX: dict[str, tuple[float, tuple[str, ...], bool, int]] = {
@@ -145,6 +150,61 @@ def run_stages(paths: list[Path], repeat: int) -> tuple[float, float, float]:
     return best[0], best[1], best[2]
 
 
+@batch_gc()
+def per_document(paths: list[Path], repeat: int) -> list[tuple[float, Path]]:
+    """Seconds each document takes to extract (best of `repeat`), slowest last."""
+    times = []
+    clock = time.perf_counter
+    for p in paths:
+        data, name = p.read_bytes(), str(p)
+        best = float("inf")
+        for _ in range(repeat):
+            t0 = clock()
+            with contextlib.suppress(ReadError):
+                extract_bytes(data, name)
+            best = min(best, clock() - t0)
+        times.append((best, p))
+    return sorted(times)
+
+
+def write_degraded(folder: Path) -> list[Path]:
+    """The degraded forms of tests/degrade.py (every source, every form, one draw)."""
+    from tests.degrade import FORMS, all_sources, render
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, src in enumerate(all_sources()):
+        for form in FORMS:
+            doc = render(src, form, 0)
+            path = folder / f"{i:02d}-{form}{Path(doc.name).suffix}"
+            path.write_bytes(doc.data)
+            out.append(path)
+    return out
+
+
+def report_spread(paths: list[Path], degraded: list[Path], repeat: int) -> bool:
+    """Print the median and slowest document of the mix, and of the degraded forms
+    against the mix's median; True when no mix document takes over GOAL_SPREAD x the median."""
+    times = per_document(paths, repeat)
+    median = times[len(times) // 2][0]
+    slowest, path = times[-1]
+    print(
+        f"per document: median {median * 1000:.2f} ms, slowest {slowest * 1000:.2f} ms "
+        f"= {slowest / median:.1f}x the median ({path.name}); goal <= {GOAL_SPREAD:g}x"
+    )
+    if degraded:
+        dtimes = per_document(degraded, repeat)
+        dmedian = dtimes[len(dtimes) // 2][0]
+        dslow, dpath = dtimes[-1]
+        over = sum(1 for t, _ in dtimes if t > GOAL_SPREAD * median)
+        print(
+            f"degraded forms ({len(dtimes)} documents of tests/degrade.py): median {dmedian * 1000:.2f} ms, "
+            f"slowest {dslow * 1000:.2f} ms = {dslow / median:.1f}x the mix median ({dpath.name}); "
+            f"{over} above {GOAL_SPREAD:g}x"
+        )
+    return slowest <= GOAL_SPREAD * median
+
+
 def best_of(repeat: int, fn, paths: list[Path]) -> float:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(repeat):
@@ -186,6 +246,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="passes; the best is reported (default 3)")
     ap.add_argument("--keep", type=Path, help="write the documents here and keep them")
     ap.add_argument("--no-office", action="store_true", help="skip the PDF/DOCX benchmark")
+    ap.add_argument(
+        "--no-degraded", action="store_true", help="skip timing the degraded forms of tests/degrade.py"
+    )
     ap.add_argument("--stages", action="store_true", help="also time the reader, mapper and metadata apart")
     ap.add_argument("--office-seconds", type=float, default=5.0, help="time per office format (default 5)")
     args = ap.parse_args()
@@ -234,6 +297,10 @@ def main() -> int:
             f"({ratio:.2f}x); plain text >= {GOAL_TEXT_RATE:g}/s: "
             f"{'met' if text_rate >= GOAL_TEXT_RATE else 'MISSED'} ({text_rate:.0f}/s)"
         )
+        all_paths = [p for kind_paths in paths.values() for p in kind_paths]
+        degraded = [] if args.no_degraded else write_degraded(folder / "degraded")
+        print("timing each document...", file=sys.stderr)
+        spread_ok = report_spread(all_paths, degraded, args.repeat)
         if args.stages:
             print(f"{'ms/doc':<11} {'reader':>7} {'mapper':>7} {'metadata':>8}")
             for kind, kind_paths in paths.items():
@@ -244,7 +311,7 @@ def main() -> int:
             print(f"{failures} documents raised ReadError", file=sys.stderr)
     if not args.no_office:
         office_hook(args.office_seconds)
-    return 0 if ratio <= GOAL_RATIO and text_rate >= GOAL_TEXT_RATE else 1
+    return 0 if ratio <= GOAL_RATIO and text_rate >= GOAL_TEXT_RATE and spread_ok else 1
 
 
 if __name__ == "__main__":

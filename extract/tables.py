@@ -566,11 +566,12 @@ def _runs_cells_together(tokens: list[Token]) -> bool:
     """Whether the document runs table cells together: a row label with its digits run on
     (`规章000`), or a number printed with a leading zero (`0012`, no count prints so)."""
     for tok in tokens:
-        if tok.kind == "run":
+        kind = tok.kind
+        if kind == "run":
             return True
-        if tok.kind == "value":
-            text = tok.cell.text.strip()
-            if len(text) > 1 and text[0] == "0" and text.isascii() and text.isdigit():
+        if kind == "value":
+            text = tok.cell.text
+            if len(text) > 1 and text[0] == "0" and text.isdigit() and text.isascii():
                 return True
     return False
 
