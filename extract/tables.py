@@ -779,7 +779,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     joined = _runs_cells_together(tokens)
     for f in app_found:
         name = f"applications.{f.row}"
-        if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), name, mapping):
+        if _cut_off(f.start, f.values, tokens, len(APPLICANT_COLUMNS), name, mapping, joined):
             continue
         slots = _slots(name, APPLICANT_COLUMNS)
         opts = row_options(name, slots, f.values, app_equations, mapping, joined)
@@ -815,7 +815,9 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
             tables.add("review_litigation")
     if rv is not None and not (
         rv[-1] is tokens[-1]
-        and _cut_off(len(tokens) - len(rv), rv, tokens, len(REVIEW_KEYS), "review_litigation", mapping)
+        and _cut_off(
+            len(tokens) - len(rv), rv, tokens, len(REVIEW_KEYS), "review_litigation", mapping, joined
+        )
     ):
         opts = row_options("review_litigation", REVIEW_KEYS, rv, review_equations(), mapping, joined)
         if opts is not None:
@@ -839,7 +841,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
                 mapping.warnings.append(f"row {f.label!r} is not part of the {template} template; ignored")
                 continue
             name = f"proactive.{f.row}"
-            if _cut_off(f.start, f.values, tokens, len(columns), name, mapping):
+            if _cut_off(f.start, f.values, tokens, len(columns), name, mapping, joined):
                 continue
             slots = _slots(name, columns)
             opts = row_options(name, slots, f.values, None, mapping, joined)
@@ -967,10 +969,19 @@ def _slots(row: str, columns: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _cut_off(
-    start: int, values: list[Token], tokens: list[Token], width: int, name: str, mapping: Mapping
+    start: int,
+    values: list[Token],
+    tokens: list[Token],
+    width: int,
+    name: str,
+    mapping: Mapping,
+    joined: bool = False,
 ) -> bool:
-    """A short row that ends the document was cut off (a truncated copy), not printed short."""
+    """A short row that ends the document was cut off (a truncated copy), not printed short
+    (in a document that runs cells together, a short row of digit strings is a run)."""
     if start + len(values) < len(tokens) or any(t.kind == "run" for t in values):
+        return False
+    if joined and sum(len(_digits(t) or "0") for t in values if t.kind != "blank") >= width:
         return False
     if len(values) >= width:
         return False
