@@ -16,6 +16,7 @@ copying and converting reports produce (issue 13):
   review_parts      section 四 as three small tables, one per group, under its heading
   transposed        section 三 on its side: applicant types as rows, result rows as columns
   script            the page as HTML inside a script string (`var content = "<p>…"`)
+  script_text       that script string saved as a text file
   escaped           the page as HTML-escaped markup (`&lt;td&gt;`) inside a page
   year_in_body      a title without the year; the body's 统计期限 sentence gives it
 
@@ -195,6 +196,7 @@ FORMS: tuple[str, ...] = (
     "review_parts",
     "transposed",
     "script",
+    "script_text",
     "escaped",
     "year_in_body",
     "markdown+joined_rows",
@@ -381,8 +383,11 @@ def render(src: Source, form: str, seed: int = 0) -> Degraded:
     parts = set(form.split("+"))
     lines = document_lines(src, form, rnd)
     expected = dict(src.values)
-    if "script" in parts or "escaped" in parts:
+    if "script" in parts or "escaped" in parts or "script_text" in parts:
         markup = _html_page(lines, form)
+        if "script_text" in parts:
+            text = "var content = " + _js_string(markup, rnd) + ";\n"
+            return Degraded(src, form, text.encode("utf-8"), "page.txt", expected)
         if "script" in parts:
             page = (
                 "<!DOCTYPE html><html><head><meta charset='utf-8'><title>信息公开年报</title></head><body>"

@@ -43,7 +43,7 @@ def forms(draw) -> str:  # type: ignore[no-untyped-def]
         if parts[-1] == "joined_rows":
             parts.pop()
     parts += sorted(table)
-    parts += [p for p in [draw(st.sampled_from(["", "script", "escaped"]))] if p]
+    parts += [p for p in [draw(st.sampled_from(["", "script", "script_text", "escaped"]))] if p]
     if draw(st.booleans()):
         parts.append("year_in_body")
     return "+".join(parts)
@@ -79,6 +79,7 @@ FLOORS = {
     "review_parts": 1.0,
     "transposed": 1.0,
     "script": 1.0,
+    "script_text": 1.0,
     "escaped": 1.0,
     "joined_all": 0.85,
     "bare_rows": 0.85,

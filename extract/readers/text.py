@@ -160,9 +160,7 @@ def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
 
 def read_text_bytes(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
     text = decode(data, content_type=content_type)
-    if "td" in text and (
-        "<t" in text or "&lt;" in text or "\\u003c" in text.lower() or "\\x3c" in text.lower()
-    ):
+    if "<" in text or "&lt;" in text or "\\u003" in text or "\\x3" in text:
         # a page's script string or escaped markup saved as text (see readers.embedded)
         from extract.readers.embedded import embedded_markup
 
