@@ -10,9 +10,8 @@ else is left out and said: the arithmetic decides, never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from itertools import combinations
 
 Value = int | float | None  # None: a blank cell (printed empty, "-", "/", ...)
 
@@ -204,12 +203,6 @@ def _run(values: dict[str, Value], prepared: _Prepared, queue: list[int]) -> dic
                     queued.add(j)
                     queue.append(j)
     return values
-
-
-def placements(cells: list[Placed], slots: tuple[str, ...]) -> Iterator[Option]:
-    """Every way to put `cells`, in order, on `slots` (fewer cells than slots), unpruned."""
-    for chosen in combinations(range(len(slots)), len(cells)):
-        yield {slots[i]: cell for i, cell in zip(chosen, cells, strict=True)}
 
 
 @dataclass(slots=True, init=False)  # __init__ written out: see extract.model

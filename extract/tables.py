@@ -676,7 +676,7 @@ def transposed_applications(runs: list[LabelledRun], mapping: Mapping) -> list[F
         if not keys or counts != {len(keys)} or len(set(keys)) != len(keys):
             mapping.warnings.append(
                 "section 三 looks printed on its side (applicant types as rows) but its header "
-                "does not name one row per column; left out"
+                "does not name one row per column; not turned back"
             )
             return []
         mapping.warnings.append(
