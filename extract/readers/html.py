@@ -364,8 +364,9 @@ def parse_html(text: str, data: bytes | None = None) -> etree._Element:
 
 def read_html(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
     text, encoding = decode_as(data, content_type=content_type, html=True)
-    if "<script" in text or "&lt;" in text:
-        markup = embedded_markup(text, html_page=True)
+    if "<script" in text or "&lt;" in text or "\\u" in text or "\\x" in text:
+        # a script string (in a page, or saved alone), or markup escaped in the page
+        markup = embedded_markup(text, html_page="<script" in text)
         if markup is not None:
             return read_embedded(markup, source, page=text)
     root = parse_html(text, data if encoding == "utf-8" else None)
