@@ -16,9 +16,7 @@ import re
 # a JavaScript string literal, double- or single-quoted, escapes included, where a value
 # starts (after `=`, `(`, `:`, `,`, `+` or `[`): so that the text between two quoted
 # HTML attributes is never taken for one
-_JS_STRING = re.compile(
-    r'[=(:,+\[]\s*(?:"((?:[^"\\\n]|\\.){40,})"|\'((?:[^\'\\\n]|\\.){40,})\')', re.DOTALL
-)
+_JS_STRING = re.compile(r'[=(:,+\[]\s*(?:"((?:[^"\\\n]|\\.){40,})"|\'((?:[^\'\\\n]|\\.){40,})\')', re.DOTALL)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
 _TAG = re.compile(r"<(?:td|th|tr|p|div|br|table)[\s>/]", re.IGNORECASE)
