@@ -345,7 +345,7 @@ def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[Labe
             and run.texts
             and run.texts[-1].norm.endswith(_COLUMN_HEADERS)
             and (run.texts[-1].norm in _COLUMN_HEADERS or not _names_a_row(run.texts[-1:]))
-            and _names_a_row(out[i + 1].texts)
+            and (_names_a_row(out[i + 1].texts) or _label_prefix(out[i + 1].texts))
         ):
             j = i + 1
             while (
