@@ -74,6 +74,12 @@ _RUN_TOGETHER = re.compile(
 )
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
+# section 四 printed as three five-column tables: the headers between them, and the
+# name that opens each litigation group (normalised)
+_REVIEW_HEADERS = frozenset(
+    {"行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"}
+)
+_REVIEW_SPLIT_GROUPS = ("行政复议", "未经复议直接起诉", "复议后起诉")
 _ASCII_DIGITS = frozenset("0123456789")
 
 
@@ -616,14 +622,24 @@ def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Tok
         return None
     minimum = 1 if after else 10  # with no section 三 found, demand a real row of numbers
     values: list[Token] = []
+    groups = 1  # section 四 split in three tables: 复议, then 直接起诉, then 复议后起诉
+    unmatched = False  # headers after a group's five cells, without the next group's name
     for tok in tokens[start + 1 :]:
         if tok.kind == "text":
             if any(t.kind == "value" for t in values):
+                opening = groups < 3 and len(values) == 5 * groups  # the next group's headers
+                if tok.norm in _REVIEW_HEADERS and (opening or len(values) == 5 * groups - 5):
+                    if opening:
+                        unmatched = tok.norm != _REVIEW_SPLIT_GROUPS[groups]
+                        groups += not unmatched
+                    continue
                 break
             if _SECTION_FIVE.match(tok.norm):
                 return None
             values = []
             continue
+        if unmatched:
+            break
         if (
             values
             and tok.cell.col is not None

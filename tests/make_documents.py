@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -499,3 +500,342 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- the rendering matrix: both templates in the layouts an office suite produces ----------
+
+TEMPLATE_2021 = TESTS / "corpus" / "dev-pdf" / "template-2021-blank.docx"
+PAGES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4), "landscape": (297.0, 210.0)}
+NARROW_APPLICATION_LABELS = (5.0, 6.0, 12.0)  # mm: every label of section 三 wraps
+NARROW_PROACTIVE_LABEL = 11.0
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one rendering lays the report out (tests/test_office_matrix.py draws these).
+
+    `row_height` (pt, a minimum) and `spacer` (pt of blank space before section 三)
+    decide over how many pages the tables run and before which rows the pages break.
+    """
+
+    page: str = "A4"  # a key of PAGES
+    margin: float = 25.0  # mm, all four
+    font: float = 9.0  # pt, table text
+    row_height: float = 0.0  # pt, minimum height of every table row (0: as the text needs)
+    spacer: float = 0.0  # pt, blank space before the heading of section 三
+    narrow_labels: bool = False  # label columns so narrow that every label wraps
+    blank_zeros: bool = False  # a 0 printed as an empty cell
+    tight: bool = False  # the next section's heading directly under each table, no space
+    review_split: bool = False  # section 四 as three tables of five columns
+    repeat_header: bool = False  # header rows repeated on every page (w:tblHeader)
+    glued: bool = False  # section 四's table straight after section 三's, nothing between
+    rows_split: bool = False  # rows may break across pages (no w:cantSplit)
+
+    def describe(self) -> str:
+        flags = [k for k, v in vars(self).items() if v is True]
+        return f"{self.page} m{self.margin:g} f{self.font:g} h{self.row_height:g} s{self.spacer:g}" + (
+            "" if not flags else " " + ",".join(flags)
+        )
+
+
+def _tables_by_content(doc: Any) -> tuple[Any, Any, Any]:
+    """Sections 二, 三 and 四's tables (python-docx objects), found by their headers."""
+    found: dict[str, Any] = {}
+    for table in doc.tables:
+        text = "".join(t.text or "" for t in table._tbl.iter(qn("w:t")))
+        if "申请人情况" in text:
+            found["三"] = table
+        elif "行政复议" in text:
+            found["四"] = table
+        elif "信息内容" in text:
+            found["二"] = table
+    return found["二"], found["三"], found["四"]
+
+
+def _distinct_cells(row: Any) -> list[Any]:
+    out: list[Any] = []
+    for cell in row.cells:
+        if not out or cell._tc is not out[-1]._tc:
+            out.append(cell)
+    return out
+
+
+def fill_template_2021(truth: dict[str, Any], texts: dict[str, str]) -> Any:
+    """The official 2021 Word template with `texts` (key -> printed text) in its cells."""
+    from extract.labels import normalize, proactive_row
+    from extract.template import PROACTIVE_ROWS
+
+    doc = docx.Document(str(TEMPLATE_2021))
+    pro, app, rev = _tables_by_content(doc)
+    columns = {r.key: r.columns["2021"] for r in PROACTIVE_ROWS if "2021" in r.columns}
+    for row in pro.rows:
+        cells = _distinct_cells(row)
+        key = proactive_row(normalize(cells[0].text))
+        if key is None or len(cells) < 2 or cells[0].text in ("信息内容",):
+            continue
+        for cell, col in zip(cells[1:], columns[key], strict=True):
+            _set(cell, texts.get(f"proactive.{key}.{col}", ""))
+    rows = application_rows(OTHER_ROWS_2021)
+    for tr, row in zip(app.rows[3:], rows, strict=True):
+        cells = _distinct_cells(tr)[-7:]
+        label = _distinct_cells(tr)[-8].text
+        assert normalize(label).endswith(normalize(ROW_LABELS[row])[-4:]), (label, row)
+        for cell, col in zip(cells, APPLICANT_COLUMNS, strict=True):
+            _set(cell, texts.get(f"applications.{row}.{col}", ""))
+    for cell, (group, col) in zip(
+        _distinct_cells(rev.rows[3]), [(g, c) for g in REVIEW_GROUPS for c in REVIEW_COLUMNS], strict=True
+    ):
+        _set(cell, texts.get(f"review_litigation.{group}.{col}", ""))
+    doc.core_properties.title = truth.get("title", "")
+    return doc
+
+
+def build_2019(info: dict[str, Any], texts: dict[str, str]) -> Any:
+    """A 2019-format report built from report-format.md (the tables of `build_docx`)."""
+    path_truth = {k: v for k, v in texts.items()}
+    doc = docx.Document()
+    title = doc.add_paragraph()
+    title.alignment = 1
+    _font(title.add_run(info["title"]), 18, bold=True)
+    paragraph(doc, HEADINGS["一"], 14, bold=True, indent=False)
+    paragraph(doc, PROSE)
+    paragraph(doc, HEADINGS["二"], 14, bold=True, indent=False)
+    proactive_table(doc, path_truth, "2019", True)
+    paragraph(doc, HEADINGS["三"], 14, bold=True, indent=False)
+    applications_table(doc, path_truth, "2019", True, False)
+    paragraph(doc, HEADINGS["四"], 14, bold=True, indent=False)
+    review_table(doc, path_truth, True, 160)
+    paragraph(doc, HEADINGS["五"], 14, bold=True, indent=False)
+    paragraph(doc, "政策解读质量仍需提升，下一步将加强培训，提高政务公开工作水平。")
+    paragraph(doc, HEADINGS["六"], 14, bold=True, indent=False)
+    paragraph(doc, "本年度未收取信息处理费。")
+    doc.core_properties.title = info["title"]
+    return doc
+
+
+def _set_widths(table: Any, widths_mm: list[float]) -> None:
+    """New grid column widths, each cell's width the sum of the columns it spans."""
+    tbl = table._tbl
+    for col, w in zip(tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
+        col.w = Mm(w)
+    for tr in tbl.tr_lst:
+        trpr = tr.trPr
+        before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
+        col = int(before.get(qn("w:val"))) if before is not None else 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Mm(sum(widths_mm[col : col + span]))
+            col += span
+    tbl_pr = tbl.tblPr
+    for tag in ("w:tblW", "w:tblLayout", "w:tblInd"):
+        for el in tbl_pr.findall(qn(tag)):
+            tbl_pr.remove(el)
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(round(sum(widths_mm) / 25.4 * 1440)))
+    total.set(qn("w:type"), "dxa")
+    tbl_pr.append(total)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+
+
+def _row_props(table: Any, *, height: float, cant_split: bool, header_rows: int) -> None:
+    for i, tr in enumerate(table._tbl.tr_lst):
+        trpr = tr.get_or_add_trPr()
+        for tag in ("w:trHeight", "w:cantSplit", "w:tblHeader"):
+            for el in trpr.findall(qn(tag)):
+                trpr.remove(el)
+        if height:
+            el = OxmlElement("w:trHeight")
+            el.set(qn("w:val"), str(round(height * 20)))
+            el.set(qn("w:hRule"), "atLeast")
+            trpr.append(el)
+        if cant_split:
+            el = OxmlElement("w:cantSplit")
+            el.set(qn("w:val"), "true")
+            trpr.append(el)
+        if i < header_rows:
+            el = OxmlElement("w:tblHeader")
+            el.set(qn("w:val"), "true")
+            trpr.append(el)
+
+
+def _table_fonts(table: Any, size: float) -> None:
+    """Every run of the table in the CJK font at `size`; no automatic space above lines."""
+    for p in table._tbl.iter(qn("w:p")):
+        ppr = p.find(qn("w:pPr"))
+        if ppr is not None:
+            for sp in ppr.findall(qn("w:spacing")):
+                ppr.remove(sp)
+        for r in p.iter(qn("w:r")):
+            rpr = r.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                r.insert(0, rpr)
+            for tag in ("w:rFonts", "w:sz", "w:szCs"):
+                for el in rpr.findall(qn(tag)):
+                    rpr.remove(el)
+            fonts = OxmlElement("w:rFonts")
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                fonts.set(qn(attr), FONT)
+            rpr.insert(0, fonts)
+            for tag in ("w:sz", "w:szCs"):
+                el = OxmlElement(tag)
+                el.set(qn("w:val"), str(round(size * 2)))
+                rpr.append(el)
+
+
+def _review_split(doc: Any, review: Any, texts: dict[str, str], style: Style, width_mm: float) -> list[Any]:
+    """Section 四 as three five-column tables (复议, 直接起诉, 复议后起诉), in `review`'s place."""
+    names = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    heads = (("行政复议", None), ("行政诉讼", "未经复议直接起诉"), ("行政诉讼", "复议后起诉"))
+    made = []
+    anchor = review._tbl
+    for (top, sub), group in zip(heads, REVIEW_GROUPS, strict=True):
+        n_head = 2 if sub is None else 3
+        table = new_table(doc, n_head + 1, 5, [width_mm / 5] * 5, True)
+        t = table.rows
+        _set(t[0].cells[0].merge(t[0].cells[4]), top)
+        if sub is not None:
+            _set(t[1].cells[0].merge(t[1].cells[4]), sub)
+        for i, name in enumerate(names):
+            _set(t[n_head - 1].cells[i], name, 8)
+            _set(t[n_head].cells[i], texts.get(f"review_litigation.{group}.{REVIEW_COLUMNS[i]}", ""))
+        anchor.addnext(table._tbl)
+        anchor = table._tbl
+        if group != REVIEW_GROUPS[-1]:
+            gap = OxmlElement("w:p")
+            anchor.addnext(gap)
+            anchor = gap
+        made.append(table)
+    review._tbl.getparent().remove(review._tbl)
+    return made
+
+
+def _is_blank_paragraph(el: Any) -> bool:
+    return el.tag == qn("w:p") and not "".join(t.text or "" for t in el.iter(qn("w:t"))).strip()
+
+
+def _spacing(p: Any, before: float, after: float, exact_line: float = 0.0) -> None:
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    for sp in ppr.findall(qn("w:spacing")):
+        ppr.remove(sp)
+    sp = OxmlElement("w:spacing")
+    sp.set(qn("w:before"), str(round(before * 20)))
+    sp.set(qn("w:after"), str(round(after * 20)))
+    if exact_line:
+        sp.set(qn("w:line"), str(round(exact_line * 20)))
+        sp.set(qn("w:lineRule"), "exact")
+    ppr.append(sp)
+
+
+def restyle(doc: Any, style: Style, texts: dict[str, str]) -> Any:
+    """Lay `doc` out as `style` says: page, margins, fonts, row heights, label widths,
+    repeated headers, section 四 split in three or glued under section 三, headings
+    directly under the tables, and blank space that moves the page breaks."""
+    width, height = PAGES[style.page]
+    for section in doc.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE if width > height else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(width), Mm(height)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(style.margin))
+    text_width = width - 2 * style.margin
+    pro, app, rev = _tables_by_content(doc)
+    value_width = min(14.0, (text_width - 30) / 7)
+    labels = list(NARROW_APPLICATION_LABELS) if style.narrow_labels else [10.0, 14.0, 0.0]
+    if not style.narrow_labels:
+        labels[2] = max(20.0, min(60.0, text_width - 24 - 7 * value_width))
+    _set_widths(app, [*labels, *[value_width] * 7])
+    pro_label = NARROW_PROACTIVE_LABEL if style.narrow_labels else min(46.0, text_width / 4)
+    _set_widths(pro, [pro_label, *[min(40.0, (text_width - pro_label) / 3)] * 3])
+    # as wide as section 三's table: glued under it, LibreOffice makes them one table
+    review_width = sum(labels) + 7 * value_width
+    reviews = _review_split(doc, rev, texts, style, review_width) if style.review_split else [rev]
+    if not style.review_split:
+        _set_widths(rev, [review_width / 15] * 15)
+    for table, header_rows in ((pro, 0), (app, 3), *((r, 2) for r in reviews)):
+        _table_fonts(table, style.font)
+        _row_props(
+            table,
+            height=style.row_height if table is not rev else 0,
+            cant_split=not style.rows_split,
+            header_rows=header_rows if style.repeat_header else 0,
+        )
+    body = doc.element.body
+    # blank paragraphs around the tables: none when tight, one otherwise
+    for table in (pro, app, *reviews):
+        nxt = table._tbl.getnext()
+        while nxt is not None and _is_blank_paragraph(nxt):
+            following = nxt.getnext()
+            body.remove(nxt)
+            nxt = following
+        if not style.tight:
+            gap = OxmlElement("w:p")
+            table._tbl.addnext(gap)
+        elif nxt is not None and nxt.tag == qn("w:p"):
+            _spacing(nxt, 0, 0)
+    if style.glued:  # section 四 straight under section 三: drop what stands between
+        el = app._tbl.getnext()
+        while el is not None and el is not reviews[0]._tbl:
+            following = el.getnext()
+            body.remove(el)
+            el = following
+    if style.spacer:
+        heading = app._tbl.getprevious()
+        while heading is not None and _is_blank_paragraph(heading):
+            heading = heading.getprevious()
+        spacer = OxmlElement("w:p")
+        _spacing(spacer, 0, 0, exact_line=style.spacer)
+        heading.addprevious(spacer)
+    return doc
+
+
+def printed_texts(truth: dict[str, Any], blank_zeros: bool) -> dict[str, str]:
+    return {k: ("" if blank_zeros and v == 0 else printed(v)) for k, v in truth.items()}
+
+
+def render_matrix_docx(info: dict[str, Any], raw: dict[str, str], style: Style, path: Path) -> Path:
+    """One rendering: the report of `info` (template, title) with the printed texts `raw`."""
+    texts = {k: ("" if style.blank_zeros and v.strip() == "0" else v) for k, v in raw.items()}
+    if info["template"] == "2021":
+        doc = fill_template_2021(info, texts)
+    else:
+        doc = build_2019(info, texts)
+    restyle(doc, style, texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+def convert_many(sources: list[Path], fmt: str, outdir: Path, timeout: float = 600) -> list[Path]:
+    """Convert many files with one LibreOffice start (a start costs seconds; a file, less)."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        raise RuntimeError("LibreOffice is needed: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                *map(str, sources),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+    ext = fmt.split(":")[0]
+    outs = [outdir / (src.stem + "." + ext) for src in sources]
+    missing = [p.name for p in outs if not p.is_file()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not write {', '.join(missing)}")
+    return outs
