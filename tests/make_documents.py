@@ -506,8 +506,12 @@ if __name__ == "__main__":
 
 TEMPLATE_2021 = TESTS / "corpus" / "dev-pdf" / "template-2021-blank.docx"
 PAGES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4), "landscape": (297.0, 210.0)}
-NARROW_APPLICATION_LABELS = (5.0, 6.0, 12.0)  # mm: every label of section 三 wraps
-NARROW_PROACTIVE_LABEL = 11.0
+CELL_PADDING = 11.0  # pt: the left and right margins of a table cell together
+
+
+def _chars_mm(chars: float, font: float) -> float:
+    """The width (mm) of a column that holds `chars` characters of size `font` a line."""
+    return (chars * font + CELL_PADDING) / 72 * 25.4
 
 
 @dataclass(frozen=True)
@@ -745,11 +749,12 @@ def restyle(doc: Any, style: Style, texts: dict[str, str]) -> Any:
     text_width = width - 2 * style.margin
     pro, app, rev = _tables_by_content(doc)
     value_width = min(14.0, (text_width - 30) / 7)
-    labels = list(NARROW_APPLICATION_LABELS) if style.narrow_labels else [10.0, 14.0, 0.0]
-    if not style.narrow_labels:
-        labels[2] = max(20.0, min(60.0, text_width - 24 - 7 * value_width))
+    if style.narrow_labels:  # columns of 1.5, 2.5 and 5 characters (and the cell's padding)
+        labels = [_chars_mm(1.5, style.font), _chars_mm(2.5, style.font), _chars_mm(5, style.font)]
+    else:
+        labels = [10.0, 14.0, max(20.0, min(60.0, text_width - 24 - 7 * value_width))]
     _set_widths(app, [*labels, *[value_width] * 7])
-    pro_label = NARROW_PROACTIVE_LABEL if style.narrow_labels else min(46.0, text_width / 4)
+    pro_label = _chars_mm(5, style.font) if style.narrow_labels else min(46.0, text_width / 4)
     _set_widths(pro, [pro_label, *[min(40.0, (text_width - pro_label) / 3)] * 3])
     # as wide as section 三's table: glued under it, LibreOffice makes them one table
     review_width = sum(labels) + 7 * value_width
@@ -800,10 +805,7 @@ def printed_texts(truth: dict[str, Any], blank_zeros: bool) -> dict[str, str]:
 def render_matrix_docx(info: dict[str, Any], raw: dict[str, str], style: Style, path: Path) -> Path:
     """One rendering: the report of `info` (template, title) with the printed texts `raw`."""
     texts = {k: ("" if style.blank_zeros and v.strip() == "0" else v) for k, v in raw.items()}
-    if info["template"] == "2021":
-        doc = fill_template_2021(info, texts)
-    else:
-        doc = build_2019(info, texts)
+    doc = fill_template_2021(info, texts) if info["template"] == "2021" else build_2019(info, texts)
     restyle(doc, style, texts)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)

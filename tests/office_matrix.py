@@ -136,7 +136,7 @@ def matrix_cases() -> list[MatrixCase]:
     """Every rendering of the matrix, named `m01a`, `m01b`, … (case, then spacer)."""
     cases = []
     for i, dims in enumerate(pairwise(DIMENSIONS)):
-        page_w, page_h = PAGES[dims["page"]]
+        _page_w, page_h = PAGES[dims["page"]]
         for j in range(SPACERS_PER_CASE):
             margin = (15.0, 25.0, 20.0, 30.0)[(i + j) % 4]
             usable = (page_h - 2 * margin) / 25.4 * 72  # pt

@@ -29,6 +29,7 @@ from extract.model import Cell, ReadDocument, ReadError
 
 EDGE_TOLERANCE = 3.0  # points: rulings this close are one line; column x's this close are one column
 THIN = 2.0  # a filled rectangle thinner than this is drawn as a line
+CELL_PADDING = 8.0  # points: at most this between a cell's ruling and its text (Word: 5.4)
 MARGIN = 0.075  # top/bottom share of the page where running heads and page numbers live
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "explicit",
@@ -65,6 +66,8 @@ class GridCell:
     col: int  # index into the part's column x's
     rowspan: int
     x0: float
+    x1: float = 0.0  # right edge (0: unknown, as in a table without rulings)
+    full: bool = False  # its last printed line fills the cell's width (text may go on overleaf)
 
 
 @dataclass(slots=True)
@@ -81,6 +84,7 @@ class Part:
     text_above: bool = True  # body text between the page top and the table
     text_below: bool = True  # body text between the table and the page foot
     ruled: bool = True
+    tops: list[float] = field(default_factory=list)  # top y of each row, and the bottom last
 
 
 @dataclass(slots=True)
@@ -279,7 +283,7 @@ def table_part(table: Any, page_no: int) -> Part | None:
     boxes = [c for r in rows for c in r.cells if c is not None]
     xs = _cluster([b[0] for b in boxes])
     tops = _cluster([b[1] for b in boxes])
-    if len(xs) < 2 or len(tops) < 2:
+    if len(xs) < 2:  # one row is a table too: the last row of a table, alone overleaf
         return None
     texts = table.extract()
     cells: list[GridCell] = []
@@ -290,8 +294,8 @@ def table_part(table: Any, page_no: int) -> Part | None:
             r = _index(tops, box[1])
             span = sum(1 for t in tops if box[1] - EDGE_TOLERANCE <= t < box[3] - EDGE_TOLERANCE)
             col = _index(xs, box[0])
-            cells.append(GridCell(join_lines(text), r if r >= 0 else r_i, col, max(span, 1), box[0]))
-    return Part(page_no, tuple(table.bbox), cells, len(tops), xs)
+            cells.append(GridCell(join_lines(text), r if r >= 0 else r_i, col, max(span, 1), box[0], box[2]))
+    return Part(page_no, tuple(table.bbox), cells, len(tops), xs, tops=[*tops, table.bbox[3]])
 
 
 def is_number(text: str) -> bool:
@@ -328,7 +332,7 @@ def word_rows(lines: list[dict[str, Any]], page_no: int) -> Part | None:
     cells: list[GridCell] = []
     for r_i, row in enumerate(rows):
         for x0, _, text in row:
-            cells.append(GridCell(text, r_i, _index(xs, x0), 1, x0))
+            cells.append(GridCell(text, r_i, _index(xs, x0), 1, x0))  # no rulings: no right edge
     bbox = (
         min(ln["x0"] for ln in lines),
         min(ln["top"] for ln in lines),
@@ -418,7 +422,7 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
             for t in page.find_tables(settings):
                 part = table_part(t, page_no)
                 if part is not None:
-                    tables.append(part)
+                    tables.extend(split_by_structure(part))
         text_page = page
         for part in tables:
             text_page = text_page.outside_bbox(part.bbox)
@@ -454,6 +458,8 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
             part.text_above = any(b <= part.bbox[1] + 1 for _, b in body_tops)
             part.text_below = any(t >= part.bbox[3] - 1 for t, _ in body_tops)
             items.append(PageItem(part.bbox[1], "", table=n_parts_before + i))
+        if tables and tables[-1].ruled and not tables[-1].text_below:
+            mark_full_lines(page, tables[-1])  # its last row may go on overleaf
         n_parts_before += len(tables)
         reading.parts.extend(tables)
         items.sort(key=lambda it: it.top)
@@ -470,30 +476,169 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
 # --- stitching parts across page breaks -----------------------------------------------
 
 
-def continues(prev: Part, nxt: Part) -> bool:
-    """`nxt` is the rest of `prev` after a page break."""
-    if nxt.page != prev.page + 1 or not (prev.last_on_page and nxt.first_on_page):
+def _edges(part: Part) -> list[float]:
+    """The x of every cell edge of a part: its column structure (rulings, merged cells)."""
+    return [x for c in part.cells for x in (c.x0, c.x1) if x]
+
+
+def lines_up(table: list[Part], nxt: Part) -> bool:
+    """Every cell edge of `nxt` falls on a column edge of `table`, and the outer edges agree.
+
+    A continuation has the table's columns (merged cells use fewer of them); another
+    table (section 四's fifteen columns after section 三's ten) has edges of its own.
+    """
+    known = _cluster([x for p in table for x in _edges(p)])
+    mine = _edges(nxt)
+    if not known or not mine:
+        return False
+    if abs(min(mine) - known[0]) > EDGE_TOLERANCE or abs(max(mine) - known[-1]) > EDGE_TOLERANCE:
+        return False
+    return all(abs(known[_index(known, x)] - x) <= EDGE_TOLERANCE for x in mine)
+
+
+def continues(table: list[Part], nxt: Part, first: bool) -> bool:
+    """`nxt` (`first` on its page but for repeated headers) is the rest of `table` overleaf.
+
+    Not by page pairs: a table goes on over as many pages as it needs, and each page's
+    fragment (one row or more) joins the table above it when nothing stands between
+    them (no text under the table, none over the fragment) and its columns line up.
+    """
+    prev = table[-1]
+    if nxt.page != prev.page + 1 or not (prev.last_on_page and first):
         return False
     if prev.text_below or nxt.text_above or prev.ruled != nxt.ruled:
         return False
     if not prev.ruled:
         return True  # unruled parts have no outline to compare
-    width = prev.bbox[2] - prev.bbox[0]
-    return abs(nxt.bbox[0] - prev.bbox[0]) <= 8 and abs((nxt.bbox[2] - nxt.bbox[0]) - width) <= 12
+    return lines_up(table, nxt)
 
 
 def _row_texts(part: Part, row: int) -> list[str]:
     return [c.text for c in sorted(part.cells, key=lambda c: c.col) if c.row == row]
 
 
+def _header_rows(part: Part) -> list[list[str]]:
+    """The first rows of a table, which a repeated header prints again on each page."""
+    return [_row_texts(part, r) for r in range(min(3, part.nrows))]
+
+
+def is_repeated_header(part: Part, tables: list[list[Part]]) -> bool:
+    """`part` prints nothing but the first rows of one of `tables` again."""
+    rows = [_row_texts(part, r) for r in range(part.nrows)]
+    if not rows or not any(t for t in rows[0]):
+        return False
+    return any(_header_rows(t[0])[: len(rows)] == rows and len(rows) <= t[0].nrows for t in tables)
+
+
 def stitch(parts: list[Part]) -> list[list[Part]]:
+    """The parts grouped into tables (see `continues`).
+
+    A page may open with the repeated header of a table that LibreOffice or Word joined
+    from two (section 三 glued over section 四): that header is dropped, and the part
+    under it is the page's first.
+    """
     groups: list[list[Part]] = []
+    after_header = False  # the part before opened its page with a repeated header
+    page = -1
     for part in parts:
-        if groups and continues(groups[-1][-1], part):
+        first = part.first_on_page or (after_header and part.page == page)
+        after_header, page = False, part.page
+        if groups and continues(groups[-1], part, first):
             groups[-1].append(part)
+        elif first and part.ruled and groups and is_repeated_header(part, groups[-3:]):
+            after_header = True
         else:
             groups.append([part])
     return groups
+
+
+def split_by_structure(part: Part) -> list[Part]:
+    """A ruled table cut where its column structure changes: two tables printed as one.
+
+    Word and LibreOffice join two tables with nothing between them into one (section
+    四's fifteen columns straight under section 三's ten). Rows of one table share their
+    inner column edges; a cut between rows, crossed by no merged cell, where the two
+    sides share under half the edges of the smaller side, separates two tables.
+    """
+    if part.nrows < 2 or not part.ruled or len(part.tops) != part.nrows + 1:
+        return [part]
+    edges = _cluster(_edges(part))
+    if len(edges) < 3:
+        return [part]
+    outer = {0, len(edges) - 1}
+    rows: list[set[int]] = [set() for _ in range(part.nrows)]
+    crossed = [False] * (part.nrows + 1)
+    for c in part.cells:
+        inner = {_index(edges, c.x0), _index(edges, c.x1)} - outer
+        for r in range(c.row, min(c.row + c.rowspan, part.nrows)):
+            rows[r] |= inner
+        for k in range(c.row + 1, min(c.row + c.rowspan, part.nrows)):
+            crossed[k] = True
+    cuts = _structure_cuts(rows, crossed, 0, part.nrows)
+    if not cuts:
+        return [part]
+    out: list[Part] = []
+    bounds = [0, *cuts, part.nrows]
+    for lo, hi in itertools.pairwise(bounds):
+        cells = [
+            GridCell(c.text, c.row - lo, c.col, c.rowspan, c.x0, c.x1, c.full)
+            for c in part.cells
+            if lo <= c.row < hi
+        ]
+        xs = _cluster([c.x0 for c in cells])
+        bbox = (min(c.x0 for c in cells), part.tops[lo], max(c.x1 for c in cells), part.tops[hi])
+        sub = Part(part.page, bbox, cells, hi - lo, xs, tops=part.tops[lo : hi + 1])
+        sub.cells = [GridCell(c.text, c.row, _index(xs, c.x0), c.rowspan, c.x0, c.x1, c.full) for c in cells]
+        out.append(sub)
+    return out
+
+
+def _structure_cuts(rows: list[set[int]], crossed: list[bool], lo: int, hi: int) -> list[int]:
+    best, best_share = None, 0.5
+    for k in range(lo + 1, hi):
+        if crossed[k]:
+            continue
+        above = set().union(*rows[lo:k])
+        below = set().union(*rows[k:hi])
+        if not above or not below:
+            continue
+        share = len(above & below) / min(len(above), len(below))
+        if share < best_share:
+            best, best_share = k, share
+    if best is None:
+        return []
+    return [*_structure_cuts(rows, crossed, lo, best), best, *_structure_cuts(rows, crossed, best, hi)]
+
+
+def mark_full_lines(page: pdfplumber.page.Page, part: Part) -> None:
+    """Mark the cells of the part's last row whose last printed line fills the cell.
+
+    A row that breaks across pages leaves its label's first lines here and the rest
+    overleaf; a label cut there ends in a full line, a label printed whole need not.
+    """
+    if len(part.tops) != part.nrows + 1:
+        return
+    chars = page.chars
+    for c in part.cells:
+        if c.row + c.rowspan != part.nrows or not c.text or not c.x1:
+            continue
+        top, bottom = part.tops[c.row], part.tops[-1]
+        inside = [
+            ch
+            for ch in chars
+            if c.x0 - 1 <= ch["x0"]
+            and ch["x1"] <= c.x1 + 1
+            and top - 1 <= ch["top"]
+            and ch["bottom"] <= bottom + 1
+        ]
+        if not inside:
+            continue
+        last_top = max(ch["top"] for ch in inside)
+        last = [ch for ch in inside if ch["top"] >= last_top - 2]
+        size = max(ch.get("size", 10.0) for ch in last)
+        left_gap = min(ch["x0"] for ch in inside) - c.x0
+        right_gap = c.x1 - max(ch["x1"] for ch in last)
+        c.full = right_gap <= min(left_gap, CELL_PADDING) + 1.2 * size
 
 
 def first_value_col(cells: list[tuple[int, int, GridCell]]) -> int | None:
@@ -518,10 +663,13 @@ def group_cells(group: list[Part], warnings: list[str]) -> list[tuple[int, int, 
                     skip = k
                     break
         cells = [(row0 + c.row - skip, _index(xs, c.x0), c) for c in part.cells if c.row >= skip]
+        rows = part.nrows - skip
         if n > 0 and out:
+            cells, rejoined = rejoin_split_row(out, cells, row0)
+            rows -= rejoined
             cells = rejoin_cut_labels(out, cells, row0)
         out.extend(cells)
-        row0 += part.nrows - skip
+        row0 += rows
     out.sort(key=lambda t: (t[0], t[1]))
     if len(group) > 1:
         pages = f"{group[0].page + 1}-{group[-1].page + 1}"
@@ -529,21 +677,59 @@ def group_cells(group: list[Part], warnings: list[str]) -> list[tuple[int, int, 
     return out
 
 
+def rejoin_split_row(
+    before: list[tuple[int, int, GridCell]], after: list[tuple[int, int, GridCell]], row0: int
+) -> tuple[list[tuple[int, int, GridCell]], bool]:
+    """Glue the rest of a row that broke across pages back onto its first part.
+
+    Word and LibreOffice let a row break over a page: the lines that do not fit go on
+    in the same cells overleaf, so the continuation's first row lines up cell for cell
+    with the row above. It is that row's rest (and not a row of its own, printed
+    again or blank) when its value cells are blank, its texts start no new label, and
+    each label it goes on with ended in a full line on the page before. True when
+    the row was glued (and dropped).
+    """
+    first = [(col, cell) for row, col, cell in after if row == row0]
+    value_col = first_value_col(before)
+    if not first or value_col is None:
+        return after, False
+    owners: dict[int, GridCell] = {}
+    for b_row, b_col, b_cell in before:
+        if b_row <= row0 - 1 < b_row + b_cell.rowspan:
+            owners[b_col] = b_cell
+    if {col for col, _ in first} != set(owners) or not any(cell.text for _, cell in first):
+        return after, False
+    for col, cell in first:
+        if not cell.text:
+            continue
+        new_label = _ENUMERATED.match(cell.text) or _CAPTION.match(cell.text)
+        if col >= value_col or is_number(cell.text) or new_label or not owners[col].full:
+            return after, False
+    for col, cell in first:
+        owners[col].text += cell.text
+    return [(row - (row > row0), col, cell) for row, col, cell in after if row != row0], True
+
+
 def rejoin_cut_labels(
     before: list[tuple[int, int, GridCell]], after: list[tuple[int, int, GridCell]], row0: int
 ) -> list[tuple[int, int, GridCell]]:
     """Glue a label cut by the page break (`（四）无` | `法提供`) back onto its first half.
 
-    The first half is the label cell that covers the last row before the break in the
-    same column; the second half is a text cell in the continuation's first row that does
-    not start a new enumerated label. A blank there is the merged cell going on.
+    A group label merged down its rows goes on overleaf in its column, next to the
+    rows' own labels. The first half is the label cell that covers the last row before
+    the break in the same column, and its last line fills the cell; the second half is
+    a text cell in the continuation's first row, left of that row's own label, that
+    does not start a new enumerated label. A blank there is the merged cell going on.
     """
     value_col = first_value_col(before + after)
     last_row = row0 - 1
     first_row_numbers = any(is_number(c.text) for r, _, c in after if r == row0)
+    label_cols = [col for r, col, c in after if r == row0 and c.text and not is_number(c.text)]
     kept: list[tuple[int, int, GridCell]] = []
     for row, col, cell in after:
         label_slot = value_col is not None and col < value_col and first_row_numbers
+        # the row has a label of its own further right (`法提供` | `2.没有现成信息…`)
+        label_slot = label_slot and max(label_cols, default=col) > col
         if row != row0 or not label_slot or not cell.text:
             kept.append((row, col, cell))
             continue
@@ -552,7 +738,7 @@ def rejoin_cut_labels(
             if b_col == col and b_row + b_cell.rowspan - 1 == last_row:
                 alone = all(r != b_row or c is b_cell for r, _, c in before)
                 owner = None if alone else b_cell
-        continuation = owner is not None and bool(owner.text) and not is_number(owner.text)
+        continuation = owner is not None and owner.full and bool(owner.text) and not is_number(owner.text)
         if owner is not None and continuation and not _ENUMERATED.match(cell.text):
             owner.text += cell.text
             continue
@@ -603,18 +789,26 @@ def merge_wrapped_lines(cells: list[tuple[int, int, GridCell]]) -> list[tuple[in
 def drop_layout_blanks(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int, int, GridCell]]:
     """Drop blank cells that are no data column: slots of the label area, holes in headers.
 
-    A blank left of the table's first number column is an empty label slot (an extra
-    ruled cell, a merged label going on past a page break); a blank followed by text in
-    a row without numbers is a caption cell split by a stray ruling.
+    A blank left of the table's first number column, where rows with numbers print
+    their labels, is an empty label slot (an extra ruled cell, a merged label going on
+    past a page break); in a table without labels (section 四) it is an empty value.
+    A blank followed by text in a row without numbers is a caption cell split by a
+    stray ruling.
     """
     value_col = first_value_col(cells)
     by_row: dict[int, list[tuple[int, GridCell]]] = {}
     for row, col, cell in cells:
         by_row.setdefault(row, []).append((col, cell))
+    label_end = -1  # the last column that holds a label of a row with numbers
+    for items in by_row.values():
+        if any(is_number(c.text) for _, c in items):
+            label_end = max(
+                [label_end, *(col for col, c in items if c.text.strip() and not is_number(c.text))]
+            )
     kept = []
     for row, col, cell in cells:
         if not cell.text.strip():
-            if value_col is not None and col < value_col:
+            if value_col is not None and col < value_col and col <= label_end:
                 continue
             rest = [c for cc, c in by_row[row] if cc > col and c.text.strip()]
             numbers = any(is_number(c.text) for _, c in by_row[row])
@@ -671,8 +865,8 @@ def read_pdf(data: bytes, source: str) -> ReadDocument:
     emitted: set[int] = set()
     for para in paragraphs(reading.items):
         if isinstance(para, int):
-            g = part_group[id(reading.parts[para])]
-            if g not in emitted:
+            g = part_group.get(id(reading.parts[para]))  # None: a repeated header, dropped
+            if g is not None and g not in emitted:
                 emitted.add(g)
                 text_lines.extend(table_lines[g])
         else:
