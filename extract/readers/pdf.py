@@ -257,8 +257,9 @@ def join_lines(text: str | None) -> str:
     for ln in lines:
         if not ln:
             continue
+        # words are spaced; a number wrapped in a narrow cell is not (`15` / `7` is 157)
         if out and _ASCII_WORD.match(ln[0]) and _ASCII_WORD.match(out[-1]):
-            out += " "
+            out += "" if ln[0].isdigit() and out[-1].isdigit() else " "
         out += ln
     return out
 
@@ -283,7 +284,10 @@ def table_part(table: Any, page_no: int) -> Part | None:
     boxes = [c for r in rows for c in r.cells if c is not None]
     xs = _cluster([b[0] for b in boxes])
     tops = _cluster([b[1] for b in boxes])
-    if len(xs) < 2:  # one row is a table too: the last row of a table, alone overleaf
+    # one row is a table too (the last row of a table, alone overleaf); one column is a
+    # frame around prose, unless it is a single short caption (`行政复议` over its table)
+    caption = len(tops) == 1 and len(boxes) == 1 and len(join_lines(table.extract()[0][0])) <= 20
+    if len(xs) < 2 and not caption:
         return None
     texts = table.extract()
     cells: list[GridCell] = []
@@ -482,18 +486,24 @@ def _edges(part: Part) -> list[float]:
 
 
 def lines_up(table: list[Part], nxt: Part) -> bool:
-    """Every cell edge of `nxt` falls on a column edge of `table`, and the outer edges agree.
+    """The outer edges agree, and every cell edge of `nxt` falls on a column edge of
+    `table` (or, for a table cut under its header, the other way round).
 
     A continuation has the table's columns (merged cells use fewer of them); another
     table (section 四's fifteen columns after section 三's ten) has edges of its own.
     """
     known = _cluster([x for p in table for x in _edges(p)])
-    mine = _edges(nxt)
+    mine = _cluster(_edges(nxt))
     if not known or not mine:
         return False
-    if abs(min(mine) - known[0]) > EDGE_TOLERANCE or abs(max(mine) - known[-1]) > EDGE_TOLERANCE:
+    if abs(mine[0] - known[0]) > EDGE_TOLERANCE or abs(mine[-1] - known[-1]) > EDGE_TOLERANCE:
         return False
-    return all(abs(known[_index(known, x)] - x) <= EDGE_TOLERANCE for x in mine)
+
+    def within(a: list[float], b: list[float]) -> bool:
+        return all(abs(b[_index(b, x)] - x) <= EDGE_TOLERANCE for x in a)
+
+    # a header cut off above its table has fewer edges than the rows overleaf
+    return within(mine, known) or within(known, mine)
 
 
 def continues(table: list[Part], nxt: Part, first: bool) -> bool:
@@ -705,9 +715,13 @@ def rejoin_split_row(
         new_label = _ENUMERATED.match(cell.text) or _CAPTION.match(cell.text)
         if col >= value_col or is_number(cell.text) or new_label or not owners[col].full:
             return after, False
+    kept = [(row - 1, col, cell) for row, col, cell in after if row > row0]
     for col, cell in first:
         owners[col].text += cell.text
-    return [(row - (row > row0), col, cell) for row, col, cell in after if row != row0], True
+        if cell.rowspan > 1:  # a merged cell that starts here goes on down the next rows
+            kept.append((row0, col, GridCell("", cell.row, cell.col, cell.rowspan - 1, cell.x0, cell.x1)))
+    kept.sort(key=lambda t: (t[0], t[1]))
+    return kept, True
 
 
 def rejoin_cut_labels(
@@ -724,7 +738,11 @@ def rejoin_cut_labels(
     value_col = first_value_col(before + after)
     last_row = row0 - 1
     first_row_numbers = any(is_number(c.text) for r, _, c in after if r == row0)
-    label_cols = [col for r, col, c in after if r == row0 and c.text and not is_number(c.text)]
+    label_cols = [
+        col
+        for r, col, c in after
+        if r == row0 and value_col is not None and col < value_col and c.text and not is_number(c.text)
+    ]
     kept: list[tuple[int, int, GridCell]] = []
     for row, col, cell in after:
         label_slot = value_col is not None and col < value_col and first_row_numbers
