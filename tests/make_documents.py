@@ -526,7 +526,7 @@ class Style:
     margin: float = 25.0  # mm, all four
     font: float = 9.0  # pt, table text
     row_height: float = 0.0  # pt, minimum height of every table row (0: as the text needs)
-    spacer: float = 0.0  # pt, blank space before the heading of section 三
+    spacer: float = 0.0  # pt, blank space before section 三 (its heading, or its table)
     narrow_labels: bool = False  # label columns so narrow that every label wraps
     blank_zeros: bool = False  # a 0 printed as an empty cell
     tight: bool = False  # the next section's heading directly under each table, no space
@@ -534,6 +534,8 @@ class Style:
     repeat_header: bool = False  # header rows repeated on every page (w:tblHeader)
     glued: bool = False  # section 四's table straight after section 三's, nothing between
     rows_split: bool = False  # rows may break across pages (no w:cantSplit)
+    new_page: bool = False  # section 三 starts a new page
+    compact: bool = False  # table lines exactly 1.2 times the font size (CJK fonts run taller)
 
     def describe(self) -> str:
         flags = [k for k, v in vars(self).items() if v is True]
@@ -664,13 +666,15 @@ def _row_props(table: Any, *, height: float, cant_split: bool, header_rows: int)
             trpr.append(el)
 
 
-def _table_fonts(table: Any, size: float) -> None:
+def _table_fonts(table: Any, size: float, compact: bool) -> None:
     """Every run of the table in the CJK font at `size`; no automatic space above lines."""
     for p in table._tbl.iter(qn("w:p")):
         ppr = p.find(qn("w:pPr"))
         if ppr is not None:
             for sp in ppr.findall(qn("w:spacing")):
                 ppr.remove(sp)
+        if compact:
+            _spacing(p, 0, 0, exact_line=size * 1.2)
         for r in p.iter(qn("w:r")):
             rpr = r.find(qn("w:rPr"))
             if rpr is None:
@@ -727,6 +731,10 @@ def _spacing(p: Any, before: float, after: float, exact_line: float = 0.0) -> No
         p.insert(0, ppr)
     for sp in ppr.findall(qn("w:spacing")):
         ppr.remove(sp)
+    if exact_line:  # a document grid (the 2021 template has one) would round the height
+        grid = OxmlElement("w:snapToGrid")
+        grid.set(qn("w:val"), "0")
+        ppr.append(grid)
     sp = OxmlElement("w:spacing")
     sp.set(qn("w:before"), str(round(before * 20)))
     sp.set(qn("w:after"), str(round(after * 20)))
@@ -762,7 +770,7 @@ def restyle(doc: Any, style: Style, texts: dict[str, str]) -> Any:
     if not style.review_split:
         _set_widths(rev, [review_width / 15] * 15)
     for table, header_rows in ((pro, 0), (app, 3), *((r, 2) for r in reviews)):
-        _table_fonts(table, style.font)
+        _table_fonts(table, style.font, style.compact)
         _row_props(
             table,
             height=style.row_height if table is not rev else 0,
@@ -788,13 +796,22 @@ def restyle(doc: Any, style: Style, texts: dict[str, str]) -> Any:
             following = el.getnext()
             body.remove(el)
             el = following
-    if style.spacer:
-        heading = app._tbl.getprevious()
-        while heading is not None and _is_blank_paragraph(heading):
-            heading = heading.getprevious()
+    heading = app._tbl.getprevious()
+    while heading is not None and _is_blank_paragraph(heading):
+        heading = heading.getprevious()
+    if style.spacer:  # under the heading when it opens a page, else above it
         spacer = OxmlElement("w:p")
-        _spacing(spacer, 0, 0, exact_line=style.spacer)
-        heading.addprevious(spacer)
+        _spacing(spacer, style.spacer, 0, exact_line=1.0)
+        if style.new_page:
+            app._tbl.addprevious(spacer)
+        else:
+            heading.addprevious(spacer)
+    if style.new_page:
+        ppr = heading.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            heading.insert(0, ppr)
+        ppr.insert(0, OxmlElement("w:pageBreakBefore"))
     return doc
 
 

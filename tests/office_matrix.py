@@ -138,7 +138,7 @@ def matrix_cases() -> list[MatrixCase]:
     for i, dims in enumerate(pairwise(DIMENSIONS)):
         _page_w, page_h = PAGES[dims["page"]]
         for j in range(SPACERS_PER_CASE):
-            margin = (15.0, 25.0, 20.0, 30.0)[(i + j) % 4]
+            margin = 12.0 if dims["pages"] == 1 else (15.0, 25.0, 20.0, 30.0)[(i + j) % 4]
             usable = (page_h - 2 * margin) / 25.4 * 72  # pt
             rows = APPLICATION_ROWS[dims["template"]]
             p = dims["pages"]
@@ -149,9 +149,11 @@ def matrix_cases() -> list[MatrixCase]:
             style = Style(
                 page=dims["page"],
                 margin=margin,
-                font=(8.0, 9.0, 10.5)[(i + j) % 3] if p == 1 else (9.0, 10.5, 12.0)[(i + j) % 3],
+                font=8.0 if p == 1 else (9.0, 10.5, 12.0)[(i + j) % 3],
                 row_height=row_height,
-                spacer=round(frac * usable * 0.85, 1),
+                spacer=0.0 if p == 1 else round(frac * usable * 0.85, 1),
+                new_page=p == 1,
+                compact=p == 1,
                 narrow_labels=dims["narrow_labels"],
                 blank_zeros=dims["blank_zeros"],
                 tight=dims["tight"],
@@ -164,6 +166,31 @@ def matrix_cases() -> list[MatrixCase]:
             cases.append(
                 MatrixCase(f"m{i + 1:02d}{'abcdefgh'[j]}", dims["template"], info, truth, raw, style, dims)
             )
+    return cases
+
+
+SWEEP_ROWS_PER_PAGE = 6
+
+
+def break_sweep_cases() -> list[MatrixCase]:
+    """Renderings whose page breaks fall before every row of section 三, the last too.
+
+    Every table row is made so tall that a page holds six; section 三 opens a page,
+    and each rendering adds one more row's height of space above its table, which
+    moves every break one row up. Six renderings per template.
+    """
+    cases = []
+    for t_i, template in enumerate(("2019", "2021")):
+        usable = (PAGES["A4"][1] - 2 * 20.0) / 25.4 * 72
+        height = round(usable / (SWEEP_ROWS_PER_PAGE + 0.5), 1)
+        for i in range(SWEEP_ROWS_PER_PAGE):
+            style = Style(
+                page="A4", margin=20.0, font=10.5, row_height=height, spacer=round(i * height, 1), new_page=True
+            )
+            source = ("corpus", "synth")[i % 2]
+            info, truth, raw = _truth(template, source, 100 + 10 * t_i + i)
+            dims = {"template": template, "truth": source, "sweep": i}
+            cases.append(MatrixCase(f"s{template[2:]}{'abcdefgh'[i]}", template, info, truth, raw, style, dims))
     return cases
 
 

@@ -43,14 +43,17 @@ def legacy_kind(data: bytes) -> str:
     return "doc"
 
 
-def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
-    """Convert a DOC/WPS document with LibreOffice; the DOCX bytes, or ReadError."""
+def convert_files(sources: list[Path], outdir: Path, timeout: float = CONVERT_TIMEOUT) -> list[Path]:
+    """Convert DOC/WPS files to DOCX in `outdir` with one LibreOffice start; the DOCX paths.
+
+    A start of LibreOffice costs seconds and a document much less, so many documents
+    go through one call (the tests' rendering matrix does). Raises ReadError when
+    LibreOffice is missing, fails or writes nothing for a file.
+    """
     soffice = find_soffice()
     if soffice is None:
         raise ReadError(f"DOC/WPS needs LibreOffice to be read, and soffice was not found: {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="xxgk-office-") as tmp:
-        src = Path(tmp) / f"report{suffix}"
-        src.write_bytes(data)
         profile = Path(tmp) / "profile"  # a private profile: runs in parallel do not collide
         cmd = [
             soffice,
@@ -60,21 +63,31 @@ def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
             "--convert-to",
             "docx:MS Word 2007 XML",
             "--outdir",
-            tmp,
-            str(src),
+            str(outdir),
+            *map(str, sources),
         ]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
+            done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise ReadError(f"LibreOffice did not convert the document within {CONVERT_TIMEOUT} s") from None
+            raise ReadError(f"LibreOffice did not convert the document within {timeout:g} s") from None
         except OSError as exc:
             raise ReadError(f"cannot run LibreOffice ({soffice}: {exc.strerror or exc})") from None
-        out = src.with_suffix(".docx")
-        if not out.is_file() or out.stat().st_size == 0:
-            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-            reason = detail[-1] if detail else f"exit status {done.returncode}"
-            raise ReadError(f"LibreOffice could not convert the document ({reason})")
-        return out.read_bytes()
+    outs = [outdir / (src.stem + ".docx") for src in sources]
+    if any(not out.is_file() or out.stat().st_size == 0 for out in outs):
+        detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+        reason = detail[-1] if detail else f"exit status {done.returncode}"
+        raise ReadError(f"LibreOffice could not convert the document ({reason})")
+    return outs
+
+
+def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
+    """Convert a DOC/WPS document with LibreOffice; the DOCX bytes, or ReadError."""
+    with tempfile.TemporaryDirectory(prefix="xxgk-office-") as tmp:
+        src = Path(tmp) / f"report{suffix}"
+        src.write_bytes(data)
+        out = Path(tmp) / "out"
+        out.mkdir()
+        return convert_files([src], out)[0].read_bytes()
 
 
 def read_legacy_office(data: bytes, source: str) -> ReadDocument:

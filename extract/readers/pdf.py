@@ -216,12 +216,8 @@ def visible_edges(page: pdfplumber.page.Page) -> list[dict[str, Any]]:
     return [e for e in edges if max(e["width"], e["height"]) >= 2]
 
 
-def closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Horizontal edges across the top and bottom of each group of vertical rulings.
-
-    A table cut by a page break often has no ruling at the cut; without one, the cells
-    at the cut are not closed and pdfplumber drops them.
-    """
+def vertical_groups(edges: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The vertical rulings in groups that overlap down the page (one table each)."""
     verticals = sorted((e for e in edges if e["orientation"] == "v"), key=lambda e: e["top"])
     groups: list[list[dict[str, Any]]] = []
     for e in verticals:
@@ -232,9 +228,38 @@ def closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 break
         else:
             groups.append([{"_bottom": e["bottom"]}, e])
+    return [g[1:] for g in groups]
+
+
+def caption_boxes(page: pdfplumber.page.Page, edges: list[dict[str, Any]], tables: list[Part]) -> list[Part]:
+    """One-cell ruled boxes holding a short caption (`行政复议` left alone at a page foot).
+
+    pdfplumber finds no table of a single cell; a table's caption row cut off from
+    its table by a page break is one.
+    """
+    out: list[Part] = []
+    for members in vertical_groups(edges):
+        if len({round(e["x0"]) for e in members}) != 2:
+            continue
+        x0, x1 = min(e["x0"] for e in members), max(e["x0"] for e in members)
+        top, bottom = min(e["top"] for e in members), max(e["bottom"] for e in members)
+        if any(p.bbox[1] - 1 <= top and bottom <= p.bbox[3] + 1 for p in tables):
+            continue
+        text = join_lines(page.within_bbox((x0, top, x1, bottom)).extract_text())
+        if text and len(text) <= 20:
+            cell = GridCell(text, 0, 0, 1, x0, x1)
+            out.append(Part(page.page_number - 1, (x0, top, x1, bottom), [cell], 1, [x0], tops=[top, bottom]))
+    return out
+
+
+def closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal edges across the top and bottom of each group of vertical rulings.
+
+    A table cut by a page break often has no ruling at the cut; without one, the cells
+    at the cut are not closed and pdfplumber drops them.
+    """
     out: list[dict[str, Any]] = []
-    for g in groups:
-        members = g[1:]
+    for members in vertical_groups(edges):
         if len({round(e["x0"]) for e in members}) < 2:
             continue
         x0 = min(e["x0"] for e in members)
@@ -427,6 +452,7 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
                 part = table_part(t, page_no)
                 if part is not None:
                     tables.extend(split_by_structure(part))
+            tables += caption_boxes(page, edges, tables)
         text_page = page
         for part in tables:
             text_page = text_page.outside_bbox(part.bbox)
