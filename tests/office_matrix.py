@@ -185,12 +185,19 @@ def break_sweep_cases() -> list[MatrixCase]:
         height = round(usable / (SWEEP_ROWS_PER_PAGE + 0.5), 1)
         for i in range(SWEEP_ROWS_PER_PAGE):
             style = Style(
-                page="A4", margin=20.0, font=10.5, row_height=height, spacer=round(i * height, 1), new_page=True
+                page="A4",
+                margin=20.0,
+                font=10.5,
+                row_height=height,
+                spacer=round(i * height, 1),
+                new_page=True,
             )
             source = ("corpus", "synth")[i % 2]
             info, truth, raw = _truth(template, source, 100 + 10 * t_i + i)
             dims = {"template": template, "truth": source, "sweep": i}
-            cases.append(MatrixCase(f"s{template[2:]}{'abcdefgh'[i]}", template, info, truth, raw, style, dims))
+            cases.append(
+                MatrixCase(f"s{template[2:]}{'abcdefgh'[i]}", template, info, truth, raw, style, dims)
+            )
     return cases
 
 

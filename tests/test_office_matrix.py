@@ -72,7 +72,9 @@ def report_recall(config: pytest.Config) -> None:
             got = RECALL.get((case.name, fmt))
             cells.append(f"{got[0]:.3f} ({got[1]}/{got[2]})" if got else "-")
         terminal.write_line(
-            f"{case.name:<6} {case.template:<8} " + " ".join(f"{c:>16}" for c in cells) + f"  {case.style.describe()}"
+            f"{case.name:<6} {case.template:<8} "
+            + " ".join(f"{c:>16}" for c in cells)
+            + f"  {case.style.describe()}"
         )
 
 

@@ -733,17 +733,20 @@ def rejoin_split_row(
     for b_row, b_col, b_cell in before:
         if b_row <= row0 - 1 < b_row + b_cell.rowspan:
             owners[b_col] = b_cell
-    if {col for col, _ in first} != set(owners) or not any(cell.text for _, cell in first):
+    # the row above has a cell in each of this row's columns (blank merged cells aside)
+    if not set(owners) <= {col for col, _ in first} or not any(cell.text for _, cell in first):
         return after, False
     for col, cell in first:
         if not cell.text:
             continue
         new_label = _ENUMERATED.match(cell.text) or _CAPTION.match(cell.text)
-        if col >= value_col or is_number(cell.text) or new_label or not owners[col].full:
+        owner = owners.get(col)
+        if col >= value_col or is_number(cell.text) or new_label or owner is None or not owner.full:
             return after, False
     kept = [(row - 1, col, cell) for row, col, cell in after if row > row0]
     for col, cell in first:
-        owners[col].text += cell.text
+        if cell.text:
+            owners[col].text += cell.text
         if cell.rowspan > 1:  # a merged cell that starts here goes on down the next rows
             kept.append((row0, col, GridCell("", cell.row, cell.col, cell.rowspan - 1, cell.x0, cell.x1)))
     kept.sort(key=lambda t: (t[0], t[1]))
@@ -843,12 +846,12 @@ def drop_layout_blanks(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int
     by_row: dict[int, list[tuple[int, GridCell]]] = {}
     for row, col, cell in cells:
         by_row.setdefault(row, []).append((col, cell))
-    label_end = -1  # the last column that holds a label of a row with numbers
+    label_end = -1  # the last column that holds a label (text before numbers) of a row
     for items in by_row.values():
-        if any(is_number(c.text) for _, c in items):
-            label_end = max(
-                [label_end, *(col for col, c in items if c.text.strip() and not is_number(c.text))]
-            )
+        number_cols = [col for col, c in items if is_number(c.text)]
+        if number_cols:
+            labels = [col for col, c in items if col < min(number_cols) and c.text.strip()]
+            label_end = max([label_end, *labels])
     kept = []
     for row, col, cell in cells:
         if not cell.text.strip():
