@@ -13,7 +13,7 @@ import pytest
 from extract import ReadError, extract_path
 from extract.model import Cell
 from extract.readers import read_bytes
-from extract.readers.pdf import GridCell, Part, group_cells
+from extract.readers.pdf import GridCell, Part, group_cells, split_by_structure, stitch
 from tests.conftest import CORPUS
 
 DOCUMENTS = Path(__file__).parent / "documents"
@@ -199,3 +199,91 @@ def test_doc_without_libreoffice_names_the_program(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("XXGK_SOFFICE", "/nonexistent/soffice")
     with pytest.raises(ReadError, match=r"soffice was not found.*apt-get install libreoffice-writer"):
         read_bytes((DOCUMENTS / "split-2021.doc").read_bytes(), "split-2021.doc")
+
+
+# --- stitching by column structure (synthetic parts: no LibreOffice needed) -----------------
+
+APP_EDGES = [100.0, 122.0, 170.0, 255.0, 297.0, 340.0]  # three label columns, two value columns
+
+
+def grid_part(
+    page: int, rows: list[list[tuple[str, int, int]]], *, first: bool = True, last: bool = True
+) -> Part:
+    """A ruled part; each row a list of (text, first column, last column) on APP_EDGES."""
+    cells = [
+        GridCell(text, r, c0, 1, APP_EDGES[c0], APP_EDGES[c1 + 1])
+        for r, row in enumerate(rows)
+        for text, c0, c1 in row
+    ]
+    xs = sorted({c.x0 for c in cells})
+    for c in cells:
+        c.col = xs.index(c.x0)
+    tops = [60.0 + 20 * r for r in range(len(rows) + 1)]
+    bbox = (APP_EDGES[0], tops[0], APP_EDGES[-1], tops[-1])
+    return Part(page, bbox, cells, len(rows), xs, first, last, False, False, tops=tops)
+
+
+def data_row(label: str, a: str, b: str) -> list[tuple[str, int, int]]:
+    return [(label, 0, 2), (a, 3, 3), (b, 4, 4)]
+
+
+def test_a_table_goes_on_over_three_pages_and_a_last_row_alone_joins_it() -> None:
+    pages = [
+        grid_part(0, [[("申请人情况", 0, 4)], data_row("一、本年新收", "1", "1")]),
+        grid_part(1, [data_row("二、上年结转", "0", "0"), data_row("（七）总计", "1", "1")]),
+        grid_part(2, [data_row("四、结转下年度继续办理", "0", "0")]),  # one row alone
+    ]
+    other = Part(2, (100, 200, 340, 260), [GridCell("行政复议", 0, 0, 1, 100.0, 180.0)], 1, [100.0])
+    other.cells.append(GridCell("行政诉讼", 0, 1, 1, 180.0, 340.0))
+    other.xs = [100.0, 180.0]
+    pages[2].last_on_page = False
+    assert stitch([*pages, other]) == [pages, [other]]
+
+
+def test_a_fragment_whose_columns_do_not_line_up_starts_a_table() -> None:
+    first = grid_part(0, [data_row("一、本年新收", "1", "1")])
+    shifted = grid_part(1, [data_row("二、上年结转", "0", "0")])
+    for c in shifted.cells:
+        c.x0, c.x1 = c.x0 + 25, c.x1 + 25  # other inner edges, same outer width moved: another table
+    assert stitch([first, shifted]) == [[first], [shifted]]
+
+
+def test_two_tables_printed_as_one_are_cut_where_the_columns_change() -> None:
+    fifteen = [100.0 + 16 * i for i in range(16)]
+    rows = [
+        [("三、本年度办理结果", 0, 0), ("（七）总计", 1, 2), ("5", 3, 3), ("5", 4, 4)],
+        data_row("四、结转下年度继续办理", "0", "0"),
+    ]
+    part = grid_part(0, rows)
+    part.cells += [GridCell(str(i), 2, 0, 1, fifteen[i], fifteen[i + 1]) for i in range(15)]
+    part.nrows, part.tops = 3, [*part.tops, part.tops[-1] + 20]
+    three, four = split_by_structure(part)
+    assert (three.nrows, four.nrows) == (2, 1)
+    assert [c.text for c in four.cells] == [str(i) for i in range(15)]
+    assert [c.col for c in four.cells] == list(range(15))
+
+
+def test_a_row_broken_over_a_page_is_one_row_and_a_repeated_header_is_dropped() -> None:
+    header = [("申请人情况", 0, 4)]
+    top = grid_part(0, [header, data_row("2.申请人逾期未", "6", "6")])
+    top.cells[-3].full = True  # the label's last line fills its cell: it goes on overleaf
+    rest = grid_part(1, [header, data_row("按收费通知要求缴纳费用", "", ""), data_row("3.其他", "1", "1")])
+    warnings: list[str] = []
+    got = group_cells(stitch([top, rest])[0], warnings)
+    rows: dict[int, list[str]] = {}
+    for r, _, cell in got:
+        rows.setdefault(r, []).append(cell.text)
+    assert list(rows.values()) == [
+        ["申请人情况"],
+        ["2.申请人逾期未按收费通知要求缴纳费用", "6", "6"],
+        ["3.其他", "1", "1"],
+    ]
+
+
+def test_a_row_of_its_own_overleaf_is_not_glued_to_the_row_above() -> None:
+    # the label above ends short of its cell's edge: the row overleaf is a row of its own,
+    # even with blank values and no enumeration
+    top = grid_part(0, [data_row("行政处罚", "3", "3")])
+    rest = grid_part(1, [data_row("行政强制", "", "")])
+    got = group_cells(stitch([top, rest])[0], [])
+    assert [c.text for _, _, c in got] == ["行政处罚", "3", "3", "行政强制", "", ""]

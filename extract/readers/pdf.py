@@ -882,7 +882,20 @@ def read_pdf(data: bytes, source: str) -> ReadDocument:
         title_hint = metadata_title(pdf)
     finally:
         pdf.close()
+    return document_from_reading(reading, source, "pdf", title_hint)
 
+
+def document_from_reading(
+    reading: Reading, source: str, fmt: str, title_hint: str | None = None
+) -> ReadDocument:
+    """The cell stream and text of a document read as pages of lines and table parts.
+
+    Any reader that finds table grids on pages (PDF here; a scan's grid found by OCR)
+    hands its `Reading` here: parts are stitched into tables by their column
+    structure, repeated headers and rows broken over pages are undone, and each table
+    cell becomes one `Cell(text, row, col, block)`: `row` runs through the document,
+    `col` is the grid column in its table, `block` numbers the tables.
+    """
     groups = stitch(reading.parts)
     part_group = {id(p): g_i for g_i, g in enumerate(groups) for p in g}
     cells: list[Cell] = []
@@ -922,7 +935,7 @@ def read_pdf(data: bytes, source: str) -> ReadDocument:
         source=source,
         text="\n".join(text_lines),
         cells=cells,
-        format="pdf",
+        format=fmt,
         warnings=reading.warnings,
         title_hint=title_hint,
     )
