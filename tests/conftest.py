@@ -51,3 +51,12 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     return proc.stdout, root
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The rendering matrix's recall per rendering and format, when it ran."""
+    import sys
+
+    matrix = sys.modules.get("tests.test_office_matrix")
+    for line in matrix.recall_table() if matrix else []:
+        terminalreporter.write_line(line)

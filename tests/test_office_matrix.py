@@ -4,13 +4,12 @@ read back from DOCX, DOC and PDF (tests/office_matrix.py says which renderings).
 Every cell must come back right or absent, never wrong, and at least 99% of them
 right in each rendering and format. The documents are rendered once per test session
 (LibreOffice converts them all in one start per format); the recall of every
-rendering and format is printed at the end of the session.
+rendering and format is printed in the session's summary.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,37 +44,35 @@ RECALL: dict[tuple[str, str], tuple[float, int, int]] = {}  # (case, format) -> 
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[dict]:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
     """Every rendering as DOCX, DOC and PDF: one LibreOffice start per conversion."""
     root = tmp_path_factory.mktemp("office-matrix")
     docs = [render_matrix_docx(c.info, c.raw, c.style, root / "docx" / f"{c.name}.docx") for c in CASES]
     pdfs = convert_many(docs, "pdf", root / "pdf")
     legacy = convert_many(docs, "doc", root / "doc")
     back = convert_files(legacy, root / "doc-docx", timeout=900)  # the DOC reader's conversion
-    yield {
+    return {
         c.name: Rendered(c, {"docx": d, "pdf": p, "doc": b})
         for c, d, p, b in zip(CASES, docs, pdfs, back, strict=True)
     }
-    report_recall(request.config)
 
 
-def report_recall(config: pytest.Config) -> None:
-    terminal = config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is None or not RECALL:
-        return
-    terminal.write_line("")
-    terminal.write_line("rendering matrix: recall per rendering and format (absent / wrong cells)")
-    terminal.write_line(f"{'case':<6} {'template':<8} " + " ".join(f"{f:>16}" for f in FORMATS) + "  layout")
+def recall_table() -> list[str]:
+    """The recall of each rendering and format read so far (tests/conftest.py prints it)."""
+    if not RECALL:
+        return []
+    lines = [
+        "rendering matrix: recall per rendering and format (absent/wrong cells)",
+        f"{'case':<6} {'template':<8} " + " ".join(f"{f:>14}" for f in FORMATS) + "  layout",
+    ]
     for case in CASES:
         cells = []
         for fmt in FORMATS:
             got = RECALL.get((case.name, fmt))
             cells.append(f"{got[0]:.3f} ({got[1]}/{got[2]})" if got else "-")
-        terminal.write_line(
-            f"{case.name:<6} {case.template:<8} "
-            + " ".join(f"{c:>16}" for c in cells)
-            + f"  {case.style.describe()}"
-        )
+        row = f"{case.name:<6} {case.template:<8} " + " ".join(f"{c:>14}" for c in cells)
+        lines.append(f"{row}  {case.style.describe()}")
+    return lines
 
 
 def read(path: Path, fmt: str):
