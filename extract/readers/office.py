@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from extract.bounded import unlimited_memory
 from extract.model import ReadDocument, ReadError
 
 CONVERT_TIMEOUT = 120  # seconds; a first start of LibreOffice takes a few
@@ -64,7 +65,9 @@ def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
             str(src),
         ]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
+            done = subprocess.run(
+                cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False, preexec_fn=unlimited_memory
+            )
         except subprocess.TimeoutExpired:
             raise ReadError(f"LibreOffice did not convert the document within {CONVERT_TIMEOUT} s") from None
         except OSError as exc:
