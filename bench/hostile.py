@@ -40,19 +40,25 @@ finally:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", help="also write the table as TSV to this file")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per input (default: %(default)s)")
     args = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT), **LIMITS)
     rows = []
     with tempfile.TemporaryDirectory(prefix="xxgk-hostile-") as tmp:
         for h, path in build(Path(tmp)):
             start = time.monotonic()
-            done = subprocess.run(
-                [sys.executable, "-c", WRAPPER.format(cap=MEMORY_CAP), str(path)],
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=900,
-            )
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-c", WRAPPER.format(cap=MEMORY_CAP), str(path)],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    timeout=args.timeout,
+                )
+            except subprocess.TimeoutExpired:
+                print(f"{h.name:28} TIMEOUT after {args.timeout:g} s", flush=True)
+                rows.append((h.name, f">{args.timeout:g}", "", "", "timed out"))
+                continue
             seconds = time.monotonic() - start
             marks = [ln for ln in done.stderr.splitlines() if ln.startswith("@@ ")]
             own, kids = (int(x) // 1024 for x in marks[-1].split()[1:]) if marks else (-1, -1)

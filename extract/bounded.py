@@ -33,7 +33,6 @@ from extract.limits import mib
 from extract.model import CellValue, Check, ReadError, Report, Section
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-peak_kib: int = 0  # peak resident memory of the last child process (KiB), for bench/hostile.py
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -224,7 +223,6 @@ def run_in_child(fn: Callable[..., Any], args: tuple) -> Any:
     """`fn(*args)` in a forked child under the memory and time limits; its result or its
     exception, as if called here. A child that overruns the time, is killed (by the
     kernel for memory) or crashes is a ReadError naming what happened."""
-    global peak_kib
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -241,20 +239,20 @@ def run_in_child(fn: Callable[..., Any], args: tuple) -> Any:
     reaped = False
     seconds = limits.DOCUMENT_SECONDS
     deadline = time.monotonic() + seconds
+    poll = select.poll()  # not select(): a long run may hold file descriptors above 1024
+    poll.register(read_fd, select.POLLIN)
     try:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ReadError(timed_out(seconds))
-            ready, _, _ = select.select([read_fd], [], [], left)
-            if ready:
+            if poll.poll(left * 1000):
                 chunk = os.read(read_fd, 1 << 20)
                 if not chunk:
                     break
                 chunks.append(chunk)
-        _, status, usage = os.wait4(pid, 0)
+        _, status = os.waitpid(pid, 0)
         reaped = True
-        peak_kib = usage.ru_maxrss
     finally:
         os.close(read_fd)
         if not reaped:
@@ -265,7 +263,7 @@ def run_in_child(fn: Callable[..., Any], args: tuple) -> Any:
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
             if sig == signal.SIGKILL:
-                raise ReadError(f"the reader was killed (out of memory?): {out_of_memory()}")
+                raise ReadError("the reader was killed by the system (out of memory?) on this document")
             raise ReadError(f"the reader crashed ({signal.Signals(sig).name}) on this document")
         raise ReadError(f"the reader stopped without a result (exit status {os.WEXITSTATUS(status)})")
     kind, value, message = pickle.loads(b"".join(chunks))

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -156,3 +157,28 @@ def test_load_records_what_is_not_a_file_and_loads_the_rest(tmp_path: Path) -> N
         (str(zero), "a character device, not a regular file: not read"),
     ]
     assert db.execute("SELECT source FROM reports").fetchall() == [(str(SEED),)]
+
+
+def _crash() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _fail() -> None:
+    raise ValueError("a bug in a reader")
+
+
+def _allocate() -> bytes:
+    return b"x" * (4 << 30)
+
+
+def test_a_child_that_crashes_fails_or_overruns_memory_is_that_documents_error() -> None:
+    from extract.bounded import run_in_child
+    from extract.model import ReadError
+
+    with pytest.raises(ReadError, match=r"^the reader crashed \(SIGSEGV\) on this document$"):
+        run_in_child(_crash, ())
+    with pytest.raises(ValueError, match=r"^a bug in a reader$"):  # raised here as if read here
+        run_in_child(_fail, ())
+    with pytest.raises(ReadError, match=r"^too large: reading it needs more than the memory limit of .* MiB"):
+        run_in_child(_allocate, ())
+    assert run_in_child(sum, ([1, 2, 3],)) == 6
