@@ -465,13 +465,16 @@ def load_paths(
     portal_region: str | None = None,
 ) -> LoadSummary:
     """Extract and load report files; unreadable ones go to extraction_errors."""
+    from extract import ReadError
+    from extract.bounded import read_file
+
     extractor = extractor or _default_extractor()
     for path in paths:
         source = str(path)
         try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            loader.record_error(source, f"cannot read the file ({exc.strerror or exc})")
+            data = read_file(path)
+        except ReadError as exc:
+            loader.record_error(source, str(exc))
             status = "error"
         else:
             sha = hashlib.sha256(data).hexdigest()
@@ -502,6 +505,9 @@ def load_documents(
     extractor: Extractor | None = None,
 ) -> LoadSummary:
     """Extract and load rows of the `documents` table (oldest first, so the newest ends current)."""
+    from extract import ReadError
+    from extract.bounded import read_file
+
     extractor = extractor or _default_extractor()
     portal_regions = portal_regions or {}
     for row in rows:
@@ -513,9 +519,9 @@ def load_documents(
         else:
             path = document_path(data_dir, sha)
             try:
-                data = path.read_bytes()
-            except OSError as exc:
-                reason = f"stored file {path} cannot be read ({exc.strerror or exc})"
+                data = read_file(path)
+            except ReadError as exc:
+                reason = f"stored file {path} cannot be read ({exc})"
                 loader.record_error(url, reason, sha256=sha, document_id=row.get("id"))
                 status = "error"
             else:

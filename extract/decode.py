@@ -46,6 +46,8 @@ def decode_as(data: bytes, *, content_type: str | None = None, html: bool = Fals
     The HTML reader parses the bytes themselves when they are UTF-8 (see there)."""
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from extract.metadata import describe
-from extract.model import ReadDocument, ReadError, Report
+from extract.model import ReadDocument, Report
 from extract.readers import read_bytes
 from extract.tables import map_tables
 
@@ -19,8 +19,16 @@ def extract_bytes(
     """Extract a document held in memory; `source` names it in the report and errors.
 
     `content_type` (an HTTP header) is used only for its charset; the format is
-    decided from the bytes.
+    decided from the bytes. The document is read within the limits of `extract.limits`
+    (size, time, memory; PDF and Word in a child process): overrunning one is a ReadError.
     """
+    from extract.bounded import extract_bounded
+
+    return extract_bounded(read_and_extract, data, source, content_type, title_hint)
+
+
+def read_and_extract(data: bytes, source: str, content_type: str | None, title_hint: str | None) -> Report:
+    """`extract_bytes` without the limits (`extract.bounded` calls it within them)."""
     doc = read_bytes(data, source, content_type=content_type)
     if title_hint and not doc.title_hint:
         doc.title_hint = title_hint
@@ -36,19 +44,13 @@ def extract_document(doc: ReadDocument) -> Report:
 
 
 def extract_path(path: str | Path) -> Report:
-    """Extract the document at `path` (the report's `source` is the path as given)."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ReadError("file not found") from None
-    except IsADirectoryError:
-        raise ReadError("is a directory, not a document") from None
-    except PermissionError:
-        raise ReadError("permission denied") from None
-    except OSError as exc:
-        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from None
-    return extract_bytes(data, str(path))
+    """Extract the document at `path` (the report's `source` is the path as given).
+
+    Only a regular file is read (a named pipe or a device is an error), at most
+    `extract.limits.MAX_DOCUMENT_BYTES` of it."""
+    from extract.bounded import read_file
+
+    return extract_bytes(read_file(path), str(path))
 
 
 BATCH_GC_THRESHOLD = 10_000

@@ -31,6 +31,16 @@ SETTINGS = (
     Setting("XXGK_SOFFICE", None, "LibreOffice's soffice program, for DOC and WPS files (default: on PATH)"),
     Setting("XXGK_PURE_PYTHON", None, "1: install or run the pure-Python sources, not the compiled modules"),
     Setting("XXGK_DB_TIMEOUT", "60", "seconds a write to the database waits for another writer (a crawl)"),
+    # what one document may cost (extract/limits.py, docs/limits.md)
+    Setting("XXGK_MAX_DOCUMENT_BYTES", str(200 << 20), "bytes of one document (file or stored)"),
+    Setting("XXGK_MAX_MARKUP_BYTES", str(16 << 20), "bytes of one text or HTML document"),
+    Setting("XXGK_MAX_UNPACKED_BYTES", str(256 << 20), "bytes a DOCX's parts unpack to, added up"),
+    Setting("XXGK_MAX_ZIP_MEMBERS", "10000", "parts of a DOCX"),
+    Setting("XXGK_MAX_PAGES", "1000", "pages of a PDF"),
+    Setting("XXGK_DOCUMENT_SECONDS", "300", "seconds to read one document"),
+    Setting("XXGK_DOCUMENT_MEMORY", str(2048 << 20), "bytes of memory reading one document may add"),
+    Setting("XXGK_IN_PROCESS_BYTES", str(256 << 10), "text and HTML up to this size are read in process"),
+    Setting("XXGK_ISOLATE", "1", "0: read every document in process (to profile or debug a reader)"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

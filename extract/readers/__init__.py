@@ -8,6 +8,59 @@ from __future__ import annotations
 from extract.model import ReadDocument, ReadError
 from extract.sniff import html_error_page, sniff
 
+MIN_HAN = 10  # Chinese characters: a report has hundreds; a stub page a title at least
+NOISE_SHARE = 0.2  # of characters no report prints: bytes decoded, not text
+
+
+def _is_han(o: int) -> bool:
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F
+
+
+def _is_report_character(o: int) -> bool:
+    """Printable ASCII, Latin, punctuation, symbols (①, ■), CJK punctuation, full width."""
+    return (
+        0x20 <= o < 0x7F
+        or 0xA0 <= o <= 0x24F
+        or 0x2000 <= o <= 0x2BFF
+        or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0xF900 <= o <= 0xFAFF
+    )
+
+
+def no_text_reason(text: str) -> str | None:
+    """Why a decoded text or HTML document is not a report (None: it may be one).
+
+    Random bytes, NUL bytes or UTF-32 noise decode to some text; an empty "report" of
+    them would say nothing was wrong. Too few Chinese characters, or too many characters
+    no report prints (controls, U+FFFD, private use, scripts drawn at random): not text."""
+    han = 0
+    noise = 0
+    total = 0
+    for ch in text:
+        if ch.isspace():
+            continue
+        total += 1
+        o = ord(ch)
+        if _is_han(o):
+            han += 1
+        elif not _is_report_character(o):
+            noise += 1
+    if total == 0:
+        return "not a report: no text"
+    if noise > NOISE_SHARE * total:
+        return "not a report: no text (binary data of an unknown format)"
+    if han < MIN_HAN:
+        return "not a report: no Chinese text"
+    return None
+
+
+def with_text(doc: ReadDocument) -> ReadDocument:
+    reason = no_text_reason(doc.text)
+    if reason:
+        raise ReadError(reason)
+    return doc
+
 
 def read_bytes(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
     if not data or data.isspace():  # as `not data.strip()`, without copying a large file
@@ -19,11 +72,11 @@ def read_bytes(data: bytes, source: str, *, content_type: str | None = None) -> 
             raise ReadError(f"an HTML error page, not a report ({error})")
         from extract.readers.html import read_html
 
-        return read_html(data, source, content_type=content_type)
+        return with_text(read_html(data, source, content_type=content_type))
     if kind == "text":
         from extract.readers.text import read_text_bytes
 
-        return read_text_bytes(data, source, content_type=content_type)
+        return with_text(read_text_bytes(data, source, content_type=content_type))
     if kind == "pdf":
         from extract.readers.pdf import read_pdf
 

@@ -19,9 +19,9 @@ from io import BytesIO
 from typing import Any
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
+from extract import limits
 from extract.model import Cell, ReadDocument, ReadError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -171,10 +171,32 @@ def _title(document: Any) -> str | None:
     return title if re.search(r"[\u4e00-\u9fff]", title) else None
 
 
+def check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip whose parts, as its directory declares them, unpack to more than the
+    limit (zipfile never unpacks a part beyond its declared size: a part that lies fails
+    its CRC check)."""
+    try:
+        infos = zipfile.ZipFile(BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # python-docx names what is wrong
+    if len(infos) > limits.MAX_ZIP_MEMBERS:
+        raise ReadError(
+            f"not a report document: a zip of {len(infos)} parts, over the limit of "
+            f"{limits.MAX_ZIP_MEMBERS} (XXGK_MAX_ZIP_MEMBERS)"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.MAX_UNPACKED_BYTES:
+        raise ReadError(
+            f"a zip bomb or too large: its parts unpack to {limits.mib(total)}, over the limit of "
+            f"{limits.mib(limits.MAX_UNPACKED_BYTES)} (XXGK_MAX_UNPACKED_BYTES)"
+        )
+
+
 def read_docx(data: bytes, source: str) -> ReadDocument:
+    check_unpacked_size(data)
     try:
         document = docx.Document(BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except Exception as exc:  # python-docx raises many kinds on a damaged package
         raise ReadError(f"not a readable Word document ({type(exc).__name__}: {exc})") from None
     body = document.element.body
     walker = _Walker()

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from extract.bounded import unlimited_memory
 from extract.model import ReadDocument, ReadError
 
 CONVERT_TIMEOUT = 120  # seconds; a first start of LibreOffice takes a few
@@ -67,7 +68,9 @@ def convert_files(sources: list[Path], outdir: Path, timeout: float = CONVERT_TI
             *map(str, sources),
         ]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+            done = subprocess.run(
+                cmd, capture_output=True, timeout=timeout, check=False, preexec_fn=unlimited_memory
+            )
         except subprocess.TimeoutExpired:
             raise ReadError(f"LibreOffice did not convert the document within {timeout:g} s") from None
         except OSError as exc:

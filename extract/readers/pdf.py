@@ -25,6 +25,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extract import limits
 from extract.model import Cell, ReadDocument, ReadError
 
 EDGE_TOLERANCE = 3.0  # points: rulings this close are one line; column x's this close are one column
@@ -117,6 +118,8 @@ def open_pdf(data: bytes) -> pdfplumber.PDF:
         return pdf
     except Exception as exc:  # pdfplumber wraps pdfminer's many error kinds
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, MemoryError):
+            raise cause from None  # a compression bomb: the document limits name it (extract.bounded)
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise ReadError("encrypted PDF; a password is needed") from None
         if isinstance(cause, Exception):
@@ -871,12 +874,18 @@ def drop_layout_blanks(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int
 def read_pdf(data: bytes, source: str) -> ReadDocument:
     pdf = open_pdf(data)
     try:
+        if len(pdf.pages) > limits.MAX_PAGES:
+            raise ReadError(
+                f"too many pages: {len(pdf.pages)}, over the limit of {limits.MAX_PAGES} (XXGK_MAX_PAGES)"
+            )
         try:
             reading = read_pages(pdf)
-        except ReadError:
+        except (ReadError, MemoryError):
             raise
         except Exception as exc:  # pdfminer raises many kinds on damaged files
             cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+            if isinstance(cause, MemoryError):
+                raise cause from None
             exc = cause if isinstance(cause, Exception) else exc
             raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
         title_hint = metadata_title(pdf)
