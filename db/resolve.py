@@ -30,7 +30,7 @@ class Resolution:
 
     name: str
     region_code: str | None
-    level: str | None  # province | prefecture | county | township
+    level: str | None  # central | province | prefecture | county | township
     kind: str | None  # government | government_office | department | township | zone
     method: str  # how it was resolved: "name", "title", "portal", or "unresolved"
     reason: str | None = None
