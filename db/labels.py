@@ -122,7 +122,8 @@ def key_label(key: str) -> tuple[str, str]:
 
 
 def column_description(key: str) -> str:
-    """One line for a column of report_wide / comparable: label, description and key."""
-    zh, en = key_label(key)
-    table_zh = TABLE_LABELS[key.split(".")[0]][0].split("、")[1]
-    return f"{table_zh} {zh} — {en} (key {key})"
+    """The description of a report_wide / comparable column: what it counts, the printed
+    table it comes from and its key (its Chinese label is the column's title)."""
+    _, en = key_label(key)
+    table_zh = TABLE_LABELS[key.split(".")[0]][0]
+    return f"{en}; table {table_zh} (key {key})"

@@ -304,7 +304,8 @@ class Loader:
             "INSERT INTO reports (agency_id, region_code, year, template, title, url, published, "
             "document_id, "
             "source, sha256, format, series, version, is_current, loaded_at, cells_found, checks_failed, "
-            "checks_unknown, warnings, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "checks_unknown, warnings, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 agency_id,
                 res.region_code,

@@ -25,9 +25,9 @@ from pathlib import Path
 import sqlite_utils
 
 from db.documents import ensure_document_tables
-from db.regions import CENTRAL, REGION_COLUMNS, dataset_version, iter_regions
 from db.labels import key_label
-from db.search import create_sections_fts, register_functions, reindex_sections
+from db.regions import CENTRAL, REGION_COLUMNS, dataset_version, iter_regions
+from db.search import register_functions, reindex_sections
 from db.status import STATUSES, WITH_NUMBERS
 from extract.template import all_keys
 from xxgk import config

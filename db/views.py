@@ -207,7 +207,7 @@ LEFT JOIN report_values v ON v.report_id = r.id AND r.status IN {HAS_NUMBERS}"""
 
 REPORT_STATUS_SQL = f"""CREATE VIEW report_status AS
 SELECT r.id AS report_id, r.year, r.template, r.agency_id, a.name AS agency, a.level AS agency_level,
-    r.region_code, g.path AS region_path, g.province_code,
+    r.region_code, g.name AS region, g.path AS region_path, g.province_code,
     (SELECT name FROM regions WHERE code = g.province_code) AS province, r.status,
     s.label AS status_label, s.has_numbers, r.cells_found, r.checks_failed, r.format, r.title, r.url,
     r.source, NULL AS reason
@@ -217,7 +217,7 @@ LEFT JOIN regions g ON g.code = r.region_code
 LEFT JOIN report_statuses s ON s.code = r.status
 WHERE r.is_current = 1
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'unreadable',
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'unreadable',
     '{STATUSES["unreadable"][0]}', 0, 0, 0, NULL, NULL, d.url, e.source, e.reason
 FROM extraction_errors e LEFT JOIN documents d ON d.id = e.document_id"""
 
