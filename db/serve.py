@@ -157,6 +157,9 @@ def dashboard(db_name: str, defaults: dict[str, str] | None = None) -> dict[str,
     no_data_colour = "#d0d0d0"
 
     def chart(title: str, query: str, display: dict[str, Any], library: str = "vega-lite") -> dict:
+        if library == "vega-lite":
+            # SVG rather than canvas: the labels are text that a reader (and a test) can find
+            display = {**display, "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}}}
         return {"title": title, "db": db_name, "query": query, "library": library, "display": display}
 
     def series(y: str, y_title: str, colour: str | None = None) -> dict[str, Any]:
@@ -172,8 +175,9 @@ def dashboard(db_name: str, defaults: dict[str, str] | None = None) -> dict[str,
             "tooltip": [{"field": "year"}, {"field": "label", "title": "why"}]
             + ([{"field": colour}] if colour else []),
         }
-        if colour:
+        if colour:  # side by side within the year, so that two places' reasons do not overlap
             missing_enc["color"] = {"field": colour, "type": "nominal"}
+            missing_enc["xOffset"] = {"field": colour, "type": "nominal"}
         return {
             "layer": [
                 {
