@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-NGRAMS = (3, 4)  # besides the bigrams: the longest word found exactly by a plain MATCH is 4
+NGRAMS = (3, 4, 5, 6)  # besides the bigrams: the longest word a plain MATCH finds exactly is 6
 TOKEN_RUN = re.compile(r"[^\W_]+")  # what unicode61 keeps as token characters, in runs
 
 
