@@ -27,22 +27,24 @@ TABLE_DESCRIPTIONS = {
     "under data/docs/<sha[:2]>/<sha>.",
     "reports": "One row per extracted report version. A corrected re-publication (new content for the same "
     "agency and year) is a new version; is_current marks the latest. checks_failed counts arithmetic "
-    "checks that failed.",
-    "cell_keys": "The canonical keys table.row.column of the 2019 and 2021 templates.",
+    "checks that failed; status says what the report holds (report_statuses).",
+    "cell_keys": "The canonical keys table.row.column of the 2019 and 2021 templates, with the label "
+    "the template prints (label_zh) and what the cell counts (description).",
+    "report_statuses": "What each reports.status means; has_numbers = 1: kept in the research views.",
     "report_values": "The numbers of every report, one row per report and one column per key "
     "(the views read it; the view `cells` unpivots it).",
     "cell_details": "The cells that have more than their number: a printed text of their own, a blank, "
     "a unit, a note or an arithmetic placement. The view `cells` combines them with report_values.",
-    "sections_fts": "Full-text index of the narrative sections (一, 五, 六), one token per character: "
-    "query with MATCH fts_phrase('word'), join sections on rowid = sections.id.",
+    "sections_fts": "Full-text index of the narrative sections (一, 五, 六) as n-grams: MATCH '培训' finds a "
+    "word of 2 to 6 characters as typed; fts_phrase('word') any length. rowid = sections.id.",
     "checks": "The tables' arithmetic per report: ok 1, 0, or NULL when a term was blank or missing; "
     "the names are in check_names (the view check_results joins them).",
     "check_names": "The names of the arithmetic checks, e.g. 'applications.total: received_new + "
     "carried_over = results_total + carried_forward'.",
-    "sections": "The six section texts of each report. Full-text search covers the narrative sections "
-    "一, 五 and 六, for words of any length: JOIN sections_fts f ON f.rowid = sections.id WHERE "
-    "sections_fts MATCH fts_phrase('疫情') (the index holds single characters; fts_phrase writes the "
-    "word as the phrase of its characters, '\"疫 情\"').",
+    "sections": "The six section texts of each report. Search the narrative sections 一, 五 and 六 with "
+    "the search box: a word of 2 to 6 characters as typed (培训, 政务公开); a longer one in parts "
+    "(依申请 公开). In SQL: JOIN sections_fts f ON f.rowid = sections.id WHERE sections_fts MATCH '培训', "
+    "or MATCH fts_phrase('依申请公开') for a word of any length.",
     "extraction_errors": "Documents that could not be extracted, with the reason in plain words.",
 }
 
@@ -155,6 +157,7 @@ def dashboard(db_name: str, defaults: dict[str, str] | None = None) -> dict[str,
         "(SELECT MAX(year) FROM report_status WHERE has_numbers = 1))"
     )
     no_data_colour = "#d0d0d0"
+    where_kind = "[[ AND (NULLIF(:kind, '') IS NULL OR agency_kind = :kind) ]]"
 
     def chart(title: str, query: str, display: dict[str, Any], library: str = "vega-lite") -> dict:
         if library == "vega-lite":
@@ -245,6 +248,11 @@ def dashboard(db_name: str, defaults: dict[str, str] | None = None) -> dict[str,
                 "options": levels,
                 "default": defaults.get("level", ""),
             },
+            "kind": {
+                "name": "Kind (ranking, map)",
+                "type": "select",
+                "options": ["government", "government_office", "department", "township", "zone"],
+            },
             "places": {
                 "name": "Places (agencies, comma-separated)",
                 "type": "text",
@@ -290,7 +298,7 @@ def dashboard(db_name: str, defaults: dict[str, str] | None = None) -> dict[str,
                 f"""SELECT agency, region_path, status_label, has_numbers,
   ROUND({_rate_sql()}, 3) AS value, {_missing_label(f"ROUND({_rate_sql()}, 3)")} AS label
 FROM jurisdiction_years
-WHERE year = {year_sql} [[ AND agency_level = NULLIF(:level, '') ]] {where_province}
+WHERE year = {year_sql} [[ AND agency_level = NULLIF(:level, '') ]] {where_kind} {where_province}
 ORDER BY value IS NULL, value DESC, agency LIMIT 60""",
                 {
                     "transform": [
@@ -341,6 +349,7 @@ ORDER BY value IS NULL, value DESC, agency LIMIT 60""",
 FROM regions p
 LEFT JOIN jurisdiction_years j ON j.province_code = p.code AND j.report_id IS NOT NULL
   AND j.year = {year_sql} [[ AND j.agency_level = NULLIF(:level, '') ]]
+  {where_kind.replace("agency_kind", "j.agency_kind")}
 WHERE p.level = 'province' [[ AND p.name = :province ]]
 GROUP BY p.code ORDER BY p.code""",
                 {
