@@ -259,7 +259,7 @@ FROM checks c JOIN check_names n ON n.id = c.check_id JOIN reports r ON r.id = c
 
 UNRESOLVED_SQL = """CREATE VIEW unresolved_agencies AS
 SELECT a.id AS agency_id, a.name, a.unresolved_reason, COUNT(r.id) AS reports,
-       MIN(r.source) AS example_source
+       MIN(r.source) AS example_source, group_concat(DISTINCT r.status) AS statuses
 FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id
 WHERE a.region_code IS NULL
 GROUP BY a.id"""

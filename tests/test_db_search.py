@@ -177,3 +177,10 @@ def test_a_v1_database_is_migrated_without_loss(tmp_path):
     hits = db.execute("SELECT rowid FROM sections_fts WHERE sections_fts MATCH fts_phrase('疫情')").fetchall()
     assert hits == [((5 << 40) + 1,)]  # 五 only: the tables' section 三 is not indexed
     assert "reports_year" not in {i.name for i in db["reports"].indexes}
+    # v3: the report's status from what was stored (3 of the template's cells: partial),
+    # the keys' labels, and the central region
+    assert db.execute("SELECT status FROM reports").fetchall() == [("partial",)]
+    assert db.execute(
+        "SELECT label_zh FROM cell_keys WHERE key = 'applications.received_new.total'"
+    ).fetchone() == ("本年新收政府信息公开申请数量/总计",)
+    assert db.execute("SELECT level FROM regions WHERE code = '100000'").fetchone() == ("central",)
