@@ -26,7 +26,8 @@ import sqlite_utils
 from db.regions import RegionIndex
 from db.resolve import Resolution, Resolver
 from db.schema import TABLE_SECTIONS, canonical_keys, column_name
-from db.search import spaced
+from db.search import index_text
+from db.status import count_line, report_status
 from db.validate import report_problem
 
 SECTION_ORDER = {n: i for i, n in enumerate("一二三四五六", start=1)}
@@ -42,6 +43,7 @@ class LoadSummary:
     errors: int = 0  # documents that could not be extracted (see extraction_errors)
     unresolved: set[str] = field(default_factory=set)  # agency names without a region
     last_error: str = ""  # the reason of the latest error, for progress lines
+    statuses: dict[str, int] = field(default_factory=dict)  # new reports by status (db.status)
 
     def count(self, status: str) -> None:
         if status == "loaded":
@@ -53,11 +55,16 @@ class LoadSummary:
         elif status == "error":
             self.errors += 1
 
+    def count_status(self, status: str) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
     def line(self) -> str:
         text = (
             f"{self.loaded} new report(s), {self.versions} new version(s), {self.unchanged} unchanged, "
             f"{self.errors} extraction error(s)"
         )
+        if self.loaded or self.versions or self.errors:
+            text += f"; by status: {count_line({**self.statuses, 'unreadable': self.errors})}"
         if self.unresolved:
             text += f"; {len(self.unresolved)} agency name(s) without a region (view unresolved_agencies)"
         return text
@@ -243,6 +250,7 @@ class Loader:
             self.conn.execute("DELETE FROM extraction_errors WHERE sha256 = ?", (sha256,))
         self.known_sha.add(sha256)
         self.summary.count(status)
+        self.summary.count_status(report_status(report))
         self._done_one()
         return status
 
@@ -296,7 +304,8 @@ class Loader:
             "INSERT INTO reports (agency_id, region_code, year, template, title, url, published, "
             "document_id, "
             "source, sha256, format, series, version, is_current, loaded_at, cells_found, checks_failed, "
-            "checks_unknown, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "checks_unknown, warnings, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 agency_id,
                 res.region_code,
@@ -317,6 +326,7 @@ class Loader:
                 sum(1 for c in checks if c.get("ok") is False),
                 sum(1 for c in checks if c.get("ok") is None),
                 json.dumps(warnings, ensure_ascii=False) if warnings else None,
+                report_status(report),
             ),
         )
         rid = cur.lastrowid
@@ -359,7 +369,7 @@ class Loader:
                 sid = (SECTION_ORDER.get(number, 7) << SECTION_SHIFT) + self.section_seq
                 rows.append((sid, rid, number, heading, text))
                 if number not in TABLE_SECTIONS:
-                    fts.append((sid, spaced(heading), spaced(text)))
+                    fts.append((sid, index_text(heading), index_text(text)))
             conn.executemany(
                 "INSERT INTO sections (id, report_id, number, heading, text) VALUES (?, ?, ?, ?, ?)", rows
             )

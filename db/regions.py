@@ -18,7 +18,7 @@ PREFECTURE_TYPES = frozenset({"地级市", "地区", "自治州", "盟"})
 REGION_COLUMNS = {
     "code": str,  # six digits, e.g. 220800
     "name": str,  # 白城市
-    "level": str,  # province | prefecture | county
+    "level": str,  # central | province | prefecture | county
     "kind": str,  # the dataset's type: 省, 地级市, 市辖区, 县级市, 自治县, ...
     "parent_code": str,
     "province_code": str,
@@ -41,7 +41,7 @@ class Region:
     level: str
     kind: str
     parent_code: str | None
-    province_code: str
+    province_code: str | None
     prefecture_code: str | None
     path: str
 
@@ -66,8 +66,13 @@ def _code(raw: str) -> str:
     return raw.ljust(6, "0")
 
 
+# Central government bodies (国务院部门, 证监会...): the registry gives their portals 100000.
+CENTRAL = Region("100000", "中央", "central", "中央", None, None, None, "中央")
+
+
 def iter_regions() -> Iterator[Region]:
-    """Every division in the dataset, parents before children."""
+    """Every division in the dataset, parents before children; the central level first."""
+    yield CENTRAL
     for prov in AREAS:
         pcode = _code(prov["code"])
         yield Region(pcode, prov["name"], "province", prov["type"], None, pcode, None, prov["name"])

@@ -30,7 +30,7 @@ class Resolution:
 
     name: str
     region_code: str | None
-    level: str | None  # province | prefecture | county | township
+    level: str | None  # central | province | prefecture | county | township
     kind: str | None  # government | government_office | department | township | zone
     method: str  # how it was resolved: "name", "title", "portal", or "unresolved"
     reason: str | None = None
@@ -148,6 +148,8 @@ class Resolver:
                 problems.append(f"no division name in {text!r} and no portal region")
                 continue
             kind, township = classify(rest)
+            if region.level == "central":  # 证券监督管理委员会 is a ministry, not a 管委会 of a zone
+                kind, township = "department", None
             level = "township" if kind == "township" else region.level
             body = {"government": "人民政府", "township": township}.get(kind, rest)
             if kind == "government_office":

@@ -11,6 +11,7 @@ Tables (foreign keys on):
                      arithmetic placement (the view `cells` gives every cell with all of these)
   checks             the tables' arithmetic per report (names in check_names)
   sections           the six section texts, with the FTS5 index sections_fts (db.search)
+  report_statuses    what each reports.status means (db.status)
   extraction_errors  documents that could not be extracted, with the reason
 Views are rebuilt from db.views on every open for writing.
 """
@@ -24,14 +25,16 @@ from pathlib import Path
 import sqlite_utils
 
 from db.documents import ensure_document_tables
-from db.regions import REGION_COLUMNS, dataset_version, iter_regions
-from db.search import register_functions, spaced
+from db.labels import key_label
+from db.regions import CENTRAL, REGION_COLUMNS, dataset_version, iter_regions
+from db.search import register_functions, reindex_sections
+from db.status import STATUSES, WITH_NUMBERS
 from extract.template import all_keys
 from xxgk import config
 
 TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def canonical_keys() -> list[str]:
@@ -216,19 +219,64 @@ def _v2(db: sqlite_utils.Database) -> None:
     conn.execute(CELL_DETAILS_SQL)
     conn.execute(f"INSERT INTO cell_details SELECT * FROM cells WHERE NOT ({PLAIN_CELL_SQL})")
     conn.execute("DROP TABLE cells")
+    # the single-character index of this version is replaced by v3's n-gram index
     conn.execute("DROP TABLE IF EXISTS sections_fts")
-    create_sections_fts(conn)
-    narrative = ", ".join(f"'{n}'" for n in sorted(TABLE_SECTIONS))
-    conn.executemany(
-        "INSERT INTO sections_fts (rowid, heading, text) VALUES (?, ?, ?)",
-        (
-            (sid, spaced(heading), spaced(text))
-            for sid, heading, text in conn.execute(
-                "SELECT id, heading, text FROM sections "
-                f"WHERE number IS NULL OR number NOT IN ({narrative}) ORDER BY id"
-            )
-        ),
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    """The researcher's side (issue 15).
+
+    - reports.status: complete | partial | checks_failed | ocr | no_tables (db.status), so
+      that a page without tables never poses as data; report_statuses says what each means.
+    - cell_keys.label_zh and .description: the printed label and an English description.
+    - Central agencies (国务院部门, 证监会...) get a region: 100000, level `central`.
+    - sections_fts: an n-gram index over `sections` that Datasette's search box,
+      `sqlite-utils search` and plain MATCH use for Chinese words (db.search).
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE reports ADD COLUMN status TEXT")
+    template_keys = {t: len(all_keys(t)) for t in ("2019", "2021")}
+    # keys found = the numbers (cells_found) + the cells printed blank (cell_details, NULL value)
+    conn.execute(
+        f"""UPDATE reports SET status = CASE
+            WHEN cells_found = 0 AND NOT EXISTS (SELECT 1 FROM cell_details d WHERE d.report_id = reports.id)
+                THEN 'no_tables'
+            WHEN checks_failed > 0 THEN 'checks_failed'
+            WHEN lower(COALESCE(format, '')) LIKE '%ocr%' THEN 'ocr'
+            WHEN cells_found + (SELECT COUNT(*) FROM cell_details d WHERE d.report_id = reports.id
+                                AND d.value IS NULL)
+                 >= CASE template WHEN '2019' THEN {template_keys["2019"]}
+                                  WHEN '2021' THEN {template_keys["2021"]} ELSE 1e9 END
+                THEN 'complete'
+            ELSE 'partial' END"""
     )
+    conn.execute("CREATE INDEX reports_status ON reports(status)")
+    conn.execute(
+        """CREATE TABLE report_statuses (
+            code TEXT PRIMARY KEY,             -- reports.status
+            label TEXT NOT NULL,
+            description TEXT NOT NULL,
+            has_numbers INTEGER NOT NULL       -- 1: kept in the research views
+        )"""
+    )
+    conn.executemany(
+        "INSERT INTO report_statuses VALUES (?, ?, ?, ?)",
+        [(code, label, desc, int(code in WITH_NUMBERS)) for code, (label, desc) in STATUSES.items()],
+    )
+    conn.execute("ALTER TABLE cell_keys ADD COLUMN label_zh TEXT")
+    conn.execute("ALTER TABLE cell_keys ADD COLUMN description TEXT")
+    conn.executemany(
+        "UPDATE cell_keys SET label_zh = ?, description = ? WHERE key = ?",
+        [(*key_label(key), key) for (key,) in conn.execute("SELECT key FROM cell_keys").fetchall()],
+    )
+    row = _region_row(CENTRAL)
+    conn.execute(
+        f"INSERT OR IGNORE INTO regions ({', '.join(REGION_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(REGION_COLUMNS))})",
+        [row[c] for c in REGION_COLUMNS],
+    )
+    narrative = ", ".join(f"'{n}'" for n in sorted(TABLE_SECTIONS))
+    reindex_sections(conn, f"number IS NULL OR number NOT IN ({narrative})")
 
 
 def value_columns() -> list[str]:
@@ -265,23 +313,11 @@ CELL_DETAILS_SQL = """CREATE TABLE cell_details (
 ) WITHOUT ROWID"""
 
 
-def create_sections_fts(conn: sqlite3.Connection) -> None:
-    # Single characters as tokens (db.search); contentless: the text stays in `sections`.
-    # remove_diacritics 0: no accents in Chinese, and the tokenizer is faster without.
-    conn.execute(
-        "CREATE VIRTUAL TABLE sections_fts USING fts5(heading, text, content='', "
-        "tokenize='unicode61 remove_diacritics 0')"
-    )
-    # A 64 MiB in-memory index per transaction (default 1 MiB) so that a batch of reports
-    # is written as one segment rather than dozens to be merged: loads 20% faster.
-    conn.execute("INSERT INTO sections_fts (sections_fts, rank) VALUES ('hashsize', 67108864)")
-
-
 def _region_row(r: object) -> dict:
     return {k: getattr(r, k) for k in REGION_COLUMNS}
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 
 
 class SchemaError(Exception):

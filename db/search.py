@@ -1,56 +1,100 @@
-"""Full-text search of the report sections for words of any length, Chinese included.
+"""Full-text search of the report sections that standard tools can use, Chinese included.
 
-No built-in FTS5 tokenizer finds a 2-character Chinese word inside running text: unicode61
-takes a whole run of Chinese characters as one token, and trigram matches 3 characters or
-more. So `sections_fts` indexes the text with every character set apart (`spaced`): the
-unicode61 tokenizer then makes each character a token, and any word is found as the
-phrase of its characters, 疫情 → `"疫 情"` (`fts_phrase`). Punctuation and spaces are not
-tokens, so a phrase also matches across them (疫，情); confirm with instr() where that
-matters, as the canned query does.
+No built-in FTS5 tokenizer finds a 2-character Chinese word inside running text:
+unicode61 takes a whole run of Chinese characters as one token, and trigram matches 3
+characters or more. Python cannot give SQLite a tokenizer of its own that other tools
+would also have. So the text is *indexed as n-grams*: for every run of letters and digits,
+its overlapping bigrams (and the run's last character), then its trigrams, then its
+4-grams, written as words for the plain unicode61 tokenizer (`index_text`).
 
-`fts_phrase` is also an SQL function on the connections xxgk opens (`xxgk query`,
-`xxgk serve`, db.schema.connect):
-    SELECT s.* FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid
-    WHERE sections_fts MATCH fts_phrase('疫情')
-Without xxgk, write the phrase out: MATCH '"疫 情"'.
+- Any tool that sends a word to MATCH as it is typed finds it exactly when it has 2 to 4
+  characters: Datasette's search box and `?_search=`, `sqlite-utils search`, and plain
+  `WHERE sections_fts MATCH '培训'`. Longer words: type them in parts (`依申请 公开`
+  finds sections holding both), or use fts_phrase.
+- `fts_phrase(word)` writes any word, of any length, as the phrase of its overlapping
+  bigrams (`依申请公开` → `"依申 申请 请公 公开"`): consecutive bigrams are the word
+  itself, so the match is exact. One character is a prefix query (`延*`).
+  fts_phrase is an SQL function on the connections xxgk opens (`xxgk query`, `xxgk serve`,
+  db.schema.connect); elsewhere, write the phrase out.
+
+`sections_fts` is an external-content table over `sections` (content="sections"), the
+form Datasette and sqlite-utils look for; only the narrative sections 一, 五 and 六 are in
+it. Its index holds the n-grams, not the text, so never run its 'rebuild' command
+(that would index the raw text): `reindex_sections` rebuilds it. Measured on the corpus
+in docs/database.md (recall, index size).
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from array import array
 
-SPACE = array("I", b"\x20\0\0\0")
+NGRAMS = (3, 4, 5, 6)  # besides the bigrams: the longest word a plain MATCH finds exactly is 6
+TOKEN_RUN = re.compile(r"[^\W_]+")  # what unicode61 keeps as token characters, in runs
 
 
-def spaced(text: str | None) -> str:
-    """The text as the index sees it: every character a token of its own.
-
-    Interleaves spaces through the text's UTF-32 code units: four times faster than
-    " ".join(text), which matters when loading 100,000 reports.
-    """
+def index_text(text: str | None) -> str:
+    """The text as the index sees it: its bigrams (plus each run's last character), then
+    its trigrams, then its 4-grams, space-separated."""
     if not text:
         return ""
-    try:
-        chars = array("I", text.encode("utf-32-le"))
-    except UnicodeEncodeError:  # a lone surrogate from a damaged document
-        return " ".join(text)
-    out = SPACE * (2 * len(chars))
-    out[0::2] = chars
-    return out.tobytes().decode("utf-32-le")
+    runs = TOKEN_RUN.findall(text)
+    out: list[str] = []
+    for run in runs:
+        out += [run[i : i + 2] for i in range(len(run) - 1)]
+        out.append(run[-1])
+    for n in NGRAMS:
+        for run in runs:
+            out += [run[i : i + n] for i in range(len(run) - n + 1)]
+    return " ".join(out)
 
 
 def fts_phrase(word: str | None) -> str | None:
-    """The FTS5 query finding `word` as a substring of a section: its characters as one phrase.
+    """The FTS5 query finding `word` as a substring of a section (any length).
 
-    None for an empty word (MATCH NULL finds nothing). Spaces in the word are ignored.
+    Each run of letters or digits in the word becomes the phrase of its overlapping
+    bigrams; runs are ANDed. None when the word has no letter or digit (MATCH NULL finds
+    nothing).
     """
     if word is None:
         return None
-    chars = [c for c in str(word) if not c.isspace()]
-    if not chars:
-        return None
-    return '"' + " ".join(chars).replace('"', '""') + '"'
+    parts = []
+    for run in TOKEN_RUN.findall("".join(str(word).split())):
+        if len(run) == 1:
+            parts.append(f'"{run}"*')
+        else:
+            parts.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
+    return " ".join(parts) or None
+
+
+FTS_SQL = (
+    'CREATE VIRTUAL TABLE sections_fts USING fts5(heading, text, content="sections", content_rowid="id", '
+    "tokenize='unicode61 remove_diacritics 0')"
+)
+
+
+def create_sections_fts(conn: sqlite3.Connection) -> None:
+    """The index over `sections` (see the module docstring); remove_diacritics 0: no
+    accents in Chinese, and the tokenizer is faster without."""
+    conn.execute(FTS_SQL)
+    # A 64 MiB in-memory index per transaction (default 1 MiB) so that a batch of reports
+    # is written as one segment rather than dozens to be merged: loads 20% faster.
+    conn.execute("INSERT INTO sections_fts (sections_fts, rank) VALUES ('hashsize', 67108864)")
+
+
+def reindex_sections(conn: sqlite3.Connection, narrative_only_sql: str) -> None:
+    """Drop and rebuild sections_fts from `sections` (the rows the WHERE clause keeps)."""
+    conn.execute("DROP TABLE IF EXISTS sections_fts")
+    create_sections_fts(conn)
+    conn.executemany(
+        "INSERT INTO sections_fts (rowid, heading, text) VALUES (?, ?, ?)",
+        (
+            (sid, index_text(heading), index_text(text))
+            for sid, heading, text in conn.execute(
+                f"SELECT id, heading, text FROM sections WHERE {narrative_only_sql} ORDER BY id"
+            )
+        ),
+    )
 
 
 def register_functions(conn: sqlite3.Connection) -> None:

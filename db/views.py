@@ -10,13 +10,23 @@
   of report_values unpivoted, with the details of cell_details where a cell has them.
 - `cell_values`: the cells with the key spelled out (table, row, column).
 - `unresolved_agencies`: agencies without a region, with the reason and their reports.
+- `report_status`: every current report and every unreadable document, with its status.
+- `jurisdiction_years`: every agency × every year with reports: the rates, or the status
+  that says why there are none (the comparison panels read it, so a gap says why).
+
+The research views (report_wide, comparable, rates) keep only reports with numbers
+(db.status.WITH_NUMBERS); every view carries the report's status.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
+from db.status import STATUSES, WITH_NUMBERS
 from extract.template import APPLICANT_COLUMNS, OTHER_ROWS_2021, RESULT_ROWS_COMMON, REVIEW_KEYS
+
+HAS_NUMBERS = "(" + ", ".join(f"'{s}'" for s in WITH_NUMBERS) + ")"
+NO_REPORT = "no report found"  # jurisdiction_years' status label for a year without a report
 
 IDENTITY = """r.id AS report_id, r.year, r.template, r.agency_id, a.name AS agency, a.kind AS agency_kind,
     a.level AS agency_level, r.region_code, g.name AS region, g.level AS region_level, g.path AS region_path,
@@ -24,18 +34,20 @@ IDENTITY = """r.id AS report_id, r.year, r.template, r.agency_id, a.name AS agen
     g.prefecture_code, (SELECT name FROM regions WHERE code = g.prefecture_code) AS prefecture,
     -- province and prefecture names as subqueries, not joins: evaluated only when a query
     -- reads them (a join costs every row of an aggregate; lawsuits_corrected 80 -> 66 ms)
-    r.title, r.url, r.published, r.version, r.checks_failed"""
-JOINS = """FROM reports r
+    r.title, r.url, r.published, r.version, r.checks_failed, r.status,
+    (SELECT label FROM report_statuses WHERE code = r.status) AS status_label"""
+JOINS = f"""FROM reports r
 JOIN report_values v ON v.report_id = r.id
 LEFT JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN regions g ON g.code = r.region_code
-WHERE r.is_current = 1"""
+WHERE r.is_current = 1 AND r.status IN {HAS_NUMBERS}"""
 
 COMPARABLE_ROWS = ("received_new", "carried_over", *RESULT_ROWS_COMMON, "results_total", "carried_forward")
 COMPARABLE_PROACTIVE = ("licensing", "penalty", "coercion")  # `decisions` means the same in both
 
 VIEW_DESCRIPTIONS = {
-    "report_wide": "One row per report (current version only): who, where, when, and every number of the "
+    "report_wide": "One row per report with numbers (current version only; reports without tables are in "
+    "report_status): who, where, when, and every number of the "
     "three standard tables as a column. Column names are the canonical keys with `__` for the dots "
     "(applications__received_new__total = applications.received_new.total). A NULL is a cell printed "
     "blank or '-', or not found; 2019-only and 2021-only keys are NULL for the other template.",
@@ -60,6 +72,13 @@ VIEW_DESCRIPTIONS = {
     "unit, note and how it was placed (printed, or arithmetic for a dropped cell the table's sums fix).",
     "check_results": "Every arithmetic check of every report with its name: ok 1, 0, or NULL when a "
     "term was blank or missing (a blank is not a zero, so it cannot vouch for a sum).",
+    "report_status": "Every current report with its status (complete, partial, checks failed, OCR, no tables "
+    "(attachment-only)) and every document that could not be read (unreadable, with the reason). The "
+    "research views keep only the statuses with numbers (has_numbers = 1).",
+    "jurisdiction_years": "Every agency in every year that has reports: its rates when its report has "
+    "numbers, else a status that says why not (no tables (attachment-only), unreadable..., or 'no report "
+    "found'). Rank jurisdictions of one level by a rate in a year, or put a few side by side across the "
+    "2019→2021 template change: a missing year stays a row, never a silent gap.",
     "unresolved_agencies": "Agencies whose region could not be determined, with the reason and how many "
     "reports they have: resolve them by hand, not by guess.",
 }
@@ -105,44 +124,102 @@ def _share(numerator: list[str], denominator: str) -> str:
     return f"CASE WHEN {denominator} > 0 THEN 1.0 * {_sum_strict(numerator)} / {denominator} END"
 
 
-def rates_sql() -> str:
-    total = "applications__results_total__total"
-    withheld = [f"applications__{r}__total" for r in RESULT_ROWS_COMMON if r.startswith("withheld_")]
-    unavailable = [f"applications__{r}__total" for r in RESULT_ROWS_COMMON if r.startswith("unavailable_")]
+def rate_columns(prefix: str = "") -> str:
+    """The measures and shares of `rates`, as SQL over report_values' column names."""
+
+    def c(name: str) -> str:
+        return prefix + name
+
+    total = c("applications__results_total__total")
+    withheld = [c(f"applications__{r}__total") for r in RESULT_ROWS_COMMON if r.startswith("withheld_")]
+    unavailable = [c(f"applications__{r}__total") for r in RESULT_ROWS_COMMON if r.startswith("unavailable_")]
     not_processed = [
-        f"applications__{r}__total" for r in RESULT_ROWS_COMMON if r.startswith("not_processed_")
+        c(f"applications__{r}__total") for r in RESULT_ROWS_COMMON if r.startswith("not_processed_")
     ]
     lit = ("litigation_direct", "litigation_after_review")
-    lit_corrected = [f"review_litigation__{g}__corrected" for g in lit]
+    lit_corrected = [c(f"review_litigation__{g}__corrected") for g in lit]
     lit_decided = (
         "("
-        + " + ".join(f"(review_litigation__{g}__total - review_litigation__{g}__pending)" for g in lit)
+        + " + ".join(
+            f"({c(f'review_litigation__{g}__total')} - {c(f'review_litigation__{g}__pending')})" for g in lit
+        )
         + ")"
     )
-    rev_decided = "(review_litigation__review__total - review_litigation__review__pending)"
-    ident = (
-        "report_id, year, template, agency_id, agency, agency_kind, agency_level, region_code, region, "
-        "region_level, "
-        "region_path, province_code, province, prefecture_code, prefecture, title, url, published"
-    )
-    return f"""CREATE VIEW rates AS SELECT {ident},
-    applications__received_new__total AS requests_received,
+    rev_decided = f"({c('review_litigation__review__total')} - {c('review_litigation__review__pending')})"
+    disclosed = c("applications__disclosed__total")
+    return f"""{c("applications__received_new__total")} AS requests_received,
     {total} AS requests_handled,
-    applications__disclosed__total AS disclosed,
+    {disclosed} AS disclosed,
     {_sum_strict(withheld)} AS withheld,
-    {_share(["applications__disclosed__total"], total)} AS share_disclosed,
-    {_share(["applications__disclosed__total", "applications__partially_disclosed__total"], total)}
+    {_share([disclosed], total)} AS share_disclosed,
+    {_share([disclosed, c("applications__partially_disclosed__total")], total)}
         AS share_disclosed_incl_partial,
     {_share(withheld, total)} AS share_withheld,
     {_share(unavailable, total)} AS share_unavailable,
     {_share(not_processed, total)} AS share_not_processed,
-    {_sum_strict([f"review_litigation__{g}__total" for g in lit])} AS lawsuits,
+    {_sum_strict([c(f"review_litigation__{g}__total") for g in lit])} AS lawsuits,
     {lit_decided} AS lawsuits_decided,
     {_sum_strict(lit_corrected)} AS lawsuits_corrected,
     {_share(lit_corrected, lit_decided)} AS share_lawsuits_corrected,
-    review_litigation__review__total AS reviews,
-    {_share(["review_litigation__review__corrected"], rev_decided)} AS share_reviews_corrected
+    {c("review_litigation__review__total")} AS reviews,
+    {_share([c("review_litigation__review__corrected")], rev_decided)} AS share_reviews_corrected"""
+
+
+RATE_SHARES = (
+    "share_disclosed",
+    "share_disclosed_incl_partial",
+    "share_withheld",
+    "share_unavailable",
+    "share_not_processed",
+    "share_lawsuits_corrected",
+    "share_reviews_corrected",
+)
+
+
+def rates_sql() -> str:
+    ident = (
+        "report_id, year, template, agency_id, agency, agency_kind, agency_level, region_code, region, "
+        "region_level, "
+        "region_path, province_code, province, prefecture_code, prefecture, title, url, published, status, "
+        "status_label"
+    )
+    return f"""CREATE VIEW rates AS SELECT {ident},
+    {rate_columns()}
 FROM comparable"""
+
+
+def jurisdiction_years_sql() -> str:
+    """Every agency × every year that has reports: its rates, or why there are none."""
+    return f"""CREATE VIEW jurisdiction_years AS SELECT a.id AS agency_id, a.name AS agency,
+    a.kind AS agency_kind, a.level AS agency_level, a.region_code, g.name AS region,
+    g.level AS region_level, g.path AS region_path, g.province_code,
+    (SELECT name FROM regions WHERE code = g.province_code) AS province, y.year,
+    r.id AS report_id, r.template, COALESCE(r.status, 'no_report') AS status,
+    COALESCE((SELECT label FROM report_statuses WHERE code = r.status), '{NO_REPORT}') AS status_label,
+    CASE WHEN r.status IN {HAS_NUMBERS} THEN 1 ELSE 0 END AS has_numbers,
+    {rate_columns("v.")}
+FROM agencies a
+JOIN (SELECT DISTINCT year FROM reports WHERE year IS NOT NULL AND is_current = 1) y
+LEFT JOIN regions g ON g.code = a.region_code
+LEFT JOIN reports r ON r.agency_id = a.id AND r.year = y.year AND r.is_current = 1
+LEFT JOIN report_values v ON v.report_id = r.id AND r.status IN {HAS_NUMBERS}"""
+
+
+REPORT_STATUS_SQL = f"""CREATE VIEW report_status AS
+SELECT r.id AS report_id, r.year, r.template, r.agency_id, a.name AS agency, a.level AS agency_level,
+    r.region_code, g.name AS region, g.path AS region_path, g.province_code,
+    (SELECT name FROM regions WHERE code = g.province_code) AS province, r.status,
+    s.label AS status_label, s.has_numbers, r.cells_found, r.checks_failed, r.format, r.title, r.url,
+    r.source, NULL AS reason
+FROM reports r
+LEFT JOIN agencies a ON a.id = r.agency_id
+LEFT JOIN regions g ON g.code = r.region_code
+LEFT JOIN report_statuses s ON s.code = r.status
+WHERE r.is_current = 1
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'unreadable',
+    '{STATUSES["unreadable"][0]}', 0, 0, 0, NULL, NULL, d.url, e.source, e.reason
+FROM extraction_errors e LEFT JOIN documents d ON d.id = e.document_id"""
 
 
 def cells_sql(key_ids: list[tuple[int, str]]) -> str:
@@ -172,16 +249,17 @@ WHERE j.value IS NOT NULL OR d.report_id IS NOT NULL"""
 
 
 CELL_VALUES_SQL = """CREATE VIEW cell_values AS
-SELECT c.report_id, k.key, k.tbl, k.row, k.col, c.value, c.raw, c.unit, c.note, c.placement
-FROM cells c JOIN cell_keys k ON k.id = c.key_id"""
+SELECT c.report_id, k.key, k.label_zh, k.tbl, k.row, k.col, c.value, c.raw, c.unit, c.note, c.placement,
+    r.status
+FROM cells c JOIN cell_keys k ON k.id = c.key_id JOIN reports r ON r.id = c.report_id"""
 
 CHECK_RESULTS_SQL = """CREATE VIEW check_results AS
-SELECT c.report_id, n.tbl, n.name, c.ok, c.expected, c.actual
-FROM checks c JOIN check_names n ON n.id = c.check_id"""
+SELECT c.report_id, n.tbl, n.name, c.ok, c.expected, c.actual, r.status
+FROM checks c JOIN check_names n ON n.id = c.check_id JOIN reports r ON r.id = c.report_id"""
 
 UNRESOLVED_SQL = """CREATE VIEW unresolved_agencies AS
 SELECT a.id AS agency_id, a.name, a.unresolved_reason, COUNT(r.id) AS reports,
-       MIN(r.source) AS example_source
+       MIN(r.source) AS example_source, group_concat(DISTINCT r.status) AS statuses
 FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id
 WHERE a.region_code IS NULL
 GROUP BY a.id"""
@@ -194,6 +272,8 @@ VIEW_NAMES = (
     "cell_values",
     "check_results",
     "unresolved_agencies",
+    "report_status",
+    "jurisdiction_years",
 )
 
 
@@ -212,5 +292,7 @@ def create_views(db: sqlite_utils.Database) -> None:
         CELL_VALUES_SQL,
         CHECK_RESULTS_SQL,
         UNRESOLVED_SQL,
+        REPORT_STATUS_SQL,
+        jurisdiction_years_sql(),
     ):
         db.execute(sql)

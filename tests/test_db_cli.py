@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -166,14 +167,14 @@ def test_serve_answers_a_canned_query_over_http(dbfile):
         charts = metadata(dbfile.stem)["plugins"]["datasette-dashboards"]["xxgk"]["charts"]
         results = {}
         for name, chart in charts.items():
-            sql = chart["query"].replace("[[ AND province = :province ]]", "")
+            sql = re.sub(r"\[\[.*?\]\]", "", chart["query"], flags=re.S)  # filters not given
             q = f"{base}/{dbfile.stem}.json?_shape=array&sql=" + urllib.parse.quote(sql)
             with urllib.request.urlopen(q, timeout=5) as resp:
                 results[name] = json.loads(resp.read())
         assert results["reports"] == [{"reports": 2}]
-        assert results["share-disclosed"] == [
-            {"year": 2019, "share_disclosed": 0.92},  # 46 / 50
-            {"year": 2024, "share_disclosed": 0.447},  # 1362 / 3050
+        assert [(r["year"], r["share_disclosed"]) for r in results["share-disclosed"]] == [
+            (2019, 0.92),  # 46 / 50
+            (2024, 0.447),  # 1362 / 3050
         ]
         # read-only: Datasette refuses a write
         bad = f"http://127.0.0.1:{port}/{dbfile.stem}.json?sql=" + urllib.parse.quote("DELETE FROM reports")

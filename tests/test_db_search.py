@@ -9,7 +9,7 @@ import json
 from db.canned import BY_NAME
 from db.load import Loader, load_paths
 from db.schema import MIGRATIONS, canonical_keys, connect
-from db.search import fts_phrase, spaced
+from db.search import fts_phrase, index_text
 from extract import extract_path
 from tests.test_db import HUAIAN, SEED, one, report_from_truth, truth
 from xxgk.cli import main
@@ -31,12 +31,14 @@ def with_sections(report: dict, five: str, one_text: str = "全面推进政务�
     return report
 
 
-def test_the_phrase_of_a_word_is_its_characters():
-    assert spaced("疫情防控") == "疫 情 防 控 "
-    assert fts_phrase("疫情") == '"疫 情"'
-    assert fts_phrase(" 新冠 肺炎 ") == '"新 冠 肺 炎"'
-    assert fts_phrase('A"B') == '"A "" B"'  # a quote inside the phrase is doubled, as FTS5 wants
-    assert fts_phrase("") is None and fts_phrase(None) is None
+def test_the_index_holds_ngrams_and_the_phrase_of_a_word_is_its_bigrams():
+    # bigrams and each run's last character, then trigrams, then 4-grams; punctuation splits runs
+    assert index_text("疫情防控，好") == "疫情 情防 防控 控 好 疫情防 情防控 疫情防控"
+    assert fts_phrase("疫情") == '"疫情"'
+    assert fts_phrase(" 新冠 肺炎 ") == '"新冠 冠肺 肺炎"'
+    assert fts_phrase("延") == '"延"*'
+    assert fts_phrase('A"B') == '"A"* "B"*'  # a quote is not a token character: two runs, ANDed
+    assert fts_phrase("") is None and fts_phrase(None) is None and fts_phrase("，") is None
 
 
 def test_problems_mentioning_finds_a_two_character_word_through_the_index(tmp_path):
@@ -95,10 +97,9 @@ def test_a_report_that_fails_leaves_nothing_in_the_index(tmp_path):
     assert loader.load_report(bad) == "error"  # recorded in extraction_errors; the batch goes on
     loader.load_report(with_sections(report_from_truth(truth(HUAIAN), "good"), PROBLEMS_PLAIN))
     loader.commit()
-    assert db.execute(
-        "SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH '\"疫 情\"'"
-    ).fetchone() == (0,)
-    assert db.execute("SELECT COUNT(*) FROM sections_fts").fetchone() == (2,)  # 一 and 五 of the good one
+    assert db.execute("SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH '疫情'").fetchone() == (0,)
+    # 一 and 五 of the good one are indexed (the index's own row count, not the content table's)
+    assert db.execute("SELECT COUNT(*) FROM sections_fts_docsize").fetchone() == (2,)
 
 
 def test_the_cells_view_gives_back_every_extracted_cell(tmp_path, seed_path):
@@ -161,7 +162,9 @@ def test_a_v1_database_is_migrated_without_loss(tmp_path):
         f"((5 << 40) + 1, 1, '五', '五、存在的主要问题及改进情况', '{PROBLEMS_COVID}'), "
         "((3 << 40) + 2, 1, '三', '三、收到和处理政府信息公开申请情况', '疫情')"
     )
-    db.execute("INSERT INTO sections_fts (rowid, heading, text) SELECT id, heading, text FROM sections")
+    db.execute(
+        "INSERT INTO sections_fts (rowid, heading, text) SELECT id, heading, text FROM sections"
+    )  # v1's trigram index
     db.conn.commit()
     db.close()
 
@@ -174,3 +177,10 @@ def test_a_v1_database_is_migrated_without_loss(tmp_path):
     hits = db.execute("SELECT rowid FROM sections_fts WHERE sections_fts MATCH fts_phrase('疫情')").fetchall()
     assert hits == [((5 << 40) + 1,)]  # 五 only: the tables' section 三 is not indexed
     assert "reports_year" not in {i.name for i in db["reports"].indexes}
+    # v3: the report's status from what was stored (3 of the template's cells: partial),
+    # the keys' labels, and the central region
+    assert db.execute("SELECT status FROM reports").fetchall() == [("partial",)]
+    assert db.execute(
+        "SELECT label_zh FROM cell_keys WHERE key = 'applications.received_new.total'"
+    ).fetchone() == ("本年新收政府信息公开申请数量/总计",)
+    assert db.execute("SELECT level FROM regions WHERE code = '100000'").fetchone() == ("central",)

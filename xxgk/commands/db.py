@@ -101,10 +101,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "export",
-        help="write the research views as CSV / Parquet",
-        description="Write the views report_wide, comparable and rates as CSV files (and Parquet with "
-        "--format parquet, which needs the `parquet` extra: pip install 'xxgk[parquet]').",
-        **examples("xxgk export -o export/", "xxgk export --format csv --format parquet -o export/"),
+        help="write the research views as CSV / Parquet, with a data dictionary",
+        description="Write the views report_wide, comparable and rates (reports with numbers) as CSV files "
+        "(and Parquet with --format parquet, which needs the `parquet` extra: pip install 'xxgk[parquet]'), "
+        "and datapackage.json: a Frictionless data package giving every column's type, label and "
+        "description (`frictionless validate DIR/datapackage.json` checks the files against it). Codes are "
+        "text: read them as strings (pandas: dtype=str, or frictionless' to_pandas).",
+        **examples(
+            "xxgk export -o export/",
+            "xxgk export --excel -o export/       # UTF-8 with a BOM, for Excel on Windows",
+            "xxgk export --format csv --format parquet -o export/",
+        ),
     )
     _add_db_args(p)
     p.add_argument(
@@ -115,6 +122,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         choices=("csv", "parquet"),
         help="csv and/or parquet (repeatable; default: csv)",
+    )
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: UTF-8 with a byte-order mark, so that Excel on Windows shows the Chinese text",
     )
     p.set_defaults(func=run_export)
 
@@ -332,7 +344,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     formats = tuple(args.format or ["csv"])
     try:
-        files = export(_db_path(args), args.out, formats=formats)
+        files = export(_db_path(args), args.out, formats=formats, excel=args.excel)
     except (ExportError, QueryError) as exc:
         print(f"xxgk export: {exc}", file=sys.stderr)
         return 1
