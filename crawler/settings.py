@@ -57,6 +57,10 @@ METAREFRESH_MAXDELAY = 100
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 
+# The spider de-duplicates its own requests (by frontier key): a request Scrapy's
+# dupefilter dropped silently (a redirect to a URL seen before) would stay owed forever.
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+
 # Only http and https: no file://, ftp://, s3:// or data: requests, whatever a page links.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
