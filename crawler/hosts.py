@@ -139,7 +139,10 @@ class HostPolicyMiddleware:
             ip = await maybe_deferred_to_future(reactor.resolve(host))
         except Exception as exc:
             # DNS failures are final: no retries for a name that does not resolve.
-            raise CannotResolveHostError(f"DNS lookup failed for {host}: {exc}") from None
+            text = str(exc)
+            raise CannotResolveHostError(
+                text if text.startswith("DNS lookup failed") else f"DNS lookup failed: {host}: {text}"
+            ) from None
         reason = policy.address_refusal(host, ip)
         if reason:
             raise self._refuse(request, reason)

@@ -339,15 +339,16 @@ def _failure_reason(run: dict) -> str:
         return f"blocked by anti-bot challenges ({run['blocked']})"
     if run["status"] == "interrupted":
         return "interrupted; the next run resumes it"
-    if run.get("reasons"):  # this run's failures by kind: "HTTP 500 ×2; DNS ×1"
-        return run["reasons"] + (f"; {run['missing']} documents missing" if run.get("missing") else "")
-    notes = json.loads(run.get("notes") or "[]")
+    missing = f"; {run['missing']} documents missing" if run.get("missing") else ""
+    notes = [n for n in json.loads(run.get("notes") or "[]") if not n["reason"].startswith("not followed")]
     if notes:
         reason, n = Counter(note["reason"] for note in notes).most_common(1)[0]
         # "CannotResolveHostError: DNS lookup failed: ..." -> "DNS lookup failed: ..."
         head, sep, rest = reason.partition(": ")
         reason = rest if sep and head.isidentifier() and head[0].isupper() else reason
-        return reason.rstrip(".") + (f" (and {len(notes) - n} other errors)" if len(notes) > n else "")
+        kinds = run.get("reasons") or ""  # this run's failures by kind: "HTTP 500 ×2; DNS ×1"
+        more = f" (all failures: {kinds})" if len(notes) > n and kinds else ""
+        return reason.rstrip(".") + more + missing
     if not run["pages"]:
         return "no list page could be read"
     if run.get("missing"):

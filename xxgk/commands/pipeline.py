@@ -41,9 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Incremental and idempotent: run it on a schedule.",
         **with_exit_codes(
             examples(
-            "xxgk run --all --data /srv/xxgk",
-            "xxgk run baicheng-ndbg --data /srv/xxgk -q",
-            "xxgk run --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+                "xxgk run --all --data /srv/xxgk",
+                "xxgk run baicheng-ndbg --data /srv/xxgk -q",
+                "xxgk run --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
             )
         ),
     )
