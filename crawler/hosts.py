@@ -142,7 +142,7 @@ class HostPolicyMiddleware:
             text = str(exc)
             raise CannotResolveHostError(
                 text if text.startswith("DNS lookup failed") else f"DNS lookup failed: {host}: {text}"
-            ) from None
+            ) from exc
         reason = policy.address_refusal(host, ip)
         if reason:
             raise self._refuse(request, reason)

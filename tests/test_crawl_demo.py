@@ -335,7 +335,7 @@ def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
         srv.stop()
     # Challenged and soft-404 reports are missing: the exit status and the summary say so.
     assert proc.returncode == 1, proc.stderr[-3000:]
-    assert "challenge ×" in proc.stderr and "soft 404 ×1" in proc.stderr
+    assert "\tchallenge ×" in proc.stdout and "soft 404 ×1" in proc.stdout
     statuses = Counter(e.status for e in srv.log)
     assert statuses[500] >= 8 and statuses[412] >= 1 and statuses[301] >= 1  # the faults did fire
     db = sqlite_utils.Database(tmp_path / "xxgk.db")

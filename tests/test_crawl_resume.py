@@ -83,7 +83,7 @@ def test_a_list_page_that_failed_is_walked_on_the_next_run(tmp_path):
     finally:
         srv.stop()
     proc, _, got, owed = runs[0]
-    assert proc.returncode == 1 and "HTTP 500 ×1" in proc.stderr  # the exit status and summary say so
+    assert proc.returncode == 1 and "\tHTTP 500 ×1" in proc.stdout  # the exit status and summary say so
     assert [(r["kind"], r["status"], r["reason"]) for r in owed] == [("list", "failed", "HTTP 500")]
     assert len(got) < len(expected)
     # Each later run walks the page that failed (and no further than the next failure).
@@ -119,7 +119,7 @@ def test_a_stored_page_whose_attachment_failed_gets_it_on_the_next_run(tmp_path)
         second = crawl(tmp_path, portal.url, "fault-portal", "--registry", str(reg), "-s", "RETRY_TIMES=1")
     finally:
         portal.stop()
-    assert first.returncode == 1 and "HTTP 500 ×1" in first.stderr
+    assert first.returncode == 1 and first.stdout.splitlines()[1].endswith("\tHTTP 500 ×1")
     assert second.returncode == 0, second.stderr[-3000:]
     assert portal.paths().count("/r/a.html") == 1  # the page is known: not fetched again
     assert portal.paths().count("/f/a.pdf") == 3  # its attachment is (2 failures, then 200)

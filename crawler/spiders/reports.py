@@ -30,6 +30,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
+from scrapy.utils.log import failure_to_exc_info
 from twisted.python.failure import Failure
 from w3lib.html import get_meta_refresh
 
@@ -560,16 +561,18 @@ class ReportsSpider(scrapy.Spider):
         if len(self.notes) < MAX_NOTES:
             self.notes.append({"url": url, "reason": reason})
 
-    def _error(self, url: str, reason: str, kind: str | None = None) -> None:
+    def _error(self, url: str, reason: str, kind: str | None = None, exc_info: Any = None) -> None:
         self.counts["errors"] += 1
         self.reasons[kind or reason] += 1
-        self.logger.warning("%s: %s: %s", self.portal.name, url, reason)
+        self.logger.warning("%s: %s: %s", self.portal.name, url, reason, exc_info=exc_info)
         self._note(url, reason)
 
-    def _fail(self, key: str | None, url: str, reason: str, kind: str | None = None) -> None:
+    def _fail(
+        self, key: str | None, url: str, reason: str, kind: str | None = None, exc_info: Any = None
+    ) -> None:
         """A request failed: count it, and record it against its frontier row, which is
         retried on later runs with backoff or, after too many failed runs, given up."""
-        self._error(url, reason, kind)
+        self._error(url, reason, kind, exc_info)
         if key is None:
             return
         with self.store.db.conn:
@@ -611,7 +614,7 @@ class ReportsSpider(scrapy.Spider):
                 raise CloseSpider(f"blocked: {limit} anti-bot challenges")
             return
         kind, reason = failure_reason(exc)
-        self._fail(key, url, reason, kind)
+        self._fail(key, url, reason, kind, failure_to_exc_info(failure))
 
     def closed(self, reason: str) -> None:
         try:
