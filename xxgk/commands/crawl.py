@@ -319,8 +319,8 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
     missing = sum(r.get("missing") or 0 for r in rows)
     print(
         f"xxgk crawl: {len(names)} portal(s) crawled into {Path(args.data)}: {outcome.lstrip(', ') or 'none'}"
-        f"{f' ({why})' if why else ''}; {sum(r['new_reports'] or 0 for r in rows)} new documents; "
-        f"{missing} documents missing",
+        f"{f' ({why})' if why else ''}; {sum(r['new_reports'] or 0 for r in rows)} new documents"
+        + (f"; {missing} documents missing" if missing else ""),
         file=sys.stderr,
     )
     if missing:
