@@ -39,6 +39,7 @@ class FetchedDocument(DocumentMetadata):
     """A report page or attachment as downloaded; only the store pipeline sees it."""
 
     body: bytes = field(default=b"", repr=False, kw_only=True)
+    frontier_key: str | None = field(default=None, kw_only=True)  # the crawl-frontier row it settles
 
 
 @dataclass

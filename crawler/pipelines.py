@@ -34,7 +34,7 @@ class StorePipeline:
             return item
         spider = self.crawler.spider
         store = spider.store
-        outcome, doc_id = store.save(item.metadata(), item.body)
+        outcome, doc_id = store.save(item.metadata(), item.body, item.frontier_key)
         sha = hashlib.sha256(item.body).hexdigest()
         stored = StoredDocument(
             **item.metadata(),

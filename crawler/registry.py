@@ -27,7 +27,8 @@ _REGION = re.compile(r"^\d{6}$")
 _URL = re.compile(r"^(https?://[^\s/]+|\{demo\})(/\S*)?$")
 OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
     "encoding": str,  # force a page encoding (e.g. "gb18030") when headers lie
-    "allowed_domains": list,  # extra hosts the reports may live on
+    "allowed_domains": list,  # extra domains (and their subdomains) the reports may live on
+    "allow_private": bool,  # may request loopback/private addresses (the demo portals on localhost)
     "max_pages": int,  # safety cap on list pages per column
     "column_text": str,  # regex for the link text of the annual-report column
     "obey_robots": bool,
@@ -115,6 +116,9 @@ def _check_entry(raw: Any, index: int, where: str) -> Portal:
             raise bad(f"options.{key}", f"is not a known option ({', '.join(OPTION_TYPES)})")
         if not isinstance(value, OPTION_TYPES[key]) or (OPTION_TYPES[key] is int and isinstance(value, bool)):
             raise bad(f"options.{key}", f"has the wrong type ({type(value).__name__})")
+    for domain in options.get("allowed_domains", []):
+        if not isinstance(domain, str) or not re.match(r"^[A-Za-z0-9.-]+$", domain):
+            raise bad("options.allowed_domains", f"holds {domain!r}, which is not a host name")
     if "column_text" in options:
         try:
             re.compile(options["column_text"])

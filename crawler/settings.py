@@ -33,6 +33,21 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy's list without CannotResolveHostError: a name that does not resolve fails at
+# once (retrying a dead host's DNS cost 30 s per host and never helped).
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
+XXGK_RETRY_AFTER_MAX = 120  # honour `Retry-After` up to this many seconds; longer: next run
+XXGK_GIVE_UP_AFTER = 4  # a document that failed on this many runs is given up (with its reason)
 XXGK_MAX_CHALLENGES = 20  # stop a portal's run after this many anti-bot challenges (0: never)
 XXGK_RETRY_BACKOFF = 1.0  # seconds before the first retry; x3 for each further one
 
@@ -42,7 +57,16 @@ METAREFRESH_MAXDELAY = 100
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 
+# The spider de-duplicates its own requests (by frontier key): a request Scrapy's
+# dupefilter dropped silently (a redirect to a URL seen before) would stay owed forever.
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+
+# Only http and https: no file://, ftp://, s3:// or data: requests, whatever a page links.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.hosts.HostPolicyMiddleware": 40,  # before robots.txt: a refused host is never asked
     "crawler.middlewares.PortalRobotsMiddleware": 50,  # before RobotsTxtMiddleware (100)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crawler.frontier import ensure_frontier_table
 from db.documents import ensure_document_tables
 
 
@@ -49,6 +50,7 @@ class DocumentStore:
         self.db.conn.execute("PRAGMA busy_timeout = 30000")
         self.db.conn.execute("PRAGMA journal_mode = WAL")
         ensure_document_tables(self.db)
+        ensure_frontier_table(self.db.conn)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -105,33 +107,39 @@ class DocumentStore:
         )
 
     def record_list_items(self, rows: list[dict[str, Any]]) -> None:
+        """Upsert list items; runs in the caller's transaction (with the page's frontier rows)."""
         now = utc_now()
-        with self.db.conn:
-            for row in rows:
-                self.db.execute(
-                    "insert into list_items (url, portal, title, list_date, is_report, first_seen, last_seen)"
-                    " values (?, ?, ?, ?, ?, ?, ?) on conflict(portal, url) do update set"
-                    " title = excluded.title, list_date = excluded.list_date, last_seen = excluded.last_seen",
-                    [
-                        row["url"],
-                        row["portal"],
-                        row["title"],
-                        row.get("list_date"),
-                        int(row["is_report"]),
-                        now,
-                        now,
-                    ],
-                )
+        for row in rows:
+            self.db.execute(
+                "insert into list_items (url, portal, title, list_date, is_report, first_seen, last_seen)"
+                " values (?, ?, ?, ?, ?, ?, ?) on conflict(portal, url) do update set"
+                " title = excluded.title, list_date = excluded.list_date, last_seen = excluded.last_seen",
+                [
+                    row["url"],
+                    row["portal"],
+                    row["title"],
+                    row.get("list_date"),
+                    int(row["is_report"]),
+                    now,
+                    now,
+                ],
+            )
 
     # -- saving --------------------------------------------------------------------------
-    def save(self, meta: dict[str, Any], body: bytes) -> tuple[str, int]:
+    def save(self, meta: dict[str, Any], body: bytes, frontier_key: str | None = None) -> tuple[str, int]:
         """Store one fetched document. Returns ("new"|"version"|"same", row id).
 
         "same" means the bytes equal the current version at that URL: nothing new is
-        written, only the validators (ETag/Last-Modified) are refreshed."""
+        written, only the validators (ETag/Last-Modified) are refreshed. The request's
+        row in the crawl frontier (`frontier_key`) is settled in the same transaction,
+        so a document is either stored and settled or still owed, never neither."""
         sha = self.write_blob(body)
         url = meta["url"]
         with self.db.conn:
+            if frontier_key is not None:
+                self.db.execute(
+                    "delete from crawl_frontier where portal = ? and key = ?", [meta["portal"], frontier_key]
+                )
             cur = self.db.execute(
                 "select id, sha256, version from documents where url = ? and is_current = 1", [url]
             ).fetchone()

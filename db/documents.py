@@ -48,6 +48,10 @@ CRAWL_RUNS_COLUMNS = {
     "platform": str,  # platform(s) the pages were read as (fingerprinted or the registry's)
     "platform_evidence": str,  # what the fingerprint matched, or why none did
     "warnings": str,  # JSON list: a column that went empty, a start page with no column, …
+    "missing": int,  # documents still owed after the run (crawl_frontier: pending or failed)
+    "given_up": int,  # documents given up so far (failed on too many runs; reason kept)
+    "refused": int,  # requests the host policy refused this run (off-host, private address)
+    "reasons": str,  # this run's failures by kind, e.g. "HTTP 500 ×2; DNS ×1"
 }
 
 # Every item seen on a list page, report or not, so that a later run can tell a page

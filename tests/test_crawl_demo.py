@@ -272,6 +272,7 @@ def test_robots_txt_is_obeyed(tmp_path, server):
                         "level": "province",
                         "platform": "trs",
                         "start_urls": ["{demo}/admin/ndbg/index.html"],
+                        "options": {"allow_private": True},
                         "demo": True,
                     }
                 ]
@@ -288,7 +289,7 @@ def test_robots_txt_is_obeyed(tmp_path, server):
     assert run["status"] == "failed" and "robots.txt" in run["notes"]
     # An entry may opt out (for portals whose robots.txt is unreachable); then it is fetched.
     data = json.loads(registry.read_text(encoding="utf-8"))
-    data["portals"][0]["options"] = {"obey_robots": False}
+    data["portals"][0]["options"] = {"obey_robots": False, "allow_private": True}
     registry.write_text(json.dumps(data), encoding="utf-8")
     server.clear_log()
     run_crawl(tmp_path, server, "demo-private", "--registry", str(registry))
@@ -310,6 +311,7 @@ def test_a_start_url_that_is_a_report_is_stored(tmp_path, server):
                         "level": "national",
                         "platform": "ucap",
                         "start_urls": ["{demo}/ucap/c100028/c5251007/content.shtml"],
+                        "options": {"allow_private": True},
                         "demo": True,
                     }
                 ]
@@ -331,7 +333,9 @@ def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
         proc = run_crawl(tmp_path, srv, *PORTALS)
     finally:
         srv.stop()
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    # Challenged and soft-404 reports are missing: the exit status and the summary say so.
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "\tchallenge ×" in proc.stdout and "soft 404 ×1" in proc.stdout
     statuses = Counter(e.status for e in srv.log)
     assert statuses[500] >= 8 and statuses[412] >= 1 and statuses[301] >= 1  # the faults did fire
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
@@ -371,7 +375,7 @@ def test_a_portal_behind_a_wall_is_left_alone_after_a_few_challenges(tmp_path):
         )
     finally:
         srv.stop()
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 1, proc.stderr[-3000:]  # blocked: reports are missing
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
     run = next(db.query("select * from crawl_runs"))
     assert run["status"] == "blocked" and run["blocked"].startswith("WZWS JavaScript challenge ×")
@@ -406,6 +410,7 @@ def test_old_tls_servers_need_and_get_legacy_tls(tmp_path):
                         "start_urls": [
                             srv.url.replace("http:", "https:") + "/ucap/c100028/common_zfxxgknb.shtml"
                         ],
+                        "options": {"allow_private": True},
                     }
                 ]
             }

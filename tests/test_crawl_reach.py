@@ -238,6 +238,7 @@ def test_demo_tree_is_crawled_with_recall_one_and_recrawled_cheaply(server, tmp_
 
 def _registry(tmp_path: Path, **entry: object) -> Path:
     base = {"name": "probe", "title": "探针", "region": "350900", "level": "prefecture", "demo": True}
+    base["options"] = {"allow_private": True}  # the demo server is on 127.0.0.1
     path = tmp_path / "portals.json"
     path.write_text(json.dumps({"portals": [{**base, **entry}]}, ensure_ascii=False), encoding="utf-8")
     return path

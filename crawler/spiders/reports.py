@@ -8,6 +8,12 @@ attachments into the document store, and records the run. Incremental by default
 known reports are not requested again, paging stops at the first page that holds
 nothing new, and a report whose list date changed is re-requested conditionally
 (If-None-Match / If-Modified-Since) and stored as a new version if its bytes changed.
+
+The early stop is safe because completeness is recorded, not assumed: every request
+beyond the start URLs is owed in the store's crawl frontier until its outcome is
+stored (see `crawler.frontier`), so a walk cut short resumes where it stopped, and a
+failed document is retried on later runs until it is stored or given up. Requests stay
+on the portal's hosts (`crawler.hosts`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,8 +30,9 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.log import failure_to_exc_info
 from twisted.python.failure import Failure
+from w3lib.html import get_meta_refresh
 
 from crawler import lock
 from crawler.adapters import adapter_for
@@ -35,6 +43,9 @@ from crawler.attachments import (
     looks_like_attachment,
     sniff_format,
 )
+from crawler.failures import failure_reason
+from crawler.frontier import Frontier, request_from_json, request_key
+from crawler.hosts import HostPolicy, RefusedRequest
 from crawler.items import FetchedDocument, StoredDocument
 from crawler.middlewares import ChallengeDetected
 from crawler.reach import RunReach
@@ -104,6 +115,9 @@ class ReportsSpider(scrapy.Spider):
         spider.demo_url = settings.get("XXGK_DEMO_URL")
         spider.data_dir = settings.get("XXGK_DATA_DIR") or settings.get("XXGK_DATA") or "data"
         spider.store = DocumentStore(spider.data_dir, settings.get("XXGK_DB"))
+        spider.frontier = Frontier(spider.store.db.conn, spider.portal.name)
+        spider.host_policy = HostPolicy.for_portal(spider.portal, spider.demo_url)
+        spider.allowed_domains = sorted(spider.host_policy.hosts | set(spider.host_policy.domains))
         return spider
 
     # -- start ---------------------------------------------------------------------------
@@ -116,14 +130,28 @@ class ReportsSpider(scrapy.Spider):
             self.run_id = None
             return
         self.run_id = self.store.start_run(self.portal.name)
+        self.run_no = self.store.db.execute(
+            "select count(*) from crawl_runs where portal = ?", [self.portal.name]
+        ).fetchone()[0]
+        self.give_up_after = self.crawler.settings.getint("XXGK_GIVE_UP_AFTER", 4)
         self.known = self.store.known_documents(self.portal.name)
         self.seen_before = self.store.seen_list_items(self.portal.name)
         self.children = self.store.attachments_by_page(self.portal.name)
         self.scheduled: set[str] = set()
         self.listed: set[str] = set()
+        self.deferred: set[str] = set()  # owed, but not to be asked this run (backoff, given up)
+        self.listed_refused: set[str] = set()
         self.counts: Counter[str] = Counter()
         self.blocked: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
         self.notes: list[dict[str, str]] = []
+        resumed = []
+        for row in self.frontier.rows():
+            due = row.status == "pending" or (row.status == "failed" and row.due_run <= self.run_no)
+            if due or (row.status == "refused" and self.host_policy.refusal(row.url) is None):
+                resumed.append(row)
+            else:
+                self.deferred.add(row.url)
         self.reach = RunReach(self.portal)
         for url in self.portal.urls(self.demo_url):
             state = {
@@ -133,9 +161,38 @@ class ReportsSpider(scrapy.Spider):
                 "start": url,
             }
             self.reach.reports_by_start[url] = 0
+            self.scheduled.add(url)
             yield Request(
                 url, callback=self.parse, errback=self.failed, meta={"adapter": state}, dont_filter=True
             )
+        if resumed:
+            self.logger.info("%s: resuming %d owed requests", self.portal.name, len(resumed))
+        for row in resumed:
+            request = request_from_json(row.request, self)
+            request.meta["frontier"] = row.key
+            if row.kind == "list":  # an unfinished walk goes on to the list's end
+                request.meta["adapter"] = {**request.meta.get("adapter", {}), "resume": True, "page_no": 1}
+            self.counts["resumed"] += 1
+            self.scheduled.add(row.key)
+            yield request
+
+    def _owe(self, request: Request, kind: str, owed: list[tuple[Request, str]]) -> Request:
+        """Mark a request as tracked by the frontier; the caller writes `owed` in its transaction."""
+        request.meta["frontier"] = request_key(request)
+        owed.append((request, kind))
+        return request
+
+    def _settle(
+        self, owed: list[tuple[Request, str]], done: str | None, items: list[dict] | None = None
+    ) -> None:
+        """One transaction: this page's list items, the requests it owes, its own row settled."""
+        with self.store.db.conn:
+            if items:
+                self.store.record_list_items(items)
+            for request, kind in owed:
+                self.frontier.add(request, kind)
+            if done is not None:
+                self.frontier.done(done)
 
     # -- list pages ----------------------------------------------------------------------
     def _text_response(self, response: Response) -> Response:
@@ -147,13 +204,19 @@ class ReportsSpider(scrapy.Spider):
     def parse(self, response: Response, **_: Any):
         response = self._text_response(response)
         state = response.meta.get("adapter") or {"depth": 0}
+        key = response.meta.get("frontier")
         self.counts["pages"] += 1
         max_pages = self.portal.options.get("max_pages")
         state = self.reach.decide(response, state)
         try:
             page = adapter_for(state["platform"]).parse(response, state)
         except Exception as exc:  # a page the adapter cannot read must not end the run
-            self._error(response.url, f"list page not understood ({type(exc).__name__}: {exc})")
+            self._fail(
+                key,
+                response.url,
+                f"list page not understood ({type(exc).__name__}: {exc})",
+                "unreadable page",
+            )
             return
 
         listed_reports = sum(1 for i in page.items if is_annual_report(i.title))
@@ -170,6 +233,7 @@ class ReportsSpider(scrapy.Spider):
 
         new_here = 0
         rows = []
+        owed: list[tuple[Request, str]] = []
         for item in page.items:
             if item.url in self.listed:  # jpage overlap, repeated items
                 continue
@@ -188,32 +252,45 @@ class ReportsSpider(scrapy.Spider):
                 request = self._report_request(item)
                 if request is not None:
                     new_here += 1
-                    yield request
+                    self._owe(request, "report", owed)
             elif item.url not in self.seen_before:
                 new_here += 1
-        if rows:
-            self.store.record_list_items(rows)
 
         for column in page.columns:
-            if column.url in self.scheduled:
+            if column.url in self.scheduled or self._refused_link(column.url):
                 continue
             self.scheduled.add(column.url)
             meta = dict(column.meta)
             meta["adapter"] = {**state, **meta.get("adapter", {}), "depth": state.get("depth", 0) + 1}
-            yield column.replace(callback=self.parse, errback=self.failed, meta=meta)
+            self._owe(
+                column.replace(callback=self.parse, errback=self.failed, meta=meta, dont_filter=True),
+                "list",
+                owed,
+            )
 
         nxt = page.next_page
-        if nxt is not None and nxt.url not in self.scheduled:
+        held_back = None  # the next page, owed but not requested this run (max_pages)
+        if nxt is not None and request_key(nxt) not in self.scheduled and not self._refused_link(nxt.url):
             pages_so_far = state.get("page_no", 1)
-            if max_pages and pages_so_far >= max_pages:
-                return
-            if new_here or self.full:
-                self.scheduled.add(nxt.url + (nxt.body.decode() if nxt.method == "POST" else ""))
+            if new_here or self.full or state.get("resume"):
+                self.scheduled.add(request_key(nxt))
                 meta = dict(nxt.meta)
                 meta["adapter"] = {**state, **meta.get("adapter", {}), "page_no": pages_so_far + 1}
-                yield nxt.replace(callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
+                nxt = nxt.replace(callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
+                self._owe(nxt, "list", owed)
+                if max_pages and pages_so_far >= max_pages:
+                    # The cap ends this run's walk, not the list: the next run resumes here.
+                    held_back = nxt
+                    self.counts["held_back"] += 1
+                    self.logger.info(
+                        "%s: max_pages reached at %s; resuming next run", self.portal.name, nxt.url
+                    )
             else:
                 self.logger.info("%s: nothing new on %s; not paging further", self.portal.name, response.url)
+        self._settle(owed, key, rows)
+        for request, _kind in owed:
+            if request is not held_back:
+                yield request
 
     @staticmethod
     def _report_title_of(response: Response) -> str | None:
@@ -227,8 +304,9 @@ class ReportsSpider(scrapy.Spider):
         return None
 
     def _report_request(self, item: ListItem) -> Request | None:
-        """The request for a report's detail page, or None when it is known and unchanged."""
-        if item.url in self.scheduled:
+        """The request for a report's detail page, or None when it is known and unchanged,
+        owed but deferred (failed on an earlier run, backoff not over), or off-host."""
+        if item.url in self.scheduled or item.url in self.deferred or self._refused_link(item.url):
             return None
         known = self.known.get(item.url)
         headers: dict[str, str] = {}
@@ -269,64 +347,103 @@ class ReportsSpider(scrapy.Spider):
     # -- detail pages --------------------------------------------------------------------
     def parse_detail(self, response: Response, **_: Any):
         report = response.meta["report"]
+        key = response.meta.get("frontier")
+        owed: list[tuple[Request, str]] = []
         if response.status == 304:
             self.counts["not_modified"] += 1
             self.store.confirm_unchanged(report["url"], report.get("date"))
             # The page is unchanged, but a re-uploaded attachment keeps its URL: ask for
             # those conditionally too.
             for url in self.children.get(report["url"], []):
-                yield from self._attachment_request(url, "", report, response.url)
+                self._attachment_request(url, "", report, response.url, owed)
+            self._settle(owed, key)
+            yield from (r for r, _ in owed)
             return
         response = self._text_response(response)
         if not isinstance(response, TextResponse):  # the list linked a file directly
-            yield from self._attachment_document(response, report, None, report["title"])
+            yield from self._attachment_document(response, report, None, report["title"], key)
             return
         stub = self._stub_target(response)
+        refusal = stub and self.host_policy.refusal(stub)
+        if refusal:  # a stub pointing off the portal (file://, another host): not a report
+            self._refuse(key, report["url"], f"redirect stub to {stub}: {refusal}")
+            return
         if stub and report.get("hops", 0) < 3:
             report = {**report, "hops": report.get("hops", 0) + 1}
-            yield Request(
+            yield Request(  # the same frontier row: settled when the real page is stored
                 stub,
                 callback=self.parse_detail,
                 errback=self.failed,
                 dont_filter=True,
                 priority=10,
-                meta={"report": report, "handle_httpstatus_list": [304]},
+                meta={"report": report, "handle_httpstatus_list": [304], "frontier": key},
             )
             return
         soft = self._soft_404(response)
         if soft:
-            self._error(report["url"], soft)
+            self._fail(key, report["url"], soft, "soft 404")
             return
-        yield self._document(response, report, kind="page", parent=None)
         for url, name in self._attachment_links(response, report):
-            yield from self._attachment_request(url, name, report, response.url)
+            self._attachment_request(url, name, report, response.url, owed)
+        # The attachments are owed before the page is stored: a page never looks complete
+        # while its attachments are missing.
+        self._settle(owed, None)
+        doc = self._document(response, report, kind="page", parent=None)
+        doc.frontier_key = key
+        yield doc
+        yield from (r for r, _ in owed)
 
-    def _attachment_request(self, url: str, name: str, report: dict[str, Any], parent: str):
-        """Request an attachment unless it is known (known ones only when the report changed)."""
-        if url in self.scheduled:
+    def _attachment_request(
+        self, url: str, name: str, report: dict[str, Any], parent: str, owed: list[tuple[Request, str]]
+    ) -> None:
+        """Owe an attachment unless it is known (known ones only when the report changed)."""
+        if url in self.scheduled or url in self.deferred or self._refused_link(url):
             return
         known = self.known.get(url)
         if known and not report.get("changed"):
             return
         self.scheduled.add(url)
-        yield Request(
+        request = Request(
             url,
             callback=self.parse_attachment,
             errback=self.failed,
             priority=20,
+            dont_filter=True,
             headers=self._validators(known) if known else {},
             meta={"report": report, "parent": parent, "link_text": name, "handle_httpstatus_list": [304]},
         )
+        self._owe(request, "attachment", owed)
+
+    def _refused_link(self, url: str) -> bool:
+        """A link the host policy refuses: noted once with the reason, never requested."""
+        reason = self.host_policy.refusal(url)
+        if reason is None:
+            return False
+        if url not in self.listed_refused:
+            self.listed_refused.add(url)
+            self.counts["refused"] += 1
+            self.logger.warning("%s: not following %s: %s", self.portal.name, url, reason)
+            self._note(url, f"not followed: {reason}")
+        return True
 
     def _stub_target(self, response: TextResponse) -> str | None:
-        """`location.href='…'` redirect stubs (meta refresh is followed by Scrapy)."""
-        if len(response.body) > 3000:
-            return None
-        m = _STUB.search(response.text)
-        if not m:
-            return None
-        target = response.urljoin(m.group(1))
-        return target if target != response.url else None
+        """Where a redirect stub leads: `location.href='…'` scripts, and `<meta
+        http-equiv=refresh>` pages Scrapy's MetaRefreshMiddleware left alone (a long
+        delay, the tag past its first 4 KB or in <noscript>, a non-http target). A page
+        is a stub when it holds next to no text of its own; a report page that merely
+        reloads itself is not."""
+        target = None
+        if len(response.body) <= 3000:
+            m = _STUB.search(response.text)
+            if m:
+                target = response.urljoin(m.group(1))
+        if target is None and len(response.body) <= 200_000 and b"efresh" in response.body:
+            _delay, url = get_meta_refresh(response.text, response.url, response.encoding, ignore_tags=())
+            if url:
+                text = response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall()
+                if len(clean(" ".join(text))) < 200:
+                    target = url
+        return target if target and target != response.url else None
 
     def _soft_404(self, response: TextResponse) -> str | None:
         path = urlsplit(response.url).path
@@ -375,20 +492,25 @@ class ReportsSpider(scrapy.Spider):
     # -- attachments ---------------------------------------------------------------------
     def parse_attachment(self, response: Response, **_: Any):
         report = response.meta["report"]
+        key = response.meta.get("frontier")
         if response.status == 304:
             self.counts["not_modified"] += 1
+            self._settle([], key)
             return
         yield from self._attachment_document(
-            response, report, response.meta.get("parent"), response.meta.get("link_text") or ""
+            response, report, response.meta.get("parent"), response.meta.get("link_text") or "", key
         )
 
     def _attachment_document(
-        self, response: Response, report: dict[str, Any], parent: str | None, link_text: str
-    ):
+        self, response: Response, report: dict[str, Any], parent: str | None, link_text: str, key: str | None
+    ) -> Iterator[FetchedDocument]:
         if is_error_page_instead_of_file(response.request.url, response.body) and len(response.body) < 20000:
-            self._error(response.request.url, "an HTML error page was served instead of the file")
+            self._fail(
+                key, response.request.url, "an HTML error page was served instead of the file", "error page"
+            )
             return
         doc = self._document(response, report, kind="attachment", parent=parent)
+        doc.frontier_key = key
         doc.url = response.meta.get("redirect_urls", [response.request.url])[0]
         name = filename_from_disposition(response.headers.get("Content-Disposition"))
         if not name:
@@ -435,30 +557,64 @@ class ReportsSpider(scrapy.Spider):
         else:
             self.counts["unchanged"] += 1
 
-    def _error(self, url: str, reason: str) -> None:
-        self.counts["errors"] += 1
-        self.logger.warning("%s: %s: %s", self.portal.name, url, reason)
+    def _note(self, url: str, reason: str) -> None:
         if len(self.notes) < MAX_NOTES:
             self.notes.append({"url": url, "reason": reason})
+
+    def _error(self, url: str, reason: str, kind: str | None = None, exc_info: Any = None) -> None:
+        self.counts["errors"] += 1
+        self.reasons[kind or reason] += 1
+        self.logger.warning("%s: %s: %s", self.portal.name, url, reason, exc_info=exc_info)
+        self._note(url, reason)
+
+    def _fail(
+        self, key: str | None, url: str, reason: str, kind: str | None = None, exc_info: Any = None
+    ) -> None:
+        """A request failed: count it, and record it against its frontier row, which is
+        retried on later runs with backoff or, after too many failed runs, given up."""
+        self._error(url, reason, kind, exc_info)
+        if key is None:
+            return
+        with self.store.db.conn:
+            status = self.frontier.failed(key, reason, self.run_no, self.give_up_after)
+        if status == "gave_up":
+            self.counts["given_up_now"] += 1
+            self.logger.warning(
+                "%s: giving up %s after %d failed runs: %s", self.portal.name, url, self.give_up_after, reason
+            )
+
+    def _refuse(self, key: str | None, url: str, reason: str) -> None:
+        self.counts["refused"] += 1
+        self.reasons["off-host"] += 1
+        self.logger.warning("%s: not following %s: %s", self.portal.name, url, reason)
+        self._note(url, f"not followed: {reason}")
+        if key is not None:
+            with self.store.db.conn:
+                self.frontier.refused(key, reason)
 
     def failed(self, failure: Failure) -> None:
         request = failure.request if hasattr(failure, "request") else None
         url = request.url if request is not None else "?"
+        key = request.meta.get("frontier") if request is not None else None
         exc = failure.value
+        if isinstance(exc, RefusedRequest):
+            self._refuse(key, url, exc.reason)
+            return
         if isinstance(exc, ChallengeDetected):
             self.blocked[exc.kind] += 1
+            self.reasons["challenge"] += 1
             self.logger.warning("%s: anti-bot challenge: %s", self.portal.name, exc)
-            if len(self.notes) < MAX_NOTES:
-                self.notes.append({"url": exc.url, "reason": exc.kind})
+            self._note(exc.url, exc.kind)
+            if key is not None:
+                with self.store.db.conn:
+                    self.frontier.failed(key, exc.kind, self.run_no, self.give_up_after)
             limit = self.crawler.settings.getint("XXGK_MAX_CHALLENGES", 20)
             if limit and sum(self.blocked.values()) >= limit:
                 # The wall is up for the whole portal: stop asking rather than hammer it.
                 raise CloseSpider(f"blocked: {limit} anti-bot challenges")
             return
-        if isinstance(exc, HttpError):
-            self._error(url, f"HTTP {exc.response.status}")
-        else:
-            self._error(url, f"{type(exc).__name__}: {exc}")
+        kind, reason = failure_reason(exc)
+        self._fail(key, url, reason, kind, failure_to_exc_info(failure))
 
     def closed(self, reason: str) -> None:
         try:
@@ -469,12 +625,16 @@ class ReportsSpider(scrapy.Spider):
             warnings = self.reach.warnings(bool(self.known)) if self.counts["pages"] else []
             for warning in warnings:
                 self.logger.warning("%s: %s", self.portal.name, warning)
-            if self.blocked:
+            if reason == "shutdown":  # Ctrl-C / SIGTERM: what is owed stays in the frontier
+                status = "interrupted"
+            elif self.blocked:
                 status = "blocked"
             elif self.counts["pages"] == 0 or reason not in ("finished",):
                 status = "failed"
             else:
                 status = "warning" if warnings else "ok"
+            owed = self.frontier.counts()
+            reasons = "; ".join(f"{k} ×{n}" for k, n in self.reasons.most_common()) or None
             self.store.finish_run(
                 self.run_id,
                 pages=self.counts["pages"],
@@ -487,6 +647,10 @@ class ReportsSpider(scrapy.Spider):
                 notes=self.notes,
                 warnings=json.dumps(warnings, ensure_ascii=False) if warnings else None,
                 **self.reach.summary(),
+                missing=owed.get("pending", 0) + owed.get("failed", 0),
+                given_up=owed.get("gave_up", 0),
+                refused=self.counts["refused"],
+                reasons=reasons,
             )
             self.logger.info(
                 "%s: run %s %s: %d list pages, %d new documents, %d not modified, %d errors%s",

@@ -16,6 +16,20 @@ from xxgk.commands import examples
 # --log-level NAME is the verbosity that shows Scrapy's messages of that level.
 LOG_LEVEL_VERBOSITY = {"WARNING": logs.VERBOSE, "INFO": logs.VERBOSE + 1, "DEBUG": logs.VERBOSE + 2}
 
+EXIT_CODES = """exit status (also of `xxgk run`; see docs/crawling-robustness.md):
+  0    every portal crawled and nothing is missing
+  1    some documents or portals failed, or documents are still missing (the summary names why)
+  2    usage or registry error
+  3    another crawl holds the data folder's lock
+  130  interrupted (Ctrl-C); the next run resumes where this one stopped
+"""
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def with_exit_codes(parser_kwargs: dict) -> dict:
+    """`examples(...)` keywords with the exit codes above the examples in --help."""
+    return {**parser_kwargs, "epilog": EXIT_CODES + "\n" + parser_kwargs["epilog"]}
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -23,13 +37,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="crawl annual reports from the portals of the registry",
         description="Crawl portals of the registry into a data folder (raw documents under DATA/docs, "
         "metadata in DATA/xxgk.db). Incremental: known reports are not fetched again and list paging "
-        "stops at the first page holding nothing new. Progress goes to stderr; a summary table "
-        "(one line per portal, tab-separated) to stdout.",
-        **examples(
-            "xxgk crawl --list",
-            "xxgk crawl baicheng-ndbg jilin-szf-ndbg --data /srv/xxgk",
-            "xxgk crawl --all --data /srv/xxgk",
-            "xxgk crawl --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+        "stops at the first page holding nothing new; a walk that was cut short (Ctrl-C, a kill, an "
+        "error) resumes where it stopped, and failed documents are retried on later runs. Requests "
+        "stay on each portal's hosts. Progress goes to stderr; a summary table (one line per portal, "
+        "tab-separated) to stdout.",
+        **with_exit_codes(
+            examples(
+                "xxgk crawl --list",
+                "xxgk crawl baicheng-ndbg jilin-szf-ndbg --data /srv/xxgk",
+                "xxgk crawl --all --data /srv/xxgk",
+                "xxgk crawl --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+                "xxgk crawl --missing --data /srv/xxgk",
+            )
         ),
     )
     add_crawl_arguments(p)
@@ -67,6 +86,12 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="list the registry's portals by province and level (tab-separated, with whether a "
         "crawl has verified each) and exit",
+    )
+    p.add_argument(
+        "--missing",
+        action="store_true",
+        help="list the documents still owed or given up (tab-separated: portal, status, failed runs, "
+        "kind, URL, reason) and exit",
     )
     p.add_argument(
         "--data",
@@ -169,6 +194,8 @@ def run_crawl(args: argparse.Namespace) -> int:
         unverified = sum(r["verified"] == "unverified" for r in rows)
         print(f"{len(rows)} portals; {unverified} real ones not yet verified by a crawl", file=sys.stderr)
         return 0
+    if getattr(args, "missing", False):
+        return _list_missing(args)
     names = _portal_names(args, portals)
     if not names:
         print(
@@ -219,7 +246,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         held = lock.acquire(args.data)
     except lock.CrawlLocked as exc:
         print(f"xxgk crawl: {exc}", file=sys.stderr)
-        return 3
+        return EXIT_LOCKED
     try:
         store = DocumentStore(args.data, args.db)
         before = store.db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
@@ -238,39 +265,37 @@ def run_crawl(args: argparse.Namespace) -> int:
     return _summary(args, before, names)
 
 
+SUMMARY_COLUMNS = (
+    ("portal", "portal"),
+    ("status", "status"),
+    ("list_pages", "pages"),
+    ("new_documents", "new_reports"),
+    ("not_modified", "not_modified"),
+    ("errors", "errors"),
+    ("requests", "requests"),
+    ("blocked", "blocked"),
+    ("missing", "missing"),
+    ("given_up", "given_up"),
+    ("refused", "refused"),
+    ("reasons", "reasons"),
+)
+
+
 def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
+    """Print one line per portal run; return the exit status (see EXIT_CODES)."""
     from crawler.store import DocumentStore
 
     store = DocumentStore(args.data, args.db)
-    rows = list(
-        store.db.query(
-            "select portal, status, pages, new_reports, not_modified, errors, requests, blocked, notes,"
-            " warnings from crawl_runs"
-            " where id > ? order by id",
-            [before],
-        )
-    )
+    rows = list(store.db.query("select * from crawl_runs where id > ? order by id", [before]))
     store.close()
-    print("portal\tstatus\tlist_pages\tnew_documents\tnot_modified\terrors\trequests\tblocked")
+    print("\t".join(title for title, _ in SUMMARY_COLUMNS))
     for r in rows:
-        print(
-            "\t".join(
-                str(r[k] if r[k] is not None else "")
-                for k in (
-                    "portal",
-                    "status",
-                    "pages",
-                    "new_reports",
-                    "not_modified",
-                    "errors",
-                    "requests",
-                    "blocked",
-                )
-            )
-        )
+        print("\t".join(str(r[k] if r.get(k) is not None else "") for _, k in SUMMARY_COLUMNS))
     done = {r["portal"] for r in rows}
-    missing = [n for n in names if n not in done]
-    failed = [r for r in rows if r["status"] not in ("ok", "warning")]
+    not_started = [n for n in names if n not in done]
+    # A portal failed when its run did not end ok, or any document failed or is still owed.
+    failed = [r for r in rows if r["status"] not in ("ok", "warning") or r["errors"] or r.get("missing")]
+    interrupted = [r for r in rows if r["status"] in ("interrupted", "running")]
     quiet = logs.verbosity(args) <= logs.QUIET
     for r in rows if not quiet else []:  # a run that reached less than it should says why
         for warning in json.loads(r["warnings"] or "[]"):
@@ -281,38 +306,69 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
         reasons[reason.split(": ")[0]] += 1  # "DNS lookup failed: <host>" counts as "DNS lookup failed"
         if not quiet:
             print(f"xxgk crawl: {r['portal']}: {r['status']}: {reason}", file=sys.stderr)
-    for n in missing:
+    for n in not_started:
         reasons["the spider did not start"] += 1
         if not quiet:
             print(f"xxgk crawl: {n}: failed: the spider did not start (-v says why)", file=sys.stderr)
     statuses = Counter(r["status"] for r in rows)
     outcome = ", ".join(f"{statuses[s]} {s}" for s in ("ok", "blocked", "failed") if statuses[s])
     outcome += "".join(f", {n} {s}" for s, n in statuses.items() if s not in ("ok", "blocked", "failed"))
-    if missing:
-        outcome += f", {len(missing)} not started"
+    if not_started:
+        outcome += f", {len(not_started)} not started"
     why = "; ".join(f"{n} × {reason}" if n > 1 else reason for reason, n in reasons.most_common())
+    missing = sum(r.get("missing") or 0 for r in rows)
     print(
         f"xxgk crawl: {len(names)} portal(s) crawled into {Path(args.data)}: {outcome.lstrip(', ') or 'none'}"
-        f"{f' ({why})' if why else ''}; {sum(r['new_reports'] or 0 for r in rows)} new documents",
+        f"{f' ({why})' if why else ''}; {sum(r['new_reports'] or 0 for r in rows)} new documents"
+        + (f"; {missing} documents missing" if missing else ""),
         file=sys.stderr,
     )
-    return 1 if any(r["status"] not in ("ok", "blocked", "warning") for r in rows) or missing else 0
+    if missing:
+        print(
+            "xxgk crawl: `xxgk crawl --missing` lists the missing documents; the next run retries them",
+            file=sys.stderr,
+        )
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if failed or not_started else EXIT_OK
 
 
 def _failure_reason(run: dict) -> str:
-    """Why a portal's run did not end `ok`, in a few words, from its crawl_runs row."""
+    """Why a portal's run did not end well, in a few words, from its crawl_runs row."""
     if run["status"] == "blocked":
         return f"blocked by anti-bot challenges ({run['blocked']})"
-    notes = json.loads(run.get("notes") or "[]")
+    if run["status"] == "interrupted":
+        return "interrupted; the next run resumes it"
+    missing = f"; {run['missing']} documents missing" if run.get("missing") else ""
+    notes = [n for n in json.loads(run.get("notes") or "[]") if not n["reason"].startswith("not followed")]
     if notes:
         reason, n = Counter(note["reason"] for note in notes).most_common(1)[0]
         # "CannotResolveHostError: DNS lookup failed: ..." -> "DNS lookup failed: ..."
         head, sep, rest = reason.partition(": ")
         reason = rest if sep and head.isidentifier() and head[0].isupper() else reason
-        return reason.rstrip(".") + (f" (and {len(notes) - n} other errors)" if len(notes) > n else "")
+        kinds = run.get("reasons") or ""  # this run's failures by kind: "HTTP 500 ×2; DNS ×1"
+        more = f" (all failures: {kinds})" if len(notes) > n and kinds else ""
+        return reason.rstrip(".") + more + missing
     if not run["pages"]:
         return "no list page could be read"
+    if run.get("missing"):
+        return f"{run['missing']} documents still missing from earlier runs (`xxgk crawl --missing`)"
     return f"stopped early ({run['status']})"
+
+
+def _list_missing(args: argparse.Namespace) -> int:
+    from crawler.store import DocumentStore
+
+    store = DocumentStore(args.data, args.db)
+    rows = store.db.execute(
+        "select portal, status, attempts, kind, url, coalesce(reason, '') from crawl_frontier"
+        " order by portal, status, rowid"
+    ).fetchall()
+    store.close()
+    print("portal\tstatus\tfailed_runs\tkind\turl\treason")
+    for row in rows:
+        print("\t".join(str(v) for v in row))
+    return EXIT_OK
 
 
 def run_demo_portal(args: argparse.Namespace) -> int:

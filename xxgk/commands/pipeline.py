@@ -11,7 +11,14 @@ from pathlib import Path
 
 from xxgk import logs
 from xxgk.commands import add_verbosity_options, examples, verbosity_flags
-from xxgk.commands.crawl import add_crawl_arguments, run_crawl
+from xxgk.commands.crawl import (
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    add_crawl_arguments,
+    run_crawl,
+    with_exit_codes,
+)
 from xxgk.commands.db import run_load
 
 COMPARISON_SQL = """
@@ -32,10 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="The main job: crawl the named portals (or --all) into the data folder, then extract "
         "every stored document not loaded yet into the database (`xxgk crawl` followed by `xxgk load`). "
         "Incremental and idempotent: run it on a schedule.",
-        **examples(
-            "xxgk run --all --data /srv/xxgk",
-            "xxgk run baicheng-ndbg --data /srv/xxgk -q",
-            "xxgk run --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+        **with_exit_codes(
+            examples(
+                "xxgk run --all --data /srv/xxgk",
+                "xxgk run baicheng-ndbg --data /srv/xxgk -q",
+                "xxgk run --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+            )
         ),
     )
     add_crawl_arguments(p)
@@ -75,10 +84,10 @@ def _crawl_args(argv: list[str]) -> argparse.Namespace:
 
 
 def run_pipeline(args: argparse.Namespace) -> int:
-    if args.list:
+    if args.list or args.missing:
         return run_crawl(args)
     crawled = run_crawl(args)
-    if crawled in (2, 3):  # bad arguments or registry, or another run holds the lock
+    if crawled in (EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED):  # nothing to load, or the user said stop
         return crawled
     loaded = _load(args.data, args.db, args)
     return crawled or loaded
