@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 
 import sqlite_utils
 
+from db.parallel import Executor, InProcess, Outcome, Task
 from db.regions import RegionIndex
 from db.resolve import Resolution, Resolver
 from db.schema import TABLE_SECTIONS, canonical_keys, column_name
@@ -446,26 +447,6 @@ def extract_report(
         return None, f"internal error while extracting: {type(exc).__name__}: {exc}"
 
 
-def _extract(
-    loader: Loader,
-    data: bytes,
-    name: str,
-    sha: str,
-    extractor: Extractor,
-    *,
-    document_id: int | None = None,
-    content_type: str | None = None,
-    **kw: Any,
-) -> str:
-    report, reason = extract_report(
-        extractor, data, name, content_type=content_type, title_hint=kw.get("title_hint")
-    )
-    if report is None:
-        loader.record_error(name, reason or "unknown error", sha256=sha, document_id=document_id)
-        return "error"
-    return loader.load_report(report, sha256=sha, document_id=document_id, **kw)
-
-
 def load_paths(
     loader: Loader,
     paths: Iterable[str | Path],
@@ -473,32 +454,50 @@ def load_paths(
     progress: Progress | None = None,
     extractor: Extractor | None = None,
     portal_region: str | None = None,
+    executor: Executor[Any] | None = None,
 ) -> LoadSummary:
-    """Extract and load report files; unreadable ones go to extraction_errors."""
+    """Extract and load report files; unreadable ones go to extraction_errors.
+
+    `executor` extracts (db.parallel: worker processes, Dask); by default this process does.
+    """
+
     from extract import ReadError
     from extract.bounded import read_file
 
-    extractor = extractor or _default_extractor()
-    for path in paths:
-        source = str(path)
-        try:
-            data = read_file(path)
-        except ReadError as exc:
-            loader.record_error(source, str(exc))
-            status = "error"
-        else:
+    def tasks() -> Iterator[tuple[tuple[str, str | None], Task | None]]:
+        for path in paths:
+            source = str(path)
+            try:
+                data = read_file(path)
+            except ReadError as exc:
+                yield (source, str(exc)), None
+                continue
             sha = hashlib.sha256(data).hexdigest()
-            if loader.is_known(sha):
+            yield (source, None), None if loader.is_known(sha) else Task(source, sha, source)
+
+    with executor or InProcess(extractor) as pool:
+        for (source, unreadable), task, outcome in pool.extract(tasks()):
+            if unreadable:
+                loader.record_error(source, unreadable)
+                status = "error"
+            elif task is None or outcome is None or loader.is_known(task.sha256):
                 loader.summary.count("unchanged")
                 status = "unchanged"
             else:
-                status = _extract(
-                    loader, data, source, sha, extractor, source=source, portal_region=portal_region
-                )
-        if progress:
-            progress(status, source)
+                status = _store(loader, task, outcome, source=source, portal_region=portal_region)
+            if progress:
+                progress(status, source)
     loader.commit()
     return loader.summary
+
+
+def _store(loader: Loader, task: Task, outcome: Outcome, *, document_id: int | None = None, **kw: Any) -> str:
+    """Write one extracted document (or its error) through the loader, the only writer."""
+    report, reason = outcome
+    if report is None:
+        loader.record_error(task.name, reason or "unknown error", sha256=task.sha256, document_id=document_id)
+        return "error"
+    return loader.load_report(report, sha256=task.sha256, document_id=document_id, **kw)
 
 
 def document_path(data_dir: str | Path, sha256: str) -> Path:
@@ -513,49 +512,45 @@ def load_documents(
     portal_regions: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     extractor: Extractor | None = None,
+    executor: Executor[Any] | None = None,
 ) -> LoadSummary:
-    """Extract and load rows of the `documents` table (oldest first, so the newest ends current)."""
-    from extract import ReadError
-    from extract.bounded import read_file
+    """Extract and load rows of the `documents` table (oldest first, so the newest ends current).
 
-    extractor = extractor or _default_extractor()
+    `executor` extracts (db.parallel: worker processes, Dask); by default this process does.
+    Either way the outcomes are written in the rows' order, as one process would.
+    """
     portal_regions = portal_regions or {}
-    for row in rows:
-        row = dict(row)
-        sha, url = row["sha256"], row["url"]
-        if loader.is_known(sha):
-            loader.summary.count("unchanged")
-            status = "unchanged"
-        else:
-            path = document_path(data_dir, sha)
-            try:
-                data = read_file(path)
-            except ReadError as exc:
-                reason = f"stored file {path} cannot be read ({exc})"
-                loader.record_error(url, reason, sha256=sha, document_id=row.get("id"))
-                status = "error"
+
+    def tasks() -> Iterator[tuple[dict[str, Any], Task | None]]:
+        for row in rows:
+            row = dict(row)
+            sha, url = row["sha256"], row["url"]
+            if loader.is_known(sha):
+                yield row, None
             else:
-                if hashlib.sha256(data).hexdigest() != sha:
-                    reason = f"stored file {path} does not match its sha256 (damaged store)"
-                    loader.record_error(url, reason, sha256=sha, document_id=row.get("id"))
-                    status = "error"
-                else:
-                    status = _extract(
-                        loader,
-                        data,
-                        url,
-                        sha,
-                        extractor,
-                        document_id=row.get("id"),
-                        content_type=row.get("content_type"),
-                        source=url,
-                        url=row.get("final_url") or url,
-                        portal_region=portal_regions.get(row.get("portal") or ""),
-                        list_date=row.get("list_date"),
-                        title_hint=row.get("title"),
-                    )
-        if progress:
-            progress(status, url)
+                path = str(document_path(data_dir, sha))
+                yield row, Task(path, sha, url, row.get("content_type"), row.get("title"))
+
+    with executor or InProcess(extractor) as pool:
+        for row, task, outcome in pool.extract(tasks()):
+            url = row["url"]
+            if task is None or outcome is None or loader.is_known(task.sha256):
+                loader.summary.count("unchanged")
+                status = "unchanged"
+            else:
+                status = _store(
+                    loader,
+                    task,
+                    outcome,
+                    document_id=row.get("id"),
+                    source=url,
+                    url=row.get("final_url") or url,
+                    portal_region=portal_regions.get(row.get("portal") or ""),
+                    list_date=row.get("list_date"),
+                    title_hint=row.get("title"),
+                )
+            if progress:
+                progress(status, url)
     loader.commit()
     return loader.summary
 

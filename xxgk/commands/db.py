@@ -66,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="if another load is writing the database, wait up to SECONDS for it (default: refuse at "
         "once, exit status 3)",
     )
+    add_extraction_options(p)
     p.set_defaults(func=run_load)
 
     p = sub.add_parser(
@@ -143,6 +144,73 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_serve)
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a number of processes (0 or more), not {text!r}")
+    return int(text)
+
+
+def add_extraction_options(p: argparse.ArgumentParser) -> None:
+    """Where documents are extracted: worker processes (default: one per core) or a Dask cluster."""
+    from db.parallel import DEFAULT_TIMEOUT
+
+    g = p.add_argument_group("extraction on several cores or machines (see docs/performance.md)")
+    g.add_argument(
+        "-j",
+        "--jobs",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="extract in N worker processes; this process alone writes the database (default: one per "
+        "core; 0: in this process, no isolation)",
+    )
+    g.add_argument(
+        "--doc-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="a document still extracting after SECONDS is stopped and recorded as an error (worker "
+        "processes only; default: %(default)g)",
+    )
+    g.add_argument(
+        "--doc-memory",
+        type=int,
+        default=0,
+        metavar="MB",
+        help="address space a worker may use; a document needing more is an error (default: no limit)",
+    )
+    g.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="extract on a Dask cluster, e.g. tcp://scheduler:8786 (needs `pip install 'xxgk[dask]'`); "
+        "its workers read the documents from the store, this process writes the database",
+    )
+    g.add_argument(
+        "--dask-store",
+        metavar="PATH|URL",
+        help="the data folder as the Dask workers see it (a shared mount or an fsspec URL; default: the "
+        "same path as here)",
+    )
+
+
+def _executor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The extraction executor the options ask for (`xxgk run` passes the same options)."""
+    from db.parallel import DEFAULT_TIMEOUT, ExecutorError, make_executor
+
+    try:
+        return make_executor(
+            getattr(args, "jobs", None),
+            dask=getattr(args, "dask", None),
+            timeout=getattr(args, "doc_timeout", None) or DEFAULT_TIMEOUT,
+            memory_mb=getattr(args, "doc_memory", 0) or 0,
+            local_store=args.data,
+            store=getattr(args, "dask_store", None),
+        )
+    except ExecutorError as exc:
+        print(f"xxgk load: {exc}", file=sys.stderr)
+        return None
+
+
 class ProgressLine:
     """Progress on stderr: a rewritten line on a terminal, a line every 10 s otherwise."""
 
@@ -165,7 +233,8 @@ class ProgressLine:
         self.last = t
         of = f"/{self.total}" if self.total else ""
         rate = self.done / max(t - self.start, 1e-9)
-        msg = f"loading: {self.done}{of} documents ({rate:.0f}/s) {source[-60:]}"
+        eta = f", {_duration((self.total - self.done) / rate)} left" if self.total and rate > 0 else ""
+        msg = f"loading: {self.done}{of} documents ({rate:.1f}/s{eta}) {source[-50:]}"
         if self.tty:
             print("\r" + msg[:120].ljust(120), end="", file=sys.stderr, flush=True)
         else:
@@ -178,6 +247,13 @@ class ProgressLine:
     def finish(self) -> None:
         if not self.quiet:
             self._clear()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
 LOCKED = 3  # exit status: another program holds the database
@@ -231,19 +307,26 @@ def _run_load(args: argparse.Namespace, path: Path) -> int:
             print(f"xxgk load: {args.jsonl}: cannot read ({exc.strerror or exc})", file=sys.stderr)
             return 1
     elif args.files:
+        if (executor := _executor(args)) is None:
+            return 2
         progress = ProgressLine(len(args.files), args.quiet, loader.summary)
         with batch_gc():
-            summary = load_paths(loader, args.files, progress=progress, portal_region=args.portal_region)
+            summary = load_paths(
+                loader, args.files, progress=progress, portal_region=args.portal_region, executor=executor
+            )
         progress.finish()
     else:
         rows = stored_documents(db)
         if not rows:
             print(f"xxgk load: {path}: nothing new to load: every stored document is loaded", file=sys.stderr)
             return 0
+        if (executor := _executor(args)) is None:
+            return 2
         progress = ProgressLine(len(rows), args.quiet, loader.summary)
         with batch_gc():
+            regions = _portal_regions()
             summary = load_documents(
-                loader, rows, args.data, portal_regions=_portal_regions(), progress=progress
+                loader, rows, args.data, portal_regions=regions, progress=progress, executor=executor
             )
         progress.finish()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -19,7 +19,7 @@ from xxgk.commands.crawl import (
     run_crawl,
     with_exit_codes,
 )
-from xxgk.commands.db import run_load
+from xxgk.commands.db import add_extraction_options, run_load
 
 COMPARISON_SQL = """
 SELECT s.region AS region, s.agency AS agency, s.year AS year, s.template AS template,
@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_crawl_arguments(p)
+    add_extraction_options(p)
     p.set_defaults(func=run_pipeline)
 
     d = sub.add_parser(
@@ -71,6 +72,11 @@ def _load(data: str, db: str | None, args: argparse.Namespace) -> int:
         portal_region=None,
         quiet=args.quiet,
         verbose=args.verbose,
+        **{
+            k: getattr(args, k)
+            for k in ("jobs", "doc_timeout", "doc_memory", "dask", "dask_store")
+            if hasattr(args, k)
+        },
     )
     return run_load(load_args)
 
