@@ -324,10 +324,8 @@ class DaskPool(Executor[K]):
         self.window = max(64, 16 * sum(self.client.nthreads().values()))
 
     def _remote(self, task: Task) -> Task:
-        if not (self.store and self.local_store):
-            return task
-        path = str(Path(task.path).resolve())
-        if path.startswith(self.local_store + os.sep):
+        path = str(Path(task.path).resolve())  # the workers may run elsewhere: no relative paths
+        if self.store and self.local_store and path.startswith(self.local_store + os.sep):
             path = self.store + "/" + path[len(self.local_store) + 1 :].replace(os.sep, "/")
         return Task(path, task.sha256, task.name, task.content_type, task.title_hint)
 
