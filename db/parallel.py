@@ -131,21 +131,34 @@ class InProcess(Executor[K]):
 class _Ordered(Generic[K]):
     """Outcomes arriving in any order, handed out in the order of submission."""
 
-    def __init__(self) -> None:
+    def __init__(self, items: Items[K], window: int) -> None:
         self.queue: deque[list[Any]] = deque()  # [key, task, outcome, done]
+        self.source = iter(items)
+        self.window = window  # documents held at most (a slow one holds back the writer)
+        self.exhausted = False
 
-    def add(self, key: K, task: Task | None) -> list[Any]:
-        entry = [key, task, None, task is None]
-        self.queue.append(entry)
-        return entry
+    def take(self) -> list[list[Any]]:
+        """Entries newly taken from the items, up to the window, that need extracting."""
+        new = []
+        while not self.exhausted and len(self.queue) < self.window:
+            try:
+                key, task = next(self.source)
+            except StopIteration:
+                self.exhausted = True
+                break
+            entry = [key, task, None, task is None]
+            self.queue.append(entry)
+            if task is not None:
+                new.append(entry)
+        return new
+
+    def finished(self) -> bool:
+        return self.exhausted and not self.queue
 
     def ready(self) -> Iterator[tuple[K, Task | None, Outcome | None]]:
         while self.queue and self.queue[0][3]:
             key, task, outcome, _ = self.queue.popleft()
             yield key, task, outcome
-
-    def __len__(self) -> int:
-        return len(self.queue)
 
 
 # --- worker processes ------------------------------------------------------------------
@@ -239,21 +252,10 @@ class ProcessPool(Executor[K]):
     def extract(self, items: Items[K]) -> Results[K]:
         while len(self.workers) < self.jobs:
             self.workers.append(self._start())
-        ordered: _Ordered[K] = _Ordered()
-        source = iter(items)
+        ordered: _Ordered[K] = _Ordered(items, self.jobs * 8)
         waiting: deque[list[Any]] = deque()  # entries not yet given to a worker
-        exhausted = False
-        window = self.jobs * 8  # documents held at most (a slow one holds back the writer)
         while True:
-            while not exhausted and len(ordered) < window:
-                try:
-                    key, task = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                entry = ordered.add(key, task)
-                if task is not None:
-                    waiting.append(entry)
+            waiting.extend(ordered.take())
             for w in self.workers:
                 if w.entry is None and waiting:
                     w.entry = waiting.popleft()
@@ -263,7 +265,7 @@ class ProcessPool(Executor[K]):
             yield from ordered.ready()
             busy = [w for w in self.workers if w.entry is not None]
             if not busy:
-                if exhausted and not len(ordered):
+                if ordered.finished():
                     return
                 continue
             deadline = min(w.started for w in busy) + self.timeout
@@ -332,26 +334,17 @@ class DaskPool(Executor[K]):
     def extract(self, items: Items[K]) -> Results[K]:
         from distributed import as_completed
 
-        ordered: _Ordered[K] = _Ordered()
+        ordered: _Ordered[K] = _Ordered(items, self.window)
         running = as_completed()
         entries: dict[str, list[Any]] = {}
-        source = iter(items)
-        exhausted = False
         while True:
-            while not exhausted and len(ordered) < self.window:
-                try:
-                    key, task = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                entry = ordered.add(key, task)
-                if task is not None:
-                    future = self.client.submit(extract_task, self._remote(task), pure=False)
-                    entries[future.key] = entry
-                    running.add(future)
+            for entry in ordered.take():
+                future = self.client.submit(extract_task, self._remote(entry[1]), pure=False)
+                entries[future.key] = entry
+                running.add(future)
             yield from ordered.ready()
             if not entries:
-                if exhausted and not len(ordered):
+                if ordered.finished():
                     return
                 continue
             future = next(running)

@@ -90,19 +90,19 @@ def test_a_dead_or_hung_worker_fails_its_document_alone(tmp_path):
     db = connect(tmp_path / "x.db")
     loader = Loader(db)
     statuses = []
-    pool = ProcessPool(2, timeout=5, extractor=misbehaving_extractor)
+    pool = ProcessPool(2, timeout=20, extractor=misbehaving_extractor)
     start = time.monotonic()
     summary = load_paths(
         loader, [docs / n for n in names], executor=pool, progress=lambda st, src: statuses.append(st)
     )
-    assert time.monotonic() - start < 60
+    assert time.monotonic() - start < 300  # not the hour the hung document would take
     assert statuses == ["loaded", "error", "error", "version", "loaded"]
     assert (summary.loaded, summary.versions, summary.errors) == (2, 1, 2)
     assert pool.restarted == 2
     errors = dict(db.execute("SELECT source, reason FROM extraction_errors").fetchall())
     assert errors == {
         str(docs / "b-crash.txt"): "the extraction process died (killed by signal SIGKILL)",
-        str(docs / "c-hang.txt"): "extraction took longer than 5 s (stopped)",
+        str(docs / "c-hang.txt"): "extraction took longer than 20 s (stopped)",
     }
     # the documents after the crash were read whole by the replacement workers
     got = dict(db.execute("SELECT source, cells_found FROM reports").fetchall())
