@@ -42,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         **examples(
             "xxgk load report1.pdf report2.html",
             "xxgk load --data /srv/xxgk",
+            "xxgk load --data /srv/xxgk --dask tcp://scheduler:8786   # on a Dask cluster",
             "xxgk extract --jsonl reports/*.pdf | xxgk load --jsonl -",
         ),
     )
