@@ -75,7 +75,7 @@ FLOORS = {
     "spaces": 1.0,
     "markdown": 1.0,
     "wrapped_labels": 1.0,
-    "values_first": 0.95,
+    "values_first": 0.99,
     "review_parts": 1.0,
     "transposed": 1.0,
     "script": 1.0,
