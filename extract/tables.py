@@ -278,7 +278,7 @@ def _mentions_other_group(texts: list[Token]) -> bool:
     return any(t.norm.endswith("其他处理") for t in texts[-3:])  # norms hold no whitespace
 
 
-_REVIEW_HEADERS = frozenset(REVIEW_RESULTS[:4])
+_REVIEW_RESULT_HEADERS = frozenset(REVIEW_RESULTS[:4])  # 结果维持 … 尚未审结
 
 
 def _app_row_allowed(key: str, last_app: str | None, texts: list[Token]) -> bool:
@@ -287,7 +287,7 @@ def _app_row_allowed(key: str, last_app: str | None, texts: list[Token]) -> bool
         return _mentions_other_group(texts) or last_app in ("other_overdue_correction", "other_unpaid_fee")
     if key == "results_total":
         return (
-            not any(t.norm in _REVIEW_HEADERS for t in texts[-6:])  # section 四's 总计 header
+            not any(t.norm in _REVIEW_RESULT_HEADERS for t in texts[-6:])  # section 四's 总计 header
             and last_app is not None
             and APP_INDEX[last_app] >= APP_INDEX["disclosed"]
             and last_app != "carried_forward"
@@ -313,7 +313,7 @@ def _names_a_row(texts: list[Token]) -> bool:
     """Whether the end of a text run names a row (section 四's 总计 header names none)."""
     if not texts:
         return False
-    after_review = any(t.norm in _REVIEW_HEADERS for t in texts[-6:])
+    after_review = any(t.norm in _REVIEW_RESULT_HEADERS for t in texts[-6:])
     return any(
         pk or (k and not (k == "results_total" and after_review))
         for _n, k, pk in _tail_keys(tuple([t.norm for t in texts[-4:]]))
