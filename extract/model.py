@@ -23,6 +23,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+@dataclass(frozen=True, slots=True)
+class OcrBox:
+    """Where an OCR'd cell was read: its page (1-based), its pixel rectangle on the page
+    image as stored (a PDF page rendered at `extract.ocr.image.PDF_DPI`), and the
+    recogniser's confidence. `readable` is False for a cell whose text is not cleanly a
+    number or whose confidence is low: it is never coerced into one."""
+
+    page: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1
+    confidence: float
+    readable: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"page": self.page, "box": list(self.box), "confidence": round(self.confidence, 3)}
+
+
 @dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
 class Cell:
     """One printed cell: its text and where it was printed.
@@ -36,18 +52,23 @@ class Cell:
     cell that exists but prints nothing (an empty `<td>`, a line of only spaces in a
     one-cell-per-line text): such a cell counts as a column, an absent one does not.
     `block` numbers the source table (or text block) so that tables stay apart.
+    `ocr` is set for a cell read from a page image (`extract.ocr`).
     """
 
     text: str
     row: int
     col: int | None = None
     block: int = 0
+    ocr: OcrBox | None = None
 
-    def __init__(self, text: str, row: int, col: int | None = None, block: int = 0) -> None:
+    def __init__(
+        self, text: str, row: int, col: int | None = None, block: int = 0, ocr: OcrBox | None = None
+    ) -> None:
         self.text = text
         self.row = row
         self.col = col
         self.block = block
+        self.ocr = ocr
 
     @property
     def blank(self) -> bool:
@@ -64,6 +85,7 @@ class ReadDocument:
     format: str  # "text", "html", "pdf", "docx", "doc", "wps"
     warnings: list[str] = field(default_factory=list)
     title_hint: str | None = None  # e.g. an HTML <title> or a PDF's metadata title
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
 
 
 class ReadError(Exception):
@@ -83,6 +105,7 @@ class CellValue:
     # (a row with dropped cells); "arithmetic": not printed, the value the equations force
     placed: str = "printed"
     row_label: str | None = None
+    box: OcrBox | None = None  # where an OCR'd number was read
 
     def __init__(
         self,
@@ -93,6 +116,7 @@ class CellValue:
         note: str | None = None,
         placed: str = "printed",
         row_label: str | None = None,
+        box: OcrBox | None = None,
     ) -> None:
         self.key = key
         self.value = value
@@ -101,6 +125,7 @@ class CellValue:
         self.note = note
         self.placed = placed
         self.row_label = row_label
+        self.box = box
 
 
 @dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
@@ -155,10 +180,11 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
 
     def to_json(self) -> dict[str, Any]:
         cells = dict(sorted(self.cells.items()))
-        return {
+        out = {
             "source": self.source,
             "format": self.format,
             "title": self.title,
@@ -175,3 +201,8 @@ class Report:
             "warnings": list(self.warnings),
             "sections": [s.to_json() for s in self.sections],
         }
+        if self.ocr_pages:  # only OCR'd reports carry these: method "ocr", each number's box
+            out["method"] = "ocr"
+            out["ocr_pages"] = list(self.ocr_pages)
+            out["boxes"] = {k: c.box.to_json() for k, c in cells.items() if c.box is not None}
+        return out

@@ -38,6 +38,7 @@ def read_and_extract(data: bytes, source: str, content_type: str | None, title_h
 def extract_document(doc: ReadDocument) -> Report:
     report = Report(source=doc.source, format=doc.format)
     report.warnings.extend(doc.warnings)
+    report.ocr_pages = list(doc.ocr_pages)
     map_tables(doc, report)
     describe(doc, report)
     return report

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from extract.model import OcrBox
+
 Value = int | float | None  # None: a blank cell (printed empty, "-", "/", ...)
 
 
@@ -34,6 +36,7 @@ class Placed:
     unit: str | None = None
     note: str | None = None
     placed: str = "printed"  # | "aligned" (its column fixed by the arithmetic) | "arithmetic" (derived)
+    box: OcrBox | None = None  # where an OCR'd cell was read
 
     def __init__(
         self,
@@ -42,12 +45,14 @@ class Placed:
         unit: str | None = None,
         note: str | None = None,
         placed: str = "printed",
+        box: OcrBox | None = None,
     ) -> None:
         self.value = value
         self.raw = raw
         self.unit = unit
         self.note = note
         self.placed = placed
+        self.box = box
 
 
 Option = dict[str, Placed]
@@ -63,6 +68,9 @@ class RowOptions:
     label: str = ""
     prefer_first: bool = False  # take options[0] whenever the arithmetic allows it
     reason: str = ""  # why there are several options
+    # OCR'd cells read as unreadable: their slots are missing from every option, for the
+    # arithmetic to fix (placed "arithmetic") or to be left out
+    unreadable: dict[str, Placed] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -456,7 +464,7 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
     res = Resolution()
     pending: list[RowOptions] = []
     for row in rows:
-        if len(row.options) == 1:
+        if len(row.options) == 1 and len(row.options[0]) == len(row.slots):
             res.cells.update(row.options[0])
         else:
             pending.append(row)
@@ -493,9 +501,16 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
         pending = still
     for row in pending:
         certain = _agreed(row.slots, kept[row.name])
+        left_out = [s.rsplit(".", 1)[-1] for s in row.slots if s not in certain]
+        if len(row.options) == 1:  # printed where it stands, some cells unknown (unreadable)
+            res.cells.update(certain)
+            res.warnings.append(
+                f"{row.name}: {row.reason}; the table's arithmetic does not fix them; left out: "
+                f"{', '.join(left_out)}"
+            )
+            continue
         for slot, cell in certain.items():
             res.cells[slot] = replace(cell, placed="aligned") if cell.placed == "printed" else cell
-        left_out = [s.rsplit(".", 1)[-1] for s in row.slots if s not in certain]
         res.warnings.append(
             f"{row.name}: {row.reason or 'the printed numbers'} can be placed in more than one way "
             f"that satisfies the arithmetic; left out as ambiguous: {', '.join(left_out)}"

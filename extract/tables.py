@@ -185,8 +185,16 @@ def tokenize(cells: list[Cell]) -> list[Token]:
     append = tokens.append
     texts: list[str] = []  # the normalised texts since the last value (a label may wrap)
     for cell in cells:
+        ocr = cell.ocr
+        if ocr is not None and not ocr.readable:  # an OCR'd number in doubt: never coerced
+            append(
+                Token(cell, "unreadable", "", Placed(None, cell.text.strip(), placed="unreadable", box=ocr))
+            )
+            continue
         kind, placed, norm, note_only, run = _classify(cell.text)
         if kind != "text":
+            if ocr is not None and placed is not None:  # the cached Placed is shared: a copy with the box
+                placed = Placed(placed.value, placed.raw, placed.unit, placed.note, box=ocr)
             append(Token(cell, kind, "", placed))
             texts = []
             continue
@@ -503,6 +511,9 @@ def row_options(
         toks.pop()
     while len(toks) > n and toks[0].kind == "blank":
         toks.pop(0)
+    unreadable = [i for i, t in enumerate(toks) if t.kind == "unreadable"]
+    if unreadable:
+        return _unreadable_options(name, slots, toks, unreadable)
     has_run = any(t.kind == "run" for t in toks)
     if has_run or (joined and n > 1 and sum(t.kind != "blank" for t in toks) < n):
         runs = [t for t in toks if t.kind != "blank"]
@@ -580,6 +591,34 @@ def _runs_cells_together(tokens: list[Token]) -> bool:
             if len(text) > 1 and text[0] == "0" and text.isdigit() and text.isascii():
                 return True
     return False
+
+
+def _unreadable_options(
+    name: str, slots: tuple[str, ...], toks: list[Token], unreadable: list[int]
+) -> RowOptions:
+    """A row with OCR'd cells in doubt: the others placed as printed, those left unknown.
+
+    The row's place of each cell is known from the grid, so there is one option; the
+    table's arithmetic may fix an unknown (placed "arithmetic"), else it is left out.
+    """
+    if len(toks) != len(slots):
+        return RowOptions(
+            name,
+            slots,
+            [],
+            reason=f"{len(unreadable)} unreadable OCR cell(s) in a row of "
+            f"{len(toks)} cells for {len(slots)} columns",
+        )
+    option = {s: _placed(t) for i, (s, t) in enumerate(zip(slots, toks, strict=True)) if i not in unreadable}
+    texts = ", ".join(repr(toks[i].cell.text.strip()) for i in unreadable)
+    return RowOptions(
+        name,
+        slots,
+        [option],
+        prefer_first=True,
+        reason=f"OCR could not read {texts} with certainty",
+        unreadable={slots[i]: _placed(toks[i]) for i in unreadable},
+    )
 
 
 def _dedupe(found: list[Found], width: dict[tuple[str, str], int], mapping: Mapping) -> list[Found]:
@@ -1030,5 +1069,15 @@ def _place(rows: list[RowOptions], equations: Sequence[Equation], report: Report
             row_label[slot] = label
     cells = report.cells
     for key, cell in result.cells.items():
-        cells[key] = CellValue(key, cell.value, cell.raw, cell.unit, cell.note, cell.placed, row_label[key])
+        cells[key] = CellValue(
+            key, cell.value, cell.raw, cell.unit, cell.note, cell.placed, row_label[key], cell.box
+        )
+    for r in rows:  # an OCR'd cell in doubt keeps its text and box where the arithmetic placed it
+        for key, doubt in r.unreadable.items():
+            if key in cells:
+                cells[key].raw = doubt.raw
+                cells[key].box = doubt.box
+                mapping.warnings.append(
+                    f"{key}: OCR read {doubt.raw!r} in doubt; placed by the table's arithmetic: {cells[key].value}"
+                )
     return len(result.cells)

@@ -90,7 +90,9 @@ def read_bytes(data: bytes, source: str, *, content_type: str | None = None) -> 
 
         return read_legacy_office(data, source)
     if kind.startswith("image:"):
-        raise ReadError("image-only; OCR needed")
+        from extract.readers.scan import read_image
+
+        return read_image(data, source, kind.split(":", 1)[1])
     if kind == "ofd":
         raise ReadError("OFD documents are not supported yet")
     raise ReadError(f"unsupported document type ({kind})")

@@ -9,8 +9,9 @@ side of a page break is closed again with the edges of its own vertical rulings.
 
 Only pages with visible rulings go through pdfplumber's table finder; pages without
 rulings but with table headers fall back to word positions (one row per text line, one
-cell per run of words separated by a wide gap). A PDF without any text is a scan:
-`ReadError("image-only; OCR needed")`.
+cell per run of words separated by a wide gap). Pages without a text layer (or whose
+few characters sit on a page-sized image: a scan with a stamp or page number) are
+scans: they are read by OCR (`extract.readers.scan`), appended to the text pages' cells.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class Reading:
     items: list[list[PageItem]] = field(default_factory=list)  # per page
     parts: list[Part] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    scan_pages: list[int] = field(default_factory=list)  # 0-based pages to OCR
 
 
 # --- opening -------------------------------------------------------------------------
@@ -437,9 +439,10 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
     n_parts_before = 0
     for page_no, page in enumerate(pdf.pages):
         chars = page.chars
-        if not chars:
+        if not chars or scanned_page(page, chars):
             if page.images:
                 image_pages += 1
+                reading.scan_pages.append(page_no)
             reading.items.append([])
             continue
         any_text = True
@@ -497,13 +500,18 @@ def read_pages(pdf: pdfplumber.PDF) -> Reading:
         reading.parts.extend(tables)
         items.sort(key=lambda it: it.top)
         reading.items.append(items)
-    if not any_text:
-        if image_pages:
-            raise ReadError("image-only; OCR needed")
+    if not any_text and not image_pages:
         raise ReadError("no text in the PDF")
-    if image_pages:
-        reading.warnings.append(f"{image_pages} page(s) hold only images (OCR needed); their text is missing")
     return reading
+
+
+def scanned_page(page: pdfplumber.page.Page, chars: list[dict[str, Any]]) -> bool:
+    """A page whose few characters lie on an image covering most of it (a scan with a stamp)."""
+    if len(chars) > 40 or not page.images:
+        return False
+    area = float(page.width * page.height) or 1.0
+    covered = max((float(im["width"]) * float(im["height"]) for im in page.images), default=0.0)
+    return covered >= 0.5 * area
 
 
 # --- stitching parts across page breaks -----------------------------------------------
@@ -889,9 +897,21 @@ def read_pdf(data: bytes, source: str) -> ReadDocument:
             exc = cause if isinstance(cause, Exception) else exc
             raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
         title_hint = metadata_title(pdf)
+        n_pages = len(pdf.pages)
     finally:
         pdf.close()
-    return document_from_reading(reading, source, "pdf", title_hint)
+    if reading.scan_pages and len(reading.scan_pages) == n_pages:
+        from extract.readers.scan import read_scanned_pdf
+
+        scanned = read_scanned_pdf(data, source, n_pages)
+        scanned.title_hint = title_hint
+        return scanned
+    doc = document_from_reading(reading, source, "pdf", title_hint)
+    if reading.scan_pages:  # a mixed PDF: its scanned pages after its text pages
+        from extract.readers.scan import add_scanned_pages
+
+        add_scanned_pages(doc, data, reading.scan_pages)
+    return doc
 
 
 def document_from_reading(
@@ -940,7 +960,7 @@ def document_from_reading(
                 text_lines.extend(table_lines[g])
         else:
             text_lines.append(para)
-    return ReadDocument(
+    doc = ReadDocument(
         source=source,
         text="\n".join(text_lines),
         cells=cells,
@@ -948,6 +968,7 @@ def document_from_reading(
         warnings=reading.warnings,
         title_hint=title_hint,
     )
+    return doc
 
 
 def join_title_lines(items: list[PageItem]) -> list[PageItem]:

@@ -1,0 +1,281 @@
+"""Page images into the labelled-cell stream: grid first, then the text of each cell.
+
+For each page: straighten it, find its ruled tables (`extract.ocr.grid`), and read each
+cell by recognising its lines of ink one by one (a cell's lines are found by the rows
+of ink inside it, so a lone `0` in a wide cell is read, which a text detector often
+misses). Everything outside the tables (the title, the headings, the prose) goes through
+the engine's own text detection. A page without rulings whose text boxes line up in
+rows with numbers is read as an unruled table (boxes' rows and columns).
+
+A table cell comes out as a `Cell` of the same stream the PDF and Word readers feed
+(one cell at its top-left grid slot, row by row, one block per table), carrying an
+`OcrBox`: page, pixel rectangle on the stored page, confidence. A cell whose text is
+not cleanly a number, or whose confidence is below `MIN_CONFIDENCE`, is *unreadable*
+(`read_number`): the mapper places it only where the table's arithmetic fixes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from extract.model import Cell, OcrBox
+from extract.ocr import engine as ocr_engine
+from extract.ocr.grid import Table, find_tables, line_masks, unruled_grid
+from extract.ocr.image import PageImage, ink_mask, original_box, straighten
+
+MIN_CONFIDENCE = 0.9  # a number read with less is in doubt
+MIN_INK = 12  # pixels of ink below which a cell is empty (speckle)
+_CLEAN_NUMBER = re.compile(r"^\d{1,9}(\.\d{1,4})?$")
+_BLANK_MARKS = frozenset({"-", "--", "—", "——", "/", "－", "一"})
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT_LIKE = re.compile(r"[0-9OoIl|!:;.,'`]")
+
+
+@dataclass(slots=True)
+class Item:
+    """A line of text or a table, at its place on the page."""
+
+    top: int
+    left: int
+    right: int
+    text: str = ""
+    table: list[tuple[int, int, str, OcrBox | None]] | None = None  # (row, col, text, box)
+
+
+@dataclass(slots=True)
+class OcrReading:
+    pages: list[list[Item]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_number(text: str, confidence: float) -> tuple[str, bool]:
+    """(text, readable) of a table cell: a number only when cleanly one and confident.
+
+    `0:` is not 0 and `l0` is not 10: a cell that looks like digits but is not exactly a
+    number, or a number read with a confidence under `MIN_CONFIDENCE`, is unreadable and
+    keeps its text as read. Labels (any Chinese character) and blank marks are as read.
+    """
+    t = text.replace(" ", "")
+    if not t or _CJK.search(t):
+        return text.strip(), True
+    if _CLEAN_NUMBER.match(t):
+        return t, confidence >= MIN_CONFIDENCE
+    if t in _BLANK_MARKS:
+        return t, confidence >= MIN_CONFIDENCE
+    if _DIGIT_LIKE.search(t):
+        return t, False
+    return text.strip(), True
+
+
+def _text_lines(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The lines of ink inside a cell as boxes (x0, y0, x1, y1) relative to the cell."""
+    rows = (ink > 0).sum(axis=1)
+    on = rows >= 2
+    bands: list[list[int]] = []
+    for y, v in enumerate(on):
+        if v:
+            if bands and y - bands[-1][1] <= 3:
+                bands[-1][1] = y
+            else:
+                bands.append([y, y])
+    out = []
+    for y0, y1 in bands:
+        if y1 - y0 < 4:
+            continue
+        cols = np.nonzero((ink[y0 : y1 + 1] > 0).sum(axis=0))[0]
+        if len(cols) == 0:
+            continue
+        out.append((int(cols[0]), y0, int(cols[-1]) + 1, y1 + 1))
+    return out
+
+
+def _crop(gray: np.ndarray, box: tuple[int, int, int, int], pad: int | None = None) -> np.ndarray:
+    """A line of a cell with a margin: tight around a short text (a lone digit in a wide
+    margin reads as `。`), wider around a label (its characters read better in context)."""
+    x0, y0, x1, y1 = box
+    if pad is None:
+        pad = 3 if (x1 - x0) < 3 * (y1 - y0) else 8
+    h, w = gray.shape
+    return gray[max(0, y0 - pad) : min(h, y1 + pad), max(0, x0 - pad) : min(w, x1 + pad)]
+
+
+def _read_table(
+    page: PageImage, table: Table, text_ink: np.ndarray
+) -> list[tuple[int, int, str, OcrBox | None]]:
+    inset = table.line_width + 2
+    jobs: list[tuple[int, list[tuple[int, int, int, int]]]] = []  # cell index -> its line boxes
+    crops: list[np.ndarray] = []
+    for i, cell in enumerate(table.cells):
+        x0, y0, x1, y1 = cell.box
+        ix0, iy0, ix1, iy1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+        if ix1 - ix0 < 4 or iy1 - iy0 < 4:
+            jobs.append((i, []))
+            continue
+        ink = text_ink[iy0:iy1, ix0:ix1]
+        if int((ink > 0).sum()) < MIN_INK:
+            jobs.append((i, []))
+            continue
+        lines = [(a + ix0, b + iy0, c + ix0, d + iy0) for a, b, c, d in _text_lines(ink)]
+        jobs.append((i, lines))
+        crops.extend(_crop(page.gray, ln) for ln in lines)
+    results = iter(ocr_engine.recognise(crops))
+    out = []
+    for i, lines in jobs:
+        cell = table.cells[i]
+        if not lines:
+            out.append((cell.row, cell.col, "", None))
+            continue
+        read = [next(results) for _ in lines]
+        text = _join([t for t, _ in read])
+        confidence = min(s for _, s in read)
+        value, readable = read_number(text, confidence)
+        box = OcrBox(page.number, original_box(page, cell.box), confidence, readable)
+        out.append((cell.row, cell.col, value, box))
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    """A cell's lines as one text: no separator between Chinese pieces (`商业` / `企业`)."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+            out += " "
+        out += p
+    return out
+
+
+def _unruled_table(lines: list[tuple[tuple[int, int, int, int], str, float]], page: PageImage) -> list[Item]:
+    """Text boxes of a page without rulings: rows with several boxes and a number make a table."""
+    if not lines:
+        return []
+    grid = unruled_grid([b for b, _, _ in lines])
+    rows: dict[int, list[int]] = {}
+    for i, (r, _c) in enumerate(grid):
+        rows.setdefault(r, []).append(i)
+    items: list[Item] = []
+    current: Item | None = None
+    for r in sorted(rows):
+        members = sorted(rows[r], key=lambda i: lines[i][0][0])
+        texts = [lines[i][1] for i in members]
+        tabular = len(members) >= 3 and any(_CLEAN_NUMBER.match(t.replace(" ", "")) for t in texts)
+        top = min(lines[i][0][1] for i in members)
+        if tabular:
+            if current is None:
+                current = Item(top, 0, 0, table=[])
+                items.append(current)
+            for i in members:
+                box, text, score = lines[i]
+                value, readable = read_number(text, score)
+                assert current.table is not None
+                current.table.append(
+                    (r, grid[i][1], value, OcrBox(page.number, original_box(page, box), score, readable))
+                )
+            continue
+        current = None
+        items.append(
+            Item(
+                top,
+                min(lines[i][0][0] for i in members),
+                max(lines[i][0][2] for i in members),
+                " ".join(texts),
+            )
+        )
+    return items
+
+
+def read_page(gray: np.ndarray, number: int) -> list[Item]:
+    """The items of one page image, top to bottom."""
+    page = straighten(gray, number)
+    ink = ink_mask(page.gray)
+    horizontal, vertical = line_masks(ink)
+    tables = find_tables(ink, horizontal, vertical)
+    rulings = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rulings))
+    items: list[Item] = []
+    rest = page.gray.copy()
+    for table in tables:
+        items.append(Item(table.box[1], table.box[0], table.box[2], table=_read_table(page, table, text_ink)))
+        x0, y0, x1, y1 = table.box
+        rest[max(0, y0 - 4) : y1 + 5, max(0, x0 - 4) : x1 + 5] = 255
+    lines: list[tuple[tuple[int, int, int, int], str, float]] = []
+    if int((ink_mask(rest) > 0).sum()) > MIN_INK * 20:  # anything left beside the tables
+        boxes = ocr_engine.detect(rest)
+        read = ocr_engine.recognise([_crop(rest, b, pad=2) for b in boxes])
+        lines = [(b, t, s) for b, (t, s) in zip(boxes, read, strict=True) if t.strip()]
+    if tables:
+        for box, text, _score in lines:
+            items.append(Item(box[1], box[0], box[2], text))
+    else:
+        items.extend(_unruled_table(lines, page))
+    items.sort(key=lambda it: it.top)
+    return _merge_line_pieces(items)
+
+
+def _merge_line_pieces(items: list[Item]) -> list[Item]:
+    """Text boxes on one printed line (a title split in two by the detector) as one line."""
+    out: list[Item] = []
+    for it in items:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and it.table is None
+            and prev.table is None
+            and abs(it.top - prev.top) < 12
+            and it.left > prev.left
+        ):
+            prev.text += " " + it.text
+            prev.right = max(prev.right, it.right)
+            continue
+        out.append(it)
+    return out
+
+
+def page_cells(pages: list[list[Item]]) -> tuple[list[Cell], str]:
+    """The cell stream and the plain text of OCR'd pages (tables as `a | b` lines)."""
+    cells: list[Cell] = []
+    lines: list[str] = []
+    row = 0
+    block = 0
+    for items in pages:
+        left = min((it.left for it in items if it.table is None), default=0)
+        right = max((it.right for it in items if it.table is None), default=0)
+        joinable = False
+        for it in items:
+            if it.table is None:
+                text = it.text.strip()
+                if not text:
+                    continue
+                width = max(right - left, 1)
+                at_left = it.left <= left + 0.04 * width
+                if (
+                    joinable
+                    and lines
+                    and at_left
+                    and not re.match(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]", text)
+                ):
+                    lines[-1] += text
+                else:
+                    lines.append(text)
+                joinable = it.right >= right - 0.04 * width
+                continue
+            joinable = False
+            last = None
+            for r, col, text, box in sorted(it.table, key=lambda t: (t[0], t[1])):
+                if r != last:
+                    if last is not None:
+                        row += 1
+                    lines.append(text)
+                    last = r
+                else:
+                    lines[-1] += " | " + text
+                cells.append(Cell(text, row, col, block, box))
+            row += 1
+            block += 1
+    return cells, "\n".join(lines)
