@@ -335,22 +335,32 @@ class Loader:
         units = report.get("units") or {}
         notes = report.get("notes") or {}
         placement = report.get("placement") or {}
+        boxes = report.get("boxes") or {}  # OCR'd cells: page, pixel box, confidence
         # Every value goes into report_values; a cell that is just its integer, printed as
         # such, needs nothing more (the view `cells` shows it). The others, with a printed form
         # of their own, a blank, a unit, a note or an arithmetic placement, go to cell_details.
         key_ids = self.key_ids
-        extra = units.keys() | notes.keys() | placement.keys()
+        extra = units.keys() | notes.keys() | placement.keys() | boxes.keys()
         details = []
         for k, v in cells.items():
             if type(v) is int and raw.get(k) == str(v) and k not in extra:
                 continue
             kid = key_ids.get(k)
             if kid is not None:
+                b = boxes.get(k)
+                where = (b["page"], ",".join(map(str, b["box"])), b["confidence"]) if b else (None,) * 3
                 details.append(
-                    (rid, kid, v, raw.get(k), units.get(k), notes.get(k), placement.get(k, "printed"))
+                    (rid, kid, v, raw.get(k), units.get(k), notes.get(k), placement.get(k, "printed"), *where)
                 )
         if details:
-            conn.executemany("INSERT INTO cell_details VALUES (?, ?, ?, ?, ?, ?, ?)", details)
+            conn.executemany(
+                "INSERT INTO cell_details (report_id, key_id, value, raw, unit, note, placement, page, box, "
+                "confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                details,
+            )
+        if report.get("method") == "ocr":
+            pages = ",".join(map(str, report.get("ocr_pages") or []))
+            conn.execute("UPDATE reports SET method = 'ocr', ocr_pages = ? WHERE id = ?", (pages, rid))
         conn.execute(self.values_sql, (rid, *map(cells.get, self.keys)))
         if checks:
             check_ids = self.check_ids

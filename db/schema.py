@@ -279,6 +279,23 @@ def _v3(db: sqlite_utils.Database) -> None:
     reindex_sections(conn, f"number IS NULL OR number NOT IN ({narrative})")
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """OCR provenance: how a report was read, and where on the page an OCR'd cell was.
+
+    - reports.method: 'ocr' when some page was read from an image, NULL (text) otherwise;
+      reports.ocr_pages: the 1-based pages read by OCR, comma-separated.
+    - cell_details.page / box / confidence: the page, the pixel rectangle `x0,y0,x1,y1` on
+      the stored page image (PDF pages rendered at 200 dpi) and the recogniser's confidence
+      of an OCR'd cell (NULL for a cell read from text). `xxgk show-cell` crops it.
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE reports ADD COLUMN method TEXT")
+    conn.execute("ALTER TABLE reports ADD COLUMN ocr_pages TEXT")
+    conn.execute("ALTER TABLE cell_details ADD COLUMN page INTEGER")
+    conn.execute("ALTER TABLE cell_details ADD COLUMN box TEXT")
+    conn.execute("ALTER TABLE cell_details ADD COLUMN confidence REAL")
+
+
 def value_columns() -> list[str]:
     """report_values' columns in storage order: review/litigation, then the applications
     totals (what the rates read), then the rest; each group in template order."""

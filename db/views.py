@@ -35,7 +35,8 @@ IDENTITY = """r.id AS report_id, r.year, r.template, r.agency_id, a.name AS agen
     -- province and prefecture names as subqueries, not joins: evaluated only when a query
     -- reads them (a join costs every row of an aggregate; lawsuits_corrected 80 -> 66 ms)
     r.title, r.url, r.published, r.version, r.checks_failed, r.status,
-    (SELECT label FROM report_statuses WHERE code = r.status) AS status_label"""
+    (SELECT label FROM report_statuses WHERE code = r.status) AS status_label,
+    COALESCE(r.method, 'text') AS method"""
 JOINS = f"""FROM reports r
 JOIN report_values v ON v.report_id = r.id
 LEFT JOIN agencies a ON a.id = r.agency_id
@@ -67,7 +68,9 @@ VIEW_DESCRIPTIONS = {
     "cells": "Every cell of every report: value, printed text (raw), unit, note and placement (printed, "
     "or arithmetic for a dropped cell restored by the table's sums); key_id refers to cell_keys. Built "
     "from report_values and cell_details: a cell printed as just its number is stored once, in "
-    "report_values, and its raw text here is that number.",
+    "report_values, and its raw text here is that number. For a report read by OCR (method = 'ocr' in "
+    "report_wide), page, box (x0,y0,x1,y1 pixels of the page image) and confidence say where each number "
+    "was read; `xxgk show-cell` writes that crop as a PNG.",
     "cell_values": "Every stored number with its key spelled out (table, row, column), its printed text, "
     "unit, note and how it was placed (printed, or arithmetic for a dropped cell the table's sums fix).",
     "check_results": "Every arithmetic check of every report with its name: ok 1, 0, or NULL when a "
@@ -240,7 +243,7 @@ def cells_sql(key_ids: list[tuple[int, str]]) -> str:
         parts.append(
             f"""SELECT v.report_id, {first} + j.key AS key_id, j.value AS value,
     CASE WHEN d.report_id IS NULL THEN CAST(j.value AS TEXT) ELSE d.raw END AS raw,
-    d.unit, d.note, COALESCE(d.placement, 'printed') AS placement
+    d.unit, d.note, COALESCE(d.placement, 'printed') AS placement, d.page, d.box, d.confidence
 FROM report_values v JOIN json_each(json_array({cols})) j
 LEFT JOIN cell_details d ON d.report_id = v.report_id AND d.key_id = {first} + j.key
 WHERE j.value IS NOT NULL OR d.report_id IS NOT NULL"""
@@ -250,7 +253,7 @@ WHERE j.value IS NOT NULL OR d.report_id IS NOT NULL"""
 
 CELL_VALUES_SQL = """CREATE VIEW cell_values AS
 SELECT c.report_id, k.key, k.label_zh, k.tbl, k.row, k.col, c.value, c.raw, c.unit, c.note, c.placement,
-    r.status
+    r.status, c.page, c.box, c.confidence
 FROM cells c JOIN cell_keys k ON k.id = c.key_id JOIN reports r ON r.id = c.report_id"""
 
 CHECK_RESULTS_SQL = """CREATE VIEW check_results AS

@@ -411,7 +411,7 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
                     last_app = hit[1]
             continue
         hit = _row_label(run.texts, last_app)
-        if hit is None and last_app is not None and len(run.values) >= 3:
+        if hit is None and len(run.values) >= 3:  # a garbled label (OCR): the rows that may come next
             hit = _fuzzy_row(run.texts, last_app)
             if hit:
                 mapping.warnings.append(
@@ -429,8 +429,9 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
     return found
 
 
-def _fuzzy_row(texts: list[Token], last_app: str) -> tuple[str, str, str] | None:
-    nxt = [k for k in APP_ORDER if APP_INDEX[k] > APP_INDEX[last_app]][:3]
+def _fuzzy_row(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
+    after = -1 if last_app is None else APP_INDEX[last_app]
+    nxt = [k for k in APP_ORDER if APP_INDEX[k] > after][:3]
     for n in range(1, min(3, len(texts)) + 1):
         tail = texts[-n:]
         key = fuzzy_application_row("".join(t.norm for t in tail), tuple(nxt))
@@ -1078,6 +1079,7 @@ def _place(rows: list[RowOptions], equations: Sequence[Equation], report: Report
                 cells[key].raw = doubt.raw
                 cells[key].box = doubt.box
                 mapping.warnings.append(
-                    f"{key}: OCR read {doubt.raw!r} in doubt; placed by the table's arithmetic: {cells[key].value}"
+                    f"{key}: OCR read {doubt.raw!r} in doubt; "
+                    f"placed by the table's arithmetic: {cells[key].value}"
                 )
     return len(result.cells)

@@ -59,7 +59,7 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     resized = []
     for c in crops:
         h, w = c.shape[:2]
-        width = max(8, int(round(w * REC_HEIGHT / max(h, 1))))
+        width = max(8, round(w * REC_HEIGHT / max(h, 1)))
         resized.append(cv2.resize(c, (width, REC_HEIGHT), interpolation=cv2.INTER_LINEAR))
     order = sorted(range(len(resized)), key=lambda i: resized[i].shape[1])
     out: list[tuple[str, float]] = [("", 0.0)] * len(resized)

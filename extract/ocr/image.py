@@ -106,3 +106,25 @@ def original_box(page: PageImage, box: tuple[int, int, int, int]) -> tuple[int, 
         int(np.ceil(pts[:, 0].max())),
         int(np.ceil(pts[:, 1].max())),
     )
+
+
+def page_image(data: bytes, page: int) -> np.ndarray:
+    """Page `page` (1-based) of a document as OCR read it, before straightening."""
+    from extract.sniff import sniff
+
+    kind = sniff(data)
+    if kind == "pdf":
+        import pypdfium2
+
+        start = data.find(b"%PDF-", 0, 1024)
+        pdf = pypdfium2.PdfDocument(data[max(start, 0) :])
+        try:
+            if not 1 <= page <= len(pdf):
+                raise ReadError(f"the PDF has {len(pdf)} pages, not {page}")
+            return pdf_page_image(pdf, page - 1)
+        finally:
+            pdf.close()
+    frames = image_pages(data)
+    if not 1 <= page <= len(frames):
+        raise ReadError(f"the image has {len(frames)} page(s), not {page}")
+    return frames[page - 1]

@@ -133,6 +133,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
+        "show-cell",
+        help="write the page crop an OCR'd number was read from, as PNG",
+        description="For a report read by OCR, cut the page image around the cell a number was read "
+        "from (the cell outlined in red) and write it as PNG, so that the number can be checked by eye. "
+        "Prints the value, the text read, the confidence and the page box on stderr.",
+        epilog="example: xxgk show-cell 12 applications.received_new.total -o cell.png",
+    )
+    _add_db_args(p)
+    p.add_argument("report_id", type=int, help="the report's id (reports.id, report_wide.report_id)")
+    p.add_argument("key", help="the cell's key, e.g. applications.received_new.total")
+    p.add_argument("-o", "--output", metavar="PNG", help="file to write (default: REPORT_ID-KEY.png)")
+    p.set_defaults(func=run_show_cell)
+
+    p = sub.add_parser(
         "serve",
         help="browse the database in Datasette",
         description="Serve the database read-only with Datasette: table and view descriptions, licence "
@@ -441,3 +455,25 @@ def run_serve(args: argparse.Namespace) -> int:
     from db.serve import serve
 
     return serve(_db_path(args), args.host, args.port)
+
+
+def run_show_cell(args: argparse.Namespace) -> int:
+    from db.cellcrop import CropError, cell_crop
+    from db.query import QueryError, open_readonly
+    from extract import ReadError
+
+    out = Path(args.output or f"{args.report_id}-{args.key}.png")
+    try:
+        conn = open_readonly(_db_path(args))
+        crop = cell_crop(conn, args.report_id, args.key, Path(args.data))
+    except (QueryError, CropError, ReadError, FileNotFoundError) as exc:
+        print(f"xxgk show-cell: {exc}", file=sys.stderr)
+        return 1
+    out.write_bytes(crop.png)
+    print(
+        f"{out}: {args.key} = {crop.value} "
+        f"(read {crop.raw!r}, confidence {crop.confidence}, {crop.placement}) "
+        f"from page {crop.page}, box {','.join(map(str, crop.box))} of {crop.document}",
+        file=sys.stderr,
+    )
+    return 0
