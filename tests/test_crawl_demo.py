@@ -71,7 +71,7 @@ ATTACHMENTS = {
     "demo-shanghai": 0,
     "demo-gbkcms": 6,
     "demo-jpaas": 0,
-    "demo-ucap": 3,  # two PDFs and one scanned page (PNG)
+    "demo-ucap": 3,  # a PDF, a scanned PDF and one scanned page (JPG)
 }
 
 
@@ -191,7 +191,7 @@ def test_documents_are_content_addressed_with_metadata(first_run):
             "'中国证券监督管理委员会北京监管局2020年政府信息公开工作年度报告'"
         )
     )
-    assert scan["format"] == "image:png" and scan["content_type"] == "image/png"
+    assert scan["format"] == "image:jpeg" and scan["content_type"] == "image/jpeg"
     assert not list(db.query("select url from documents where url like '%logo%'"))
 
 
@@ -252,7 +252,7 @@ def test_revalidation_asks_conditionally_and_gets_304s(first_run, server):
     server.clear_log()
     proc = run_crawl(data, server, "demo-ucap", "--revalidate")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    reports = [e for e in server.log if "/content.shtml" in e.path or "/files/" in e.path or ".png" in e.path]
+    reports = [e for e in server.log if "/content.shtml" in e.path or "/files/" in e.path or ".jpg" in e.path]
     assert len(reports) == 15 and all(e.conditional and e.status == 304 for e in reports)
     db = sqlite_utils.Database(data / "xxgk.db")
     run = next(db.query("select * from crawl_runs order by id desc limit 1"))

@@ -154,7 +154,8 @@ def test_clean_scan_of_the_official_template_reads_every_cell(
     box = report["boxes"]["applications.received_new.total"]
     assert box["page"] in clean_doc.ocr_pages and box["confidence"] >= 0.9
     x0, y0, x1, y1 = box["box"]
-    assert 0 < x0 < x1 < 1241 and 0 < y0 < y1 < 1754  # a cell of an A4 page at 150 dpi
+    assert 0 < x0 < x1 < 1654 and 0 < y0 < y1 < 2339  # a cell of an A4 page rendered at 200 dpi
+    assert 25 < y1 - y0 < 200 and 40 < x1 - x0 < 400  # one cell, not the table
 
 
 @needs_ocr

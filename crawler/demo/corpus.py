@@ -1,4 +1,4 @@
-"""The real documents in `content/` (a report text, a PDF) and a stand-in scan.
+"""The real documents in `content/` (a report text, a PDF) and scans made of the PDF.
 
 Most demo reports are generated (`synth.demo_report`, `synth.render_docx`); a few are
 served from real report texts, whose lines holding `|` separators become table rows
@@ -25,26 +25,48 @@ def attachment(kind: str) -> bytes:
     return (CONTENT / f"report-sample.{kind}").read_bytes()
 
 
+SCAN_DPI = 150
+
+
 @cache
-def scan_png(width: int = 240, height: int = 60) -> bytes:
-    """A real (grey, striped) PNG standing in for a scanned report page."""
-    import struct
-    import zlib
+def _sample_pages() -> list:  # PIL images of the sample PDF's pages, as a 150 dpi scanner sees them
+    import pypdfium2  # a pdfplumber dependency
 
-    rows = b"".join(
-        b"\x00" + bytes(255 if (x // 8 + y // 8) % 2 else 40 for x in range(width)) for y in range(height)
-    )
+    pdf = pypdfium2.PdfDocument(attachment("pdf"))
+    try:
+        return [page.render(scale=SCAN_DPI / 72).to_pil().convert("L") for page in pdf]
+    finally:
+        pdf.close()
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+@cache
+def scan_jpg() -> bytes:
+    """The sample report scanned into one tall JPEG (its pages one under the other), as
+    portals embed a scanned report in a page with an `<img>`."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    pages = _sample_pages()
+    tall = Image.new("L", (max(p.width for p in pages), sum(p.height for p in pages)), 255)
+    y = 0
+    for p in pages:
+        tall.paste(p, (0, y))
+        y += p.height
+    buf = BytesIO()
+    tall.save(buf, "JPEG", quality=70)
+    return buf.getvalue()
+
+
+@cache
+def scan_pdf() -> bytes:
+    """The sample report's first three pages (title, sections 二 and 三) as an image-only PDF."""
+    from io import BytesIO
+
+    pages = _sample_pages()[:3]
+    buf = BytesIO()
+    pages[0].save(buf, "PDF", resolution=SCAN_DPI, save_all=True, append_images=pages[1:], quality=70)
+    return buf.getvalue()
 
 
 def text_html(name: str, title: str, revision: int = 0) -> str:

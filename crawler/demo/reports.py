@@ -11,7 +11,7 @@ from crawler.demo import corpus, synth
 from crawler.demo.catalog import DemoReport
 from crawler.demo.web import Reply, challenge_412, challenge_wzws, gbk_attachment, http_date
 
-EXT = {"pdf": "pdf", "both": "pdf", "docx": "docx"}
+EXT = {"pdf": "pdf", "both": "pdf", "docx": "docx", "scan": "pdf"}
 
 
 def ext(r: DemoReport) -> str | None:
@@ -44,6 +44,8 @@ def attachment_bytes(r: DemoReport) -> bytes:
     """A DOCX is the report itself, written in Word; a PDF is the real sample PDF."""
     if r.form == "docx":
         return _docx(r.agency, r.year, r.date, r.revision)
+    if r.form == "scan":  # an image-only PDF: read by OCR
+        return corpus.scan_pdf()
     data = corpus.attachment("pdf")
     if r.revision:  # a re-upload: same document, new bytes
         data += b"\n%% revision " + str(r.revision).encode() + b"\n"

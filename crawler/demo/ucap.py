@@ -15,7 +15,7 @@ from crawler.demo.web import Reply, page, shell
 _LIST = re.compile(r"^/(c\d+)/common_zfxxgknb(?:_(\d+))?\.shtml$")
 _DETAIL = re.compile(r"^/(c\d+)/c(\d+)/content\.shtml$")
 _FILE = re.compile(r"^/(c\d+)/c(\d+)/files/([0-9a-f]{32})\.pdf$")
-_SCAN = re.compile(r"^/(c\d+)/c(\d+)/W0(\d+)\.png$")
+_SCAN = re.compile(r"^/(c\d+)/c(\d+)/W0(\d+)\.jpg$")
 
 
 def _file(site: Site, r: DemoReport) -> str:
@@ -58,7 +58,7 @@ def render(site: Site, req, srv) -> Reply | None:
             return None
         inner = reports.body(r, _file(site, r))
         if r.form == "image":
-            inner = f'<p style="text-align:center"><img src="./W0{r.docid}.png" alt=""></p>'
+            inner = f'<p style="text-align:center"><img src="./W0{r.docid}.jpg" alt=""></p>'
         body = (
             f'<div class="logo"><img src="{site.prefix}/images/logo.png"></div>'
             f'<h1>{html.escape(r.title)}</h1><div id="UCAP-CONTENT">{inner}</div>'
@@ -71,7 +71,7 @@ def render(site: Site, req, srv) -> Reply | None:
         r = site.report(m.group(2))
         if r is None or r.form != "image":
             return None
-        reply = Reply(200, corpus.scan_png(), [("Content-Type", "image/png")], cacheable=True)
+        reply = Reply(200, corpus.scan_jpg(), [("Content-Type", "image/jpeg")], cacheable=True)
         reply.last_modified = reports.http_date(r.date)
         return reply
     m = _FILE.match(path)

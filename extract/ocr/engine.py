@@ -98,17 +98,18 @@ def _decode(pred: np.ndarray, chars: list[str], digits: np.ndarray) -> tuple[str
     return "".join(text), (min(confidences) if confidences else 0.0)
 
 
-DETECT_SIDE = 1100  # pixels: pages are detected at about 100 dpi (text lines, not digits)
+DETECT_WIDTH = 830  # pixels: an A4 page's width at 100 dpi
 
 
 def detect(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     """The boxes (x0, y0, x1, y1) of the text lines of an image, top to bottom.
 
-    Detection runs on a reduced copy: a body text line is still tens of pixels tall at
-    100 dpi, and detection costs in proportion to the pixels.
+    Detection runs on a copy reduced to about 100 dpi (by width, so that a tall image of
+    pages stacked keeps its scale): a body text line is still tens of pixels tall there,
+    and detection costs in proportion to the pixels.
     """
     h, w = gray.shape
-    scale = min(1.0, DETECT_SIDE / max(h, w))
+    scale = min(1.0, DETECT_WIDTH / w)
     small = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
     boxes, _elapsed = engine().text_det(np.repeat(small[:, :, None], 3, axis=2))
     out = []

@@ -274,15 +274,35 @@ def _merge_line_pieces(items: list[Item]) -> list[Item]:
     return out
 
 
+def _join_title(items: list[Item], left: int, right: int) -> list[Item]:
+    """The title printed centred over several lines at the top of the first page, as one line."""
+    centre, width = (left + right) / 2, max(right - left, 1)
+    n = 0
+    for it in items:
+        if it.table is not None or abs((it.left + it.right) / 2 - centre) > 0.05 * width:
+            break
+        n += 1
+    if n < 2:
+        return items
+    n = min(n, 3)
+    head = items[:n]
+    title = Item(
+        head[0].top, min(i.left for i in head), max(i.right for i in head), "".join(i.text for i in head)
+    )
+    return [title, *items[n:]]
+
+
 def page_cells(pages: list[list[Item]]) -> tuple[list[Cell], str]:
     """The cell stream and the plain text of OCR'd pages (tables as `a | b` lines)."""
     cells: list[Cell] = []
     lines: list[str] = []
     row = 0
     block = 0
-    for items in pages:
+    for n, items in enumerate(pages):
         left = min((it.left for it in items if it.table is None), default=0)
         right = max((it.right for it in items if it.table is None), default=0)
+        if n == 0:
+            items = _join_title(items, left, right)
         joinable = False
         for it in items:
             if it.table is None:
