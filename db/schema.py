@@ -34,7 +34,7 @@ from xxgk import config
 
 TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def canonical_keys() -> list[str]:
@@ -279,7 +279,7 @@ def _v3(db: sqlite_utils.Database) -> None:
     reindex_sections(conn, f"number IS NULL OR number NOT IN ({narrative})")
 
 
-def _v3(db: sqlite_utils.Database) -> None:
+def _v4(db: sqlite_utils.Database) -> None:
     """OCR provenance: how a report was read, and where on the page an OCR'd cell was.
 
     - reports.method: 'ocr' when some page was read from an image, NULL (text) otherwise;
@@ -334,7 +334,7 @@ def _region_row(r: object) -> dict:
     return {k: getattr(r, k) for k in REGION_COLUMNS}
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 
 
 class SchemaError(Exception):

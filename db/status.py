@@ -40,7 +40,8 @@ TEMPLATE_KEYS = {t: frozenset(all_keys(t)) for t in ("2019", "2021")}
 
 def is_ocr(report: Mapping[str, Any]) -> bool:
     """Read by OCR: the reader says so in the format (`pdf-ocr`, `ocr`) or an `ocr` flag."""
-    return "ocr" in str(report.get("format") or "").lower() or bool(report.get("ocr"))
+    fmt = str(report.get("format") or "").lower()
+    return "ocr" in fmt or bool(report.get("ocr")) or report.get("method") == "ocr"
 
 
 def report_status(report: Mapping[str, Any]) -> str:

@@ -47,7 +47,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=300,
+        timeout=600,  # the demo OCRs two scans
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     return proc.stdout, root

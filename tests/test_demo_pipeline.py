@@ -119,6 +119,12 @@ def test_the_comparison_shows_every_report_with_its_checks_passing(demo) -> None
     rows = lines[3 : 3 + n]
     assert len(rows) == n
     # no report failed its checks; a report without tables is a row that says so, with no numbers
+    # the scanned report (an image-only PDF of three of the sample's five pages, read by
+    # OCR) is flagged: its section 三 is incomplete
+    scanned = [row for row in rows if "北京监管局" in row and " 2019 " in row]
+    assert len(scanned) == 1 and re.split(r"\s{2,}", scanned[0])[-1] in ("checks failed", "OCR")
+    rows = [row for row in rows if row not in scanned]
+    n -= 1
     statuses = [re.split(r"\s{2,}", row)[-1] for row in rows]
     assert set(statuses) <= {"complete", "partial", "no tables (attachment-only)"}, set(statuses)
     assert statuses.count("complete") > n * 3 // 4
@@ -193,3 +199,40 @@ def test_the_seed_report_is_served_as_captured(demo) -> None:
     cells = truth["truth"]
     assert {k: got.get(k) for k in cells} == pytest.approx(cells)
     assert row["checks_failed"] == 0
+
+
+def test_the_scanned_reports_are_read_by_ocr(demo) -> None:
+    db, _ = demo
+    rows = list(
+        db.query("SELECT format, ocr_pages, cells_found FROM reports WHERE method = 'ocr' ORDER BY format")
+    )
+    # an HTML page whose body is one <img> (a JPG of all five pages), an image-only PDF (three)
+    assert [(r["format"], r["ocr_pages"]) for r in rows] == [("image", "1"), ("pdf", "1,2,3")]
+    wide = next(db.query("SELECT * FROM report_wide WHERE method = 'ocr'"))  # the PDF (the JPG is a version)
+    # the real sample's numbers (淮安市洪泽区 2024, as its text PDF reads them)
+    assert wide["applications__disclosed__total"] == 50 and wide["proactive__penalty__decisions"] == 2776
+    cell = next(
+        db.query(
+            "SELECT page, box, confidence FROM cell_values c JOIN reports r ON r.id = c.report_id "
+            "WHERE r.method = 'ocr' AND r.format = 'image' AND c.key = 'applications.disclosed.total'"
+        )
+    )
+    assert cell["page"] == 1 and cell["confidence"] >= 0.9 and len(cell["box"].split(",")) == 4
+
+
+def test_show_cell_writes_the_crop_of_an_ocr_cell(demo, tmp_path) -> None:
+    db, _ = demo
+    data = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent
+    rid = next(db.query("SELECT id FROM reports WHERE method = 'ocr' AND format = 'image'"))["id"]
+    out = tmp_path / "cell.png"
+    cli = "import sys; from xxgk.cli import main; sys.exit(main())"
+    args = ["show-cell", "--data", str(data), str(rid), "applications.disclosed.total", "-o", str(out)]
+    proc = subprocess.run([sys.executable, "-c", cli, *args], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert "applications.disclosed.total = 50 (read '50'" in proc.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+    # a cell read from text has no crop: a clear error
+    text_rid = next(db.query("SELECT id FROM reports WHERE method IS NULL AND cells_found > 0"))["id"]
+    args[3] = str(text_rid)
+    proc = subprocess.run([sys.executable, "-c", cli, *args], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 1 and "not read by OCR" in proc.stderr
