@@ -9,6 +9,8 @@ the database holds must be the numbers the generator printed.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
