@@ -141,7 +141,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="example: xxgk show-cell 12 applications.received_new.total -o cell.png",
     )
     _add_db_args(p)
-    p.add_argument("report_id", type=int, help="the report's id (reports.id, report_wide.report_id)")
+    p.add_argument("report_id", help="the report's id (reports.id, report_wide.report_id)")
     p.add_argument("key", help="the cell's key, e.g. applications.received_new.total")
     p.add_argument("-o", "--output", metavar="PNG", help="file to write (default: REPORT_ID-KEY.png)")
     p.set_defaults(func=run_show_cell)
@@ -462,10 +462,16 @@ def run_show_cell(args: argparse.Namespace) -> int:
     from db.query import QueryError, open_readonly
     from extract import ReadError
 
+    if not args.report_id.isdigit():
+        print(
+            f"xxgk show-cell: REPORT_ID must be a number (reports.id), not {args.report_id!r}",
+            file=sys.stderr,
+        )
+        return 2
     out = Path(args.output or f"{args.report_id}-{args.key}.png")
     try:
         conn = open_readonly(_db_path(args))
-        crop = cell_crop(conn, args.report_id, args.key, Path(args.data))
+        crop = cell_crop(conn, int(args.report_id), args.key, Path(args.data))
     except (QueryError, CropError, ReadError, FileNotFoundError) as exc:
         print(f"xxgk show-cell: {exc}", file=sys.stderr)
         return 1
