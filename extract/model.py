@@ -184,7 +184,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         cells = dict(sorted(self.cells.items()))
-        out = {
+        out: dict[str, Any] = {
             "source": self.source,
             "format": self.format,
             "title": self.title,

@@ -109,8 +109,8 @@ def _runs(profile: np.ndarray, gap: int) -> list[tuple[int, int, int]]:
     """(start, end, ink) of the runs of inked columns, split at gaps wider than `gap`."""
     cols = np.nonzero(profile)[0]
     runs: list[tuple[int, int, int]] = []
-    for x in cols:
-        x = int(x)
+    for col in cols:
+        x = int(col)
         if runs and x - runs[-1][1] <= gap:
             a, _, w = runs[-1]
             runs[-1] = (a, x + 1, w + int(profile[x]))
@@ -147,13 +147,13 @@ def _read_table(
             continue
         # the cell's ink alone on white: specks and ruling stubs do not reach the recogniser
         near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
-        canvas = np.where(near > 0, clean[iy0:iy1, ix0:ix1], 255).astype(np.uint8)
-        canvas = cv2.copyMakeBorder(canvas, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
+        alone = np.where(near > 0, clean[iy0:iy1, ix0:ix1], 255).astype(np.uint8)
+        canvas = cv2.copyMakeBorder(alone, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
         lines = _text_lines(ink)
         jobs.append((i, lines))
         crops.extend(_crop(canvas, (a + 8, b + 8, c + 8, d + 8)) for a, b, c, d in lines)
     results = iter(ocr_engine.recognise(crops))
-    out = []
+    out: list[tuple[int, int, str, OcrBox | None]] = []
     for i, lines in jobs:
         cell = table.cells[i]
         if not lines:
