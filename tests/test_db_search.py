@@ -170,8 +170,10 @@ def test_a_v1_database_is_migrated_without_loss(tmp_path):
 
     db = connect(path)  # migrates
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    rows = db.execute("SELECT * FROM cells ORDER BY key_id").fetchall()
+    v1_columns = "report_id, key_id, value, raw, unit, note, placement"  # v3 adds OCR's page, box, confidence
+    rows = db.execute(f"SELECT {v1_columns} FROM cells ORDER BY key_id").fetchall()
     assert rows == sorted(v1_cells, key=lambda c: c[1])
+    assert db.execute("SELECT COUNT(*) FROM cells WHERE page IS NOT NULL").fetchone()[0] == 0
     assert one(db, "SELECT applications__received_new__total AS v FROM report_wide")["v"] == 59
     assert db.execute("SELECT COUNT(*) FROM cell_details").fetchone()[0] == 4  # all but the plain 59
     hits = db.execute("SELECT rowid FROM sections_fts WHERE sections_fts MATCH fts_phrase('疫情')").fetchall()
