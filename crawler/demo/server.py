@@ -80,6 +80,9 @@ class DemoServer:
         return f"http://{host}:{port}"
 
     def start(self) -> DemoServer:
+        from crawler.demo import corpus
+
+        corpus.scan_jpg(), corpus.scan_pdf()  # made once, before a crawl waits on them
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-portal", daemon=True)
         self._thread.start()
         return self

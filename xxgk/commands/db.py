@@ -138,7 +138,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="For a report read by OCR, cut the page image around the cell a number was read "
         "from (the cell outlined in red) and write it as PNG, so that the number can be checked by eye. "
         "Prints the value, the text read, the confidence and the page box on stderr.",
-        epilog="example: xxgk show-cell 12 applications.received_new.total -o cell.png",
+        **examples(
+            "xxgk show-cell 12 applications.received_new.total -o cell.png",
+            "xxgk show-cell --data /srv/xxgk 12 review_litigation.review.total",
+        ),
     )
     _add_db_args(p)
     p.add_argument("report_id", help="the report's id (reports.id, report_wide.report_id)")
