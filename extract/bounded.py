@@ -30,7 +30,7 @@ from typing import Any
 
 from extract import limits
 from extract.limits import mib
-from extract.model import CellValue, Check, ReadError, Report, Section
+from extract.model import CellValue, Check, OcrBox, ReadError, Report, Section
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -325,11 +325,13 @@ def report_state(r: Report) -> tuple:
         [(c.name, c.ok, c.expected, c.actual, c.table) for c in r.checks],
         list(r.warnings),
         [(s.number, s.heading, s.text) for s in r.sections],
+        list(r.ocr_pages),  # OCR: the pages, and each number's box
+        {k: (c.box.page, c.box.box, c.box.confidence, c.box.readable) for k, c in r.cells.items() if c.box},
     )
 
 
 def report_from_state(state: tuple) -> Report:
-    head, cells, checks, warnings, sections = state
+    head, cells, checks, warnings, sections, ocr_pages, boxes = state
     source, fmt, title, agency, year, template, published = head
     report = Report(source=source, format=fmt, title=title, agency=agency, year=year, template=template)
     report.published = published
@@ -338,4 +340,7 @@ def report_from_state(state: tuple) -> Report:
     report.checks = [Check(*c) for c in checks]
     report.warnings = warnings
     report.sections = [Section(*s) for s in sections]
+    report.ocr_pages = ocr_pages
+    for key, (page, box, confidence, readable) in boxes.items():
+        report.cells[key].box = OcrBox(page, box, confidence, readable)
     return report
