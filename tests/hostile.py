@@ -479,9 +479,15 @@ def hostile_set() -> list[Hostile]:
         Hostile("empty.txt", _write("empty.txt", b""), r"empty file"),
         Hostile("whitespace.txt", _write("whitespace.txt", b" \n\t\r\n" * 1000), r"empty file"),
         Hostile(
-            "png.pdf", _write("png.pdf", b"\x89PNG\r\n\x1a\n" + rand(1000, 4)), r"image-only; OCR needed"
+            "png.pdf",
+            _write("png.pdf", b"\x89PNG\r\n\x1a\n" + rand(1000, 4)),
+            r"not a readable image \(damaged or unknown image data\)",
         ),
-        Hostile("gif.doc", _write("gif.doc", b"GIF89a" + rand(1000, 5)), r"image-only; OCR needed"),
+        Hostile(
+            "gif.doc",
+            _write("gif.doc", b"GIF89a" + rand(1000, 5)),
+            r"not a readable image \(damaged or unknown image data\)",
+        ),
         Hostile(
             "ole-garbage.doc",
             _write("ole-garbage.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rand(5000, 6)),

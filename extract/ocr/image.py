@@ -40,7 +40,10 @@ def image_pages(data: bytes) -> list[np.ndarray]:
     try:
         img = Image.open(BytesIO(data))
         frames = [np.array(f.convert("L")) for f in ImageSequence.Iterator(img)]
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError:
+        # PIL's message names only an in-memory buffer: say what it means instead
+        raise ReadError("not a readable image (damaged or unknown image data)") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ReadError(f"not a readable image ({type(exc).__name__}: {exc})") from None
     if not frames:
         raise ReadError("an image without any frame")

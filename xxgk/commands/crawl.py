@@ -175,6 +175,19 @@ def _portal_names(args: argparse.Namespace, portals: dict) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _twisted_errors_to_logging() -> None:
+    """Let Twisted's errors reach stderr only through `logging` (and so only with -v).
+
+    Until logging "begins", Twisted writes every failure (an "Unhandled error in
+    Deferred", an error "while handling timed call") straight to stderr, traceback and
+    all. Scrapy has already routed Twisted's log into `logging`; beginning with no other
+    observer removes that raw stderr copy.
+    """
+    from twisted.logger import globalLogBeginner
+
+    globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
+
+
 def run_crawl(args: argparse.Namespace) -> int:
     from crawler.registry import RegistryError, load_registry
 
@@ -252,6 +265,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         before = store.db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
         store.close()
         process = CrawlerProcess(settings)
+        _twisted_errors_to_logging()
         for name in names:
             process.crawl(
                 "reports",
