@@ -650,14 +650,18 @@ def _dedupe(found: list[Found], width: dict[tuple[str, str], int], mapping: Mapp
     return kept
 
 
-def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Token] | None:
-    """The numbers of section 四: the first value run after its `行政复议` header."""
-    start = None
+def review_header(tokens: list[Token], after: int) -> int | None:
+    """The index of section 四's first `行政复议` heading at or after `after`, if any."""
     for i in range(after, len(tokens)):
         tok = tokens[i]
         if tok.kind == "text" and "行政复议" in tok.norm and len(tok.norm) <= 40:
-            start = i
-            break
+            return i
+    return None
+
+
+def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Token] | None:
+    """The numbers of section 四: the first value run after its `行政复议` header."""
+    start = review_header(tokens, after)
     if start is None:
         return None
     minimum = 1 if after else 10  # with no section 三 found, demand a real row of numbers
@@ -765,12 +769,7 @@ def review_parts(tokens: list[Token], after: int) -> list[tuple[str, list[Token]
     """Section 四 printed as three small tables, one per group, each under its heading
     (行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）) with its five values;
     None when the table is printed whole (one heading block above all fifteen values)."""
-    start = None
-    for i in range(after, len(tokens)):
-        tok = tokens[i]
-        if tok.kind == "text" and "行政复议" in tok.norm and len(tok.norm) <= 40:
-            start = i
-            break
+    start = review_header(tokens, after)
     if start is None:
         return None
     parts: list[tuple[str, list[Token]]] = []
