@@ -37,6 +37,8 @@ from typing import Any
 
 from scrapy import Request
 
+from crawler.items import ReportLink
+
 FRONTIER_COLUMNS = """
 create table if not exists crawl_frontier (
     portal text not null,
@@ -53,8 +55,13 @@ create table if not exists crawl_frontier (
     primary key (portal, key)
 )
 """
-# meta keys that travel with a stored request; the rest is per-download state.
-KEPT_META = ("adapter", "report", "parent", "link_text", "handle_httpstatus_list", "kind")
+# meta keys that travel with a stored request; the rest is per-download state. The
+# callback's own data is in `cb_kwargs` (the list page's adapter `state`, a
+# `ReportLink`, an attachment's `parent` and `link_text`), stored beside it.
+KEPT_META = ("handle_httpstatus_list",)
+# Rows written before the callback data moved to cb_kwargs kept it in meta under these
+# names; read them so that a crawl interrupted by an older xxgk still resumes.
+LEGACY_META = {"adapter": "state", "report": "report", "parent": "parent", "link_text": "link_text"}
 CALLBACKS = {"list": "parse", "report": "parse_detail", "attachment": "parse_attachment"}
 
 
@@ -84,6 +91,9 @@ def request_to_json(request: Request, kind: str) -> str:
             },
             "body": request.body.decode("latin-1"),
             "meta": {k: request.meta[k] for k in KEPT_META if k in request.meta},
+            "cb_kwargs": {
+                k: v.to_dict() if isinstance(v, ReportLink) else v for k, v in request.cb_kwargs.items()
+            },
             "priority": request.priority,
             "kind": kind,
         },
@@ -92,13 +102,22 @@ def request_to_json(request: Request, kind: str) -> str:
 
 
 def request_from_json(text: str, spider: Any) -> Request:
+    """The request `request_to_json` wrote, bound to the spider's callback for its kind."""
     d = json.loads(text)
+    meta = d["meta"]
+    cb_kwargs = d.get("cb_kwargs") or {}
+    for old, new in LEGACY_META.items():
+        if old in meta:
+            cb_kwargs.setdefault(new, meta.pop(old))
+    if "report" in cb_kwargs:
+        cb_kwargs["report"] = ReportLink.from_dict(cb_kwargs["report"])
     return Request(
         d["url"],
         method=d["method"],
         headers=d["headers"],
         body=d["body"].encode("latin-1"),
-        meta=d["meta"],
+        meta={k: v for k, v in meta.items() if k in KEPT_META},
+        cb_kwargs=cb_kwargs,
         priority=d["priority"],
         callback=getattr(spider, CALLBACKS[d["kind"]]),
         errback=spider.failed,

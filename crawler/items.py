@@ -9,7 +9,8 @@ items.jsonl` writes one JSON line per stored document.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 
 @dataclass
@@ -52,3 +53,33 @@ class StoredDocument(DocumentMetadata):
     size: int = field(default=0, kw_only=True)
     stored_as: str = field(default="", kw_only=True)  # "new" | "version" | "same"
     document_id: int | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """A report as its list showed it, handed from the list page to its detail page and
+    attachments in `cb_kwargs` (Scrapy keeps `meta` for components), and kept in the
+    crawl frontier as JSON so that a later run can send the request again."""
+
+    url: str  # the detail page as listed: the key of the report's versions
+    title: str
+    date: str | None = None  # the list's date; a change asks for the report again
+    attachments: tuple[tuple[str, str], ...] = ()  # (URL, name) the list itself links
+    changed: bool = False  # known, but its list date changed (or --revalidate): ask again
+    hops: int = 0  # redirect stubs followed so far (at most 3)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReportLink:
+        """Back from `to_dict` after a JSON round trip (lists become tuples again); also
+        reads the untyped `meta["report"]` dicts that older frontiers hold."""
+        return cls(
+            url=d["url"],
+            title=d["title"],
+            date=d.get("date"),
+            attachments=tuple((str(u), str(n)) for u, n in d.get("attachments") or ()),
+            changed=bool(d.get("changed")),
+            hops=int(d.get("hops") or 0),
+        )

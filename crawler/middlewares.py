@@ -19,16 +19,6 @@ from crawler.antibot import challenge_kind
 
 logger = logging.getLogger(__name__)
 
-try:  # Scrapy's cookie jar splits domains with tldextract, which downloads the public
-    # suffix list on first use; crawls must not depend on raw.githubusercontent.com, so
-    # use the snapshot bundled with tldextract instead.
-    import scrapy.downloadermiddlewares.cookies as _cookies
-    from tldextract import TLDExtract
-
-    _cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
-except (ImportError, AttributeError):  # pragma: no cover - other Scrapy versions
-    pass
-
 
 class ChallengeDetected(IgnoreRequest):
     """The response is an anti-bot challenge; the request is dropped and reported."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse, Request
 
 TESTS = Path(__file__).parent
 CORPUS = TESTS / "corpus"
+SAVED_PAGES = TESTS / "files"
 
 
 def corpus_cases(*folders: str) -> list[tuple[Path, dict]]:
@@ -21,6 +24,20 @@ def corpus_cases(*folders: str) -> list[tuple[Path, dict]]:
             if info.get("truth") and docs:
                 cases.append((docs[0], info))
     return cases
+
+
+@pytest.fixture
+def page() -> Callable[..., HtmlResponse]:
+    """Load a saved page (`tests/files/<platform>/<name>`, listed in its README) as the
+    response Scrapy would hand a callback, at the URL it was served from: city-scrapers'
+    `file_response`. The encoding is found as Scrapy finds it (header, <meta>) unless given."""
+
+    def load(name: str, url: str, encoding: str | None = None, **meta: object) -> HtmlResponse:
+        body = (SAVED_PAGES / name).read_bytes()
+        request = Request(url, meta=meta)
+        return HtmlResponse(url, body=body, encoding=encoding, request=request)
+
+    return load
 
 
 @pytest.fixture

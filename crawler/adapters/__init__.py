@@ -1,7 +1,9 @@
 """One adapter per portal platform; each reads list pages into `ListPage`s.
 
 Every adapter module exposes `parse(response, state) -> ListPage`; `state` is the
-adapter's own dict carried in `request.meta["adapter"]` from page to page.
+adapter's own dict, which the spider carries from page to page in the list callback's
+`cb_kwargs["state"]`. A request an adapter returns says how the state changes for that
+page in its `meta["adapter"]`; the spider merges it into the state it passes on.
 """
 
 from __future__ import annotations

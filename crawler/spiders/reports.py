@@ -19,11 +19,10 @@ on the portal's hosts (`crawler.hosts`).
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import Request
@@ -32,49 +31,25 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.utils.log import failure_to_exc_info
 from twisted.python.failure import Failure
-from w3lib.html import get_meta_refresh
 
-from crawler import lock
+from crawler import lock, pages
 from crawler.adapters import adapter_for
-from crawler.adapters.base import ListItem, clean, looks_like_folder, resolve_link
-from crawler.attachments import (
-    filename_from_disposition,
-    is_error_page_instead_of_file,
-    looks_like_attachment,
-    sniff_format,
-)
+from crawler.adapters.base import ListItem, looks_like_folder
+from crawler.attachments import is_error_page_instead_of_file, sniff_format
 from crawler.failures import failure_reason
 from crawler.frontier import Frontier, request_from_json, request_key
 from crawler.hosts import HostPolicy, RefusedRequest
-from crawler.items import FetchedDocument, StoredDocument
+from crawler.items import FetchedDocument, ReportLink, StoredDocument
 from crawler.middlewares import ChallengeDetected
 from crawler.reach import RunReach
 from crawler.registry import Portal, load_registry
 from crawler.store import DocumentStore
 from crawler.titles import is_annual_report, report_year
 
-BODY_SELECTORS = (
-    "#zoom",
-    ".TRS_Editor",
-    ".trs_editor_view",
-    ".view",
-    "#UCAP-CONTENT",
-    ".Article_content",
-    ".pages_content",
-    "div.artile_zw",
-    "#mainText",
-    ".article-content",
-    ".content",
-)
-_STUB = re.compile(
-    r"""(?:window\.|document\.|top\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]"""
-)
-_SOFT_404 = re.compile(
-    "页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|您访问的页面不存在"
-    "|404 Not Found|信息已删除|文章已删除"
-)
-_ICON = re.compile(r"icon|logo|share|qrcode|ewm|banner|spacer|blank\.gif", re.I)
 MAX_NOTES = 200
+# A list page's adapter state (`crawler.adapters`): the platform's own cursor, carried
+# in `cb_kwargs["state"]` from page to page.
+State = dict[str, Any]
 
 
 def _truthy(value: Any) -> bool:
@@ -121,7 +96,7 @@ class ReportsSpider(scrapy.Spider):
         return spider
 
     # -- start ---------------------------------------------------------------------------
-    async def start(self):
+    async def start(self) -> AsyncIterator[Request]:
         try:
             self.lock_path = lock.acquire(self.data_dir)
         except lock.CrawlLocked as exc:
@@ -163,7 +138,7 @@ class ReportsSpider(scrapy.Spider):
             self.reach.reports_by_start[url] = 0
             self.scheduled.add(url)
             yield Request(
-                url, callback=self.parse, errback=self.failed, meta={"adapter": state}, dont_filter=True
+                url, callback=self.parse, errback=self.failed, cb_kwargs={"state": state}, dont_filter=True
             )
         if resumed:
             self.logger.info("%s: resuming %d owed requests", self.portal.name, len(resumed))
@@ -171,7 +146,8 @@ class ReportsSpider(scrapy.Spider):
             request = request_from_json(row.request, self)
             request.meta["frontier"] = row.key
             if row.kind == "list":  # an unfinished walk goes on to the list's end
-                request.meta["adapter"] = {**request.meta.get("adapter", {}), "resume": True, "page_no": 1}
+                state = request.cb_kwargs.get("state") or {}
+                request.cb_kwargs["state"] = {**state, "resume": True, "page_no": 1}
             self.counts["resumed"] += 1
             self.scheduled.add(row.key)
             yield request
@@ -196,14 +172,26 @@ class ReportsSpider(scrapy.Spider):
 
     # -- list pages ----------------------------------------------------------------------
     def _text_response(self, response: Response) -> Response:
-        enc = self.portal.options.get("encoding")
-        if enc and isinstance(response, TextResponse):
-            return response.replace(encoding=enc)
-        return response
+        return pages.with_encoding(response, self.portal.options.get("encoding"))
 
-    def parse(self, response: Response, **_: Any):
+    def _list_request(self, request: Request, state: State) -> Request:
+        """A list page an adapter asked for, its state moved from the adapter's
+        `meta["adapter"]` (what the adapter changes) to the callback's `cb_kwargs`."""
+        meta = dict(request.meta)
+        update = meta.pop("adapter", {})
+        return request.replace(
+            callback=self.parse,
+            errback=self.failed,
+            meta=meta,
+            cb_kwargs={"state": {**state, **update}},
+            dont_filter=True,
+        )
+
+    def parse(
+        self, response: Response, state: State | None = None, **_: Any
+    ) -> Iterator[FetchedDocument | Request]:
         response = self._text_response(response)
-        state = response.meta.get("adapter") or {"depth": 0}
+        state = state or {"depth": 0}
         key = response.meta.get("frontier")
         self.counts["pages"] += 1
         max_pages = self.portal.options.get("max_pages")
@@ -224,11 +212,10 @@ class ReportsSpider(scrapy.Spider):
         if state.get("depth", 0) == 0 and listed_reports <= 1 and not (page.columns or page.next_page):
             # The start URL may be a report itself (Zhejiang xxgkAnnualReport.jsp); a list page
             # is titled by its column, with no year, and lists more than its attachment.
-            title = self._report_title_of(response)
+            title = pages.report_title(response)
             if title:
                 self.reach.listed(state, 1)
-                response.meta["report"] = {"url": response.url, "title": title, "date": None, "changed": True}
-                yield from self.parse_detail(response)
+                yield from self.parse_detail(response, ReportLink(response.url, title, changed=True))
                 return
 
         new_here = 0
@@ -260,13 +247,9 @@ class ReportsSpider(scrapy.Spider):
             if column.url in self.scheduled or self._refused_link(column.url):
                 continue
             self.scheduled.add(column.url)
-            meta = dict(column.meta)
-            meta["adapter"] = {**state, **meta.get("adapter", {}), "depth": state.get("depth", 0) + 1}
-            self._owe(
-                column.replace(callback=self.parse, errback=self.failed, meta=meta, dont_filter=True),
-                "list",
-                owed,
-            )
+            request = self._list_request(column, state)
+            request.cb_kwargs["state"]["depth"] = state.get("depth", 0) + 1
+            self._owe(request, "list", owed)
 
         nxt = page.next_page
         held_back = None  # the next page, owed but not requested this run (max_pages)
@@ -274,9 +257,8 @@ class ReportsSpider(scrapy.Spider):
             pages_so_far = state.get("page_no", 1)
             if new_here or self.full or state.get("resume"):
                 self.scheduled.add(request_key(nxt))
-                meta = dict(nxt.meta)
-                meta["adapter"] = {**state, **meta.get("adapter", {}), "page_no": pages_so_far + 1}
-                nxt = nxt.replace(callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
+                nxt = self._list_request(nxt, state)
+                nxt.cb_kwargs["state"]["page_no"] = pages_so_far + 1
                 self._owe(nxt, "list", owed)
                 if max_pages and pages_so_far >= max_pages:
                     # The cap ends this run's walk, not the list: the next run resumes here.
@@ -291,17 +273,6 @@ class ReportsSpider(scrapy.Spider):
         for request, _kind in owed:
             if request is not held_back:
                 yield request
-
-    @staticmethod
-    def _report_title_of(response: Response) -> str | None:
-        """The annual-report title a page carries (meta ArticleTitle, h1, <title>), if any."""
-        if not isinstance(response, TextResponse):
-            return None
-        for xpath in ('//meta[@name="ArticleTitle"]/@content', "//h1//text()", "//title//text()"):
-            title = clean(" ".join(response.xpath(xpath).getall()))
-            if title and is_annual_report(title) and report_year(title):
-                return title
-        return None
 
     def _report_request(self, item: ListItem) -> Request | None:
         """The request for a report's detail page, or None when it is known and unchanged,
@@ -323,15 +294,15 @@ class ReportsSpider(scrapy.Spider):
             errback=self.failed,
             headers=headers,
             priority=10,
-            meta={
-                "report": {
-                    "url": item.url,
-                    "title": item.title,
-                    "date": item.date,
-                    "attachments": item.attachments,
-                    "changed": changed or self.revalidate,
-                },
-                "handle_httpstatus_list": [304],
+            meta={"handle_httpstatus_list": [304]},
+            cb_kwargs={
+                "report": ReportLink(
+                    item.url,
+                    item.title,
+                    item.date,
+                    tuple(item.attachments),
+                    changed=changed or self.revalidate,
+                )
             },
         )
 
@@ -345,45 +316,46 @@ class ReportsSpider(scrapy.Spider):
         return headers
 
     # -- detail pages --------------------------------------------------------------------
-    def parse_detail(self, response: Response, **_: Any):
-        report = response.meta["report"]
+    def parse_detail(
+        self, response: Response, report: ReportLink, **_: Any
+    ) -> Iterator[FetchedDocument | Request]:
         key = response.meta.get("frontier")
         owed: list[tuple[Request, str]] = []
         if response.status == 304:
             self.counts["not_modified"] += 1
-            self.store.confirm_unchanged(report["url"], report.get("date"))
+            self.store.confirm_unchanged(report.url, report.date)
             # The page is unchanged, but a re-uploaded attachment keeps its URL: ask for
             # those conditionally too.
-            for url in self.children.get(report["url"], []):
+            for url in self.children.get(report.url, []):
                 self._attachment_request(url, "", report, response.url, owed)
             self._settle(owed, key)
             yield from (r for r, _ in owed)
             return
         response = self._text_response(response)
         if not isinstance(response, TextResponse):  # the list linked a file directly
-            yield from self._attachment_document(response, report, None, report["title"], key)
+            yield from self._attachment_document(response, report, None, report.title, key)
             return
-        stub = self._stub_target(response)
+        stub = pages.stub_target(response)
         refusal = stub and self.host_policy.refusal(stub)
         if refusal:  # a stub pointing off the portal (file://, another host): not a report
-            self._refuse(key, report["url"], f"redirect stub to {stub}: {refusal}")
+            self._refuse(key, report.url, f"redirect stub to {stub}: {refusal}")
             return
-        if stub and report.get("hops", 0) < 3:
-            report = {**report, "hops": report.get("hops", 0) + 1}
+        if stub and report.hops < 3:
             yield Request(  # the same frontier row: settled when the real page is stored
                 stub,
                 callback=self.parse_detail,
                 errback=self.failed,
                 dont_filter=True,
                 priority=10,
-                meta={"report": report, "handle_httpstatus_list": [304], "frontier": key},
+                meta={"handle_httpstatus_list": [304], "frontier": key},
+                cb_kwargs={"report": replace(report, hops=report.hops + 1)},
             )
             return
-        soft = self._soft_404(response)
+        soft = pages.soft_404(response)
         if soft:
-            self._fail(key, report["url"], soft, "soft 404")
+            self._fail(key, report.url, soft, "soft 404")
             return
-        for url, name in self._attachment_links(response, report):
+        for url, name in pages.attachment_links(response, report.attachments):
             self._attachment_request(url, name, report, response.url, owed)
         # The attachments are owed before the page is stored: a page never looks complete
         # while its attachments are missing.
@@ -394,13 +366,13 @@ class ReportsSpider(scrapy.Spider):
         yield from (r for r, _ in owed)
 
     def _attachment_request(
-        self, url: str, name: str, report: dict[str, Any], parent: str, owed: list[tuple[Request, str]]
+        self, url: str, name: str, report: ReportLink, parent: str, owed: list[tuple[Request, str]]
     ) -> None:
         """Owe an attachment unless it is known (known ones only when the report changed)."""
         if url in self.scheduled or url in self.deferred or self._refused_link(url):
             return
         known = self.known.get(url)
-        if known and not report.get("changed"):
+        if known and not report.changed:
             return
         self.scheduled.add(url)
         request = Request(
@@ -410,7 +382,8 @@ class ReportsSpider(scrapy.Spider):
             priority=20,
             dont_filter=True,
             headers=self._validators(known) if known else {},
-            meta={"report": report, "parent": parent, "link_text": name, "handle_httpstatus_list": [304]},
+            meta={"handle_httpstatus_list": [304]},
+            cb_kwargs={"report": report, "parent": parent, "link_text": name},
         )
         self._owe(request, "attachment", owed)
 
@@ -426,83 +399,19 @@ class ReportsSpider(scrapy.Spider):
             self._note(url, f"not followed: {reason}")
         return True
 
-    def _stub_target(self, response: TextResponse) -> str | None:
-        """Where a redirect stub leads: `location.href='…'` scripts, and `<meta
-        http-equiv=refresh>` pages Scrapy's MetaRefreshMiddleware left alone (a long
-        delay, the tag past its first 4 KB or in <noscript>, a non-http target). A page
-        is a stub when it holds next to no text of its own; a report page that merely
-        reloads itself is not."""
-        target = None
-        if len(response.body) <= 3000:
-            m = _STUB.search(response.text)
-            if m:
-                target = response.urljoin(m.group(1))
-        if target is None and len(response.body) <= 200_000 and b"efresh" in response.body:
-            _delay, url = get_meta_refresh(response.text, response.url, response.encoding, ignore_tags=())
-            if url:
-                text = response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall()
-                if len(clean(" ".join(text))) < 200:
-                    target = url
-        return target if target and target != response.url else None
-
-    def _soft_404(self, response: TextResponse) -> str | None:
-        path = urlsplit(response.url).path
-        if response.meta.get("redirect_urls") and path in ("", "/", "/index.html", "/index.htm"):
-            return f"redirected to the home page ({response.url}): the report is gone"
-        title = clean(" ".join(response.xpath("//title//text()").getall()))
-        head = (
-            title
-            + " "
-            + clean(" ".join(response.xpath("//body//h1//text()|//body//h2//text()").getall()))[:200]
-        )
-        if _SOFT_404.search(head) or (len(response.body) < 4000 and _SOFT_404.search(response.text)):
-            return "soft 404: the page says it does not exist"
-        return None
-
-    def _attachment_links(self, response: TextResponse, report: dict[str, Any]) -> list[tuple[str, str]]:
-        found: dict[str, str] = {}
-        for url, name in report.get("attachments") or []:
-            found.setdefault(url, name)
-        for a in response.xpath("//a[@href or @onclick]"):
-            url = resolve_link(a.attrib.get("href"), a.attrib.get("onclick"), response.url)
-            if url and looks_like_attachment(url):
-                found.setdefault(
-                    url, clean(a.attrib.get("title")) or clean(" ".join(a.xpath(".//text()").getall()))
-                )
-        for src in response.xpath("//iframe/@src|//embed/@src|//object/@data").getall():
-            url = resolve_link(src, None, response.url)
-            if url and looks_like_attachment(url):
-                found.setdefault(url, "")
-        body = None
-        for css in BODY_SELECTORS:
-            body = response.css(css)
-            if body:
-                break
-        if (
-            body
-            and not body.xpath(".//table")
-            and len(clean(" ".join(body.xpath(".//text()").getall()))) < 400
-        ):
-            for src in body.xpath(".//img/@src").getall():  # a scanned report
-                url = resolve_link(src, None, response.url)
-                if url and not _ICON.search(url):
-                    found.setdefault(url, "")
-        return list(found.items())
-
     # -- attachments ---------------------------------------------------------------------
-    def parse_attachment(self, response: Response, **_: Any):
-        report = response.meta["report"]
+    def parse_attachment(
+        self, response: Response, report: ReportLink, parent: str | None = None, link_text: str = "", **_: Any
+    ) -> Iterator[FetchedDocument]:
         key = response.meta.get("frontier")
         if response.status == 304:
             self.counts["not_modified"] += 1
             self._settle([], key)
             return
-        yield from self._attachment_document(
-            response, report, response.meta.get("parent"), response.meta.get("link_text") or "", key
-        )
+        yield from self._attachment_document(response, report, parent, link_text, key)
 
     def _attachment_document(
-        self, response: Response, report: dict[str, Any], parent: str | None, link_text: str, key: str | None
+        self, response: Response, report: ReportLink, parent: str | None, link_text: str, key: str | None
     ) -> Iterator[FetchedDocument]:
         if is_error_page_instead_of_file(response.request.url, response.body) and len(response.body) < 20000:
             self._fail(
@@ -512,35 +421,28 @@ class ReportsSpider(scrapy.Spider):
         doc = self._document(response, report, kind="attachment", parent=parent)
         doc.frontier_key = key
         doc.url = response.meta.get("redirect_urls", [response.request.url])[0]
-        name = filename_from_disposition(response.headers.get("Content-Disposition"))
-        if not name:
-            ext = urlsplit(response.url).path.rsplit(".", 1)
-            suffix = f".{ext[1]}" if len(ext) == 2 and len(ext[1]) <= 4 else ""
-            name = (
-                (link_text + suffix)
-                if link_text and not link_text.endswith(suffix)
-                else (link_text or urlsplit(response.url).path.rsplit("/", 1)[-1])
-            )
-        doc.filename = name or None
+        doc.filename = pages.attachment_filename(
+            response.url, response.headers.get("Content-Disposition"), link_text
+        )
         yield doc
 
     # -- documents and bookkeeping -------------------------------------------------------
     def _document(
-        self, response: Response, report: dict[str, Any], kind: str, parent: str | None
+        self, response: Response, report: ReportLink, kind: str, parent: str | None
     ) -> FetchedDocument:
         def header(name: str) -> str | None:
             value = response.headers.get(name)
             return value.decode("latin-1") if value else None
 
         return FetchedDocument(
-            url=report["url"] if kind == "page" else response.request.url,
+            url=report.url if kind == "page" else response.request.url,
             final_url=response.url,
             portal=self.portal.name,
             kind=kind,
-            title=report["title"],
+            title=report.title,
             body=response.body,
-            list_date=report.get("date"),
-            year=report_year(report["title"]),
+            list_date=report.date,
+            year=report_year(report.title),
             http_status=response.status,
             content_type=header("Content-Type"),
             etag=header("ETag"),
