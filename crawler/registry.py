@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from crawler.adapters import ADAPTER_MODULES
-from xxgk import config
 
 DEFAULT_REGISTRY = Path(__file__).with_name("portals.json")
 DEFAULT_DEMO_URL = "http://127.0.0.1:8765"
@@ -69,7 +68,7 @@ class Portal:
 
     def urls(self, demo_url: str | None = None) -> list[str]:
         """Start URLs with `{demo}` replaced by the demo server's base URL."""
-        base = (demo_url or config.get("XXGK_DEMO_URL") or DEFAULT_DEMO_URL).rstrip("/")
+        base = (demo_url or DEFAULT_DEMO_URL).rstrip("/")
         return [u.replace("{demo}", base) for u in self.start_urls]
 
 
@@ -154,7 +153,7 @@ def parse_registry(data: Any, where: str = "registry") -> dict[str, Portal]:
 
 def load_registry(path: str | Path | None = None) -> dict[str, Portal]:
     """Load and check the registry file (default: the one shipped in `crawler/`)."""
-    p = Path(path or config.registry_path() or DEFAULT_REGISTRY)
+    p = Path(path or DEFAULT_REGISTRY)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -46,10 +46,11 @@ RETRY_EXCEPTIONS = [
     OSError,
     "scrapy.core.downloader.handlers.http11.TunnelError",
 ]
-XXGK_RETRY_AFTER_MAX = 120  # honour `Retry-After` up to this many seconds; longer: next run
-XXGK_GIVE_UP_AFTER = 4  # a document that failed on this many runs is given up (with its reason)
-XXGK_MAX_CHALLENGES = 20  # stop a portal's run after this many anti-bot challenges (0: never)
-XXGK_RETRY_BACKOFF = 1.0  # seconds before the first retry; x3 for each further one
+# xxgk's own settings: defaults and meanings in the one table of xxgk/config.py
+XXGK_RETRY_AFTER_MAX = config.default("XXGK_RETRY_AFTER_MAX")  # longer `Retry-After`: next run
+XXGK_GIVE_UP_AFTER = config.default("XXGK_GIVE_UP_AFTER")  # failed runs before a document is given up
+XXGK_MAX_CHALLENGES = config.default("XXGK_MAX_CHALLENGES")  # anti-bot challenges before a portal stops
+XXGK_RETRY_BACKOFF = config.default("XXGK_RETRY_BACKOFF")  # seconds before the first retry
 
 COOKIES_ENABLED = True  # portals set session cookies (JSESSIONID, zh_choose_*)
 METAREFRESH_ENABLED = True  # `<meta http-equiv=refresh>` stubs are followed
@@ -78,18 +79,18 @@ ITEM_PIPELINES = {
 }
 
 # Where the raw document store lives (`xxgk crawl --data`, $XXGK_DATA: the same folder
-# for `xxgk` and `scrapy crawl`); the database defaults to <data>/xxgk.db.
+# for `xxgk` and `scrapy crawl`); the database defaults to <data>/xxgk.db. Scrapy builds
+# its settings here, so this is one of the edges that read the environment.
 XXGK_DATA = config.data_dir()
-XXGK_DATA_DIR = None  # the older name of XXGK_DATA, still obeyed when set
-XXGK_DB = None
+XXGK_DB = config.default("XXGK_DB")
 XXGK_REGISTRY = config.registry_path()  # default: crawler/portals.json
-XXGK_DEMO_URL = None  # base URL of `xxgk demo-portal` for the demo entries
+XXGK_DEMO_URL = config.value("XXGK_DEMO_URL")  # base URL of `xxgk demo-portal` for the demo entries
 
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
 EXTENSIONS = {"crawler.extensions.Progress": 500}
-XXGK_PROGRESS = False  # `xxgk crawl` turns it on
-XXGK_PROGRESS_INTERVAL = 5.0
+XXGK_PROGRESS = config.default("XXGK_PROGRESS")  # `xxgk crawl` turns it on
+XXGK_PROGRESS_INTERVAL = config.default("XXGK_PROGRESS_INTERVAL")
 TELNETCONSOLE_ENABLED = False

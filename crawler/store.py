@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from crawler.frontier import ensure_frontier_table
 from db.documents import ensure_document_tables
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+
+logger = logging.getLogger(__name__)
 
 
 def utc_now() -> str:
@@ -39,6 +46,18 @@ class KnownDocument:
 
 class DocumentStore:
     """One data folder: `docs/` for the bytes and (by default) `xxgk.db` for the rows."""
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> DocumentStore:
+        """The store named by the Scrapy settings XXGK_DATA and XXGK_DB.
+
+        XXGK_DATA_DIR, the older name of XXGK_DATA, is still obeyed (a scrapyd job
+        scheduled with it must not store into ./data unseen), with a warning."""
+        data = settings.get("XXGK_DATA") or "data"
+        if old := settings.get("XXGK_DATA_DIR"):
+            logger.warning("the setting XXGK_DATA_DIR is deprecated: set XXGK_DATA=%s instead", old)
+            data = old
+        return cls(data, settings.get("XXGK_DB"))
 
     def __init__(self, data_dir: str | Path, db_path: str | Path | None = None) -> None:
         self.data_dir = Path(data_dir)

@@ -32,6 +32,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from extract import settings
+from extract.settings import ReadSettings
+
 K = TypeVar("K")
 Outcome = tuple[dict[str, Any] | None, str | None]  # (report dict, None) or (None, reason)
 Items = Iterable[tuple[K, "Task | None"]]  # (the caller's key, a document or None)
@@ -72,13 +75,20 @@ def read_task(task: Task) -> bytes:
     return data
 
 
-def extract_task(task: Task, extractor: Callable[..., Any] | None = None) -> Outcome:
+def extract_task(
+    task: Task, extractor: Callable[..., Any] | None = None, read_settings: ReadSettings | None = None
+) -> Outcome:
     """Read, check and extract one document; never raises but for an interruption.
 
-    The function every executor runs, in a worker process or on a Dask worker.
+    The function every executor runs, in a worker process or on a Dask worker. A Dask
+    worker gets the client's `read_settings` (its limits) with each task: it has no
+    other way to know them.
     """
     from db.load import _default_extractor, extract_report
     from extract import ReadError
+
+    if read_settings is not None:
+        settings.configure(read_settings)
 
     try:
         data = read_task(task)
@@ -164,9 +174,14 @@ class _Ordered(Generic[K]):
 # --- worker processes ------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, memory_mb: int, extractor: Callable[..., Any] | None) -> None:
-    """A worker process: tasks in, outcomes out, until the parent sends None."""
+def _worker_main(
+    conn: Connection, memory_mb: int, extractor: Callable[..., Any] | None, read_settings: ReadSettings
+) -> None:
+    """A worker process: tasks in, outcomes out, until the parent sends None.
+
+    It reads documents with the parent's settings (a forkserver child inherits none)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    settings.configure(read_settings)
     if memory_mb:
         import resource
 
@@ -231,7 +246,7 @@ class ProcessPool(Executor[K]):
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(
-            target=_worker_main, args=(child, self.memory_mb, self.extractor), daemon=True
+            target=_worker_main, args=(child, self.memory_mb, self.extractor, settings.current()), daemon=True
         )
         proc.start()
         child.close()
@@ -339,7 +354,8 @@ class DaskPool(Executor[K]):
         entries: dict[str, list[Any]] = {}
         while True:
             for entry in ordered.take():
-                future = self.client.submit(extract_task, self._remote(entry[1]), pure=False)
+                task = self._remote(entry[1])
+                future = self.client.submit(extract_task, task, read_settings=settings.current(), pure=False)
                 entries[future.key] = entry
                 running.add(future)
             yield from ordered.ready()

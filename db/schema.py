@@ -30,7 +30,6 @@ from db.regions import CENTRAL, REGION_COLUMNS, dataset_version, iter_regions
 from db.search import register_functions, reindex_sections
 from db.status import STATUSES, WITH_NUMBERS
 from extract.template import all_keys
-from xxgk import config
 
 TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 
@@ -341,11 +340,16 @@ class SchemaError(Exception):
     """The database file is newer than this program, or is not an xxgk database."""
 
 
-LOCK_TIMEOUT = float(config.get("XXGK_DB_TIMEOUT") or 60)  # seconds to wait for another writer
+LOCK_TIMEOUT = 60.0  # seconds a writer waits for another one (XXGK_DB_TIMEOUT at the command line)
 
 
-def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
-    """Open the database: for writing, create or migrate it; read-only opens never write."""
+def connect(
+    path: str | Path, *, readonly: bool = False, timeout: float = LOCK_TIMEOUT
+) -> sqlite_utils.Database:
+    """Open the database: for writing, create or migrate it; read-only opens never write.
+
+    A write waits up to `timeout` seconds for another writer (a crawl storing documents)
+    to commit."""
     path = Path(path)
     if readonly:
         if not path.exists():
@@ -354,8 +358,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
         register_functions(conn)
         return sqlite_utils.Database(conn)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # a writer waits this long for another one (a crawl storing documents) to commit
-    db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=LOCK_TIMEOUT))
+    db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=timeout))
     register_functions(db.conn)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")

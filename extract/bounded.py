@@ -1,4 +1,4 @@
-"""Reading one document within its limits (`extract.limits`).
+"""Reading one document within its limits (`extract.settings`).
 
 - `read_file` reads only regular files, and at most MAX_DOCUMENT_BYTES of them: a named
   pipe, a device (`/dev/zero`), a socket or a symlink loop is an error, never a hang.
@@ -28,9 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from extract import limits
-from extract.limits import mib
+from extract import settings
 from extract.model import CellValue, Check, OcrBox, ReadError, Report, Section
+from extract.settings import mib
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -72,7 +72,7 @@ def read_file(path: str | Path) -> bytes:
             raise ReadError("is a directory, not a document")
         if not stat.S_ISREG(st.st_mode):
             raise ReadError(f"{_kind(st.st_mode)}, not a regular file: not read")
-        limit = limits.MAX_DOCUMENT_BYTES
+        limit = settings.current().max_document_bytes
         if st.st_size > limit:
             raise ReadError(too_large(st.st_size))
         os.set_blocking(fd, True)
@@ -96,7 +96,7 @@ def read_file(path: str | Path) -> bytes:
 def too_large(size: int, prefix: str = "") -> str:
     at = f"{prefix} " if prefix else ""
     return (
-        f"too large: {at}{mib(size)}, over the limit of {mib(limits.MAX_DOCUMENT_BYTES)} "
+        f"too large: {at}{mib(size)}, over the limit of {mib(settings.current().max_document_bytes)} "
         "for a document (XXGK_MAX_DOCUMENT_BYTES)"
     )
 
@@ -110,21 +110,23 @@ def is_binary_container(data: bytes) -> bool:
 
 
 def size_problem(data: bytes) -> str | None:
-    if len(data) > limits.MAX_DOCUMENT_BYTES:
+    limits = settings.current()
+    if len(data) > limits.max_document_bytes:
         return too_large(len(data))
-    if len(data) > limits.MAX_MARKUP_BYTES and not is_binary_container(data):
+    if len(data) > limits.max_markup_bytes and not is_binary_container(data):
         return (
             f"too large for a text or HTML report: {mib(len(data))}, over the limit of "
-            f"{mib(limits.MAX_MARKUP_BYTES)} (XXGK_MAX_MARKUP_BYTES)"
+            f"{mib(limits.max_markup_bytes)} (XXGK_MAX_MARKUP_BYTES)"
         )
     return None
 
 
 def in_child(data: bytes) -> bool:
+    limits = settings.current()
     return (
-        limits.ISOLATE
+        limits.isolate
         and hasattr(os, "fork")
-        and (len(data) > limits.IN_PROCESS_BYTES or is_binary_container(data))
+        and (len(data) > limits.in_process_bytes or is_binary_container(data))
     )
 
 
@@ -142,7 +144,9 @@ def extract_bounded(
     if in_child(data):
         state = run_in_child(_state_of_read, (read, data, source, content_type, title_hint))
         return report_from_state(state)
-    return call_with_time_limit(read, (data, source, content_type, title_hint), limits.DOCUMENT_SECONDS)
+    return call_with_time_limit(
+        read, (data, source, content_type, title_hint), settings.current().document_seconds
+    )
 
 
 def _state_of_read(
@@ -191,7 +195,7 @@ def unlimited_memory() -> None:
 
 def _child(write_fd: int, fn: Callable[..., Any], args: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
-    _limit_memory(limits.DOCUMENT_MEMORY)
+    _limit_memory(settings.current().document_memory)
     # exceptions cross as words (the compiled build's classes do not pickle); the parent
     # raises them again as a ReadError, the same built-in exception, or a RuntimeError
     try:
@@ -213,10 +217,8 @@ def timed_out(seconds: float) -> str:
 
 
 def out_of_memory() -> str:
-    return (
-        f"too large: reading it needs more than the memory limit of {mib(limits.DOCUMENT_MEMORY)} "
-        "(XXGK_DOCUMENT_MEMORY)"
-    )
+    limit = mib(settings.current().document_memory)
+    return f"too large: reading it needs more than the memory limit of {limit} (XXGK_DOCUMENT_MEMORY)"
 
 
 def run_in_child(fn: Callable[..., Any], args: tuple) -> Any:
@@ -237,7 +239,7 @@ def run_in_child(fn: Callable[..., Any], args: tuple) -> Any:
     os.close(write_fd)
     chunks: list[bytes] = []
     reaped = False
-    seconds = limits.DOCUMENT_SECONDS
+    seconds = settings.current().document_seconds
     deadline = time.monotonic() + seconds
     poll = select.poll()  # not select(): a long run may hold file descriptors above 1024
     poll.register(read_fd, select.POLLIN)

@@ -19,7 +19,7 @@ def extract_bytes(
     """Extract a document held in memory; `source` names it in the report and errors.
 
     `content_type` (an HTTP header) is used only for its charset; the format is
-    decided from the bytes. The document is read within the limits of `extract.limits`
+    decided from the bytes. The document is read within the limits of `extract.settings`
     (size, time, memory; PDF and Word in a child process): overrunning one is a ReadError.
     """
     from extract.bounded import extract_bounded
@@ -48,7 +48,7 @@ def extract_path(path: str | Path) -> Report:
     """Extract the document at `path` (the report's `source` is the path as given).
 
     Only a regular file is read (a named pipe or a device is an error), at most
-    `extract.limits.MAX_DOCUMENT_BYTES` of it."""
+    `extract.settings` (`max_document_bytes`) of it."""
     from extract.bounded import read_file
 
     return extract_bytes(read_file(path), str(path))

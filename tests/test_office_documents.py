@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from extract import ReadError, extract_path
+from extract import ReadError, extract_path, settings
 from extract.model import Cell
 from extract.readers import read_bytes
 from extract.readers.pdf import GridCell, Part, group_cells, split_by_structure, stitch
+from extract.settings import ReadSettings
 from tests.conftest import CORPUS
 
 DOCUMENTS = Path(__file__).parent / "documents"
@@ -197,9 +198,11 @@ def test_doc_is_read_through_libreoffice() -> None:
     assert {k: report.cells[k].value for k in info["truth"]} == info["truth"]
 
 
-def test_doc_without_libreoffice_names_the_program(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XXGK_SOFFICE", "/nonexistent/soffice")
-    with pytest.raises(ReadError, match=r"soffice was not found.*apt-get install libreoffice-writer"):
+def test_doc_without_libreoffice_names_the_program() -> None:
+    with (
+        settings.configured(ReadSettings(soffice="/nonexistent/soffice")),
+        pytest.raises(ReadError, match=r"soffice was not found.*apt-get install libreoffice-writer"),
+    ):
         read_bytes((DOCUMENTS / "split-2021.doc").read_bytes(), "split-2021.doc")
 
 

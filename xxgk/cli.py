@@ -6,7 +6,8 @@ import argparse
 import importlib
 import sys
 
-from xxgk import __version__, logs
+from extract import settings as extract_settings
+from xxgk import __version__, config, logs
 from xxgk.commands import add_verbosity_options
 
 # Each module defines `register(subparsers)`, which adds its sub-command(s) and sets
@@ -42,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     logs.setup(logs.verbosity(args))
+    try:
+        # the one place the library's settings come from the environment (xxgk/config.py)
+        extract_settings.configure(config.read_settings())
+    except config.SettingError as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -88,8 +88,8 @@ class ReportsSpider(scrapy.Spider):
             )
         spider.portal: Portal = portals[spider.portal_name]
         spider.demo_url = settings.get("XXGK_DEMO_URL")
-        spider.data_dir = settings.get("XXGK_DATA_DIR") or settings.get("XXGK_DATA") or "data"
-        spider.store = DocumentStore(spider.data_dir, settings.get("XXGK_DB"))
+        spider.store = DocumentStore.from_settings(settings)
+        spider.data_dir = spider.store.data_dir
         spider.frontier = Frontier(spider.store.db.conn, spider.portal.name)
         spider.host_policy = HostPolicy.for_portal(spider.portal, spider.demo_url)
         spider.allowed_domains = sorted(spider.host_policy.hosts | set(spider.host_policy.domains))

@@ -7,12 +7,12 @@ them for the cores. `XXGK_OCR_THREADS` overrides that.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import cv2
 import numpy as np
 
+from extract import settings
 from extract.model import ReadError
 from extract.ocr import OCR_EXTRA
 
@@ -29,7 +29,7 @@ def engine() -> Any:
             raise ReadError(
                 f"image-only; OCR needed, and the OCR engine is not installed: {OCR_EXTRA}"
             ) from None
-        threads = int(os.environ.get("XXGK_OCR_THREADS", "1"))
+        threads = settings.current().ocr_threads
         _engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
     return _engine
 

@@ -21,7 +21,7 @@ from typing import Any
 import docx
 from lxml import etree
 
-from extract import limits
+from extract import settings
 from extract.model import Cell, ReadDocument, ReadError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -179,16 +179,17 @@ def check_unpacked_size(data: bytes) -> None:
         infos = zipfile.ZipFile(BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         return  # python-docx names what is wrong
-    if len(infos) > limits.MAX_ZIP_MEMBERS:
+    limits = settings.current()
+    if len(infos) > limits.max_zip_members:
         raise ReadError(
             f"not a report document: a zip of {len(infos)} parts, over the limit of "
-            f"{limits.MAX_ZIP_MEMBERS} (XXGK_MAX_ZIP_MEMBERS)"
+            f"{limits.max_zip_members} (XXGK_MAX_ZIP_MEMBERS)"
         )
     total = sum(i.file_size for i in infos)
-    if total > limits.MAX_UNPACKED_BYTES:
+    if total > limits.max_unpacked_bytes:
         raise ReadError(
-            f"a zip bomb or too large: its parts unpack to {limits.mib(total)}, over the limit of "
-            f"{limits.mib(limits.MAX_UNPACKED_BYTES)} (XXGK_MAX_UNPACKED_BYTES)"
+            f"a zip bomb or too large: its parts unpack to {settings.mib(total)}, over the limit of "
+            f"{settings.mib(limits.max_unpacked_bytes)} (XXGK_MAX_UNPACKED_BYTES)"
         )
 
 

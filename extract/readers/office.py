@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from extract import settings
 from extract.bounded import unlimited_memory
 from extract.model import ReadDocument, ReadError
 
@@ -30,7 +31,8 @@ _NOT_TEXT = {
 
 
 def find_soffice() -> str | None:
-    override = os.environ.get("XXGK_SOFFICE")
+    """The program set by XXGK_SOFFICE (None when it is not one), else soffice on PATH."""
+    override = settings.current().soffice
     if override:
         return override if Path(override).is_file() and os.access(override, os.X_OK) else None
     return shutil.which("soffice") or shutil.which("libreoffice")

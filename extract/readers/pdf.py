@@ -26,7 +26,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extract import limits
+from extract import settings
 from extract.model import Cell, ReadDocument, ReadError
 
 EDGE_TOLERANCE = 3.0  # points: rulings this close are one line; column x's this close are one column
@@ -882,9 +882,10 @@ def drop_layout_blanks(cells: list[tuple[int, int, GridCell]]) -> list[tuple[int
 def read_pdf(data: bytes, source: str) -> ReadDocument:
     pdf = open_pdf(data)
     try:
-        if len(pdf.pages) > limits.MAX_PAGES:
+        max_pages = settings.current().max_pages
+        if len(pdf.pages) > max_pages:
             raise ReadError(
-                f"too many pages: {len(pdf.pages)}, over the limit of {limits.MAX_PAGES} (XXGK_MAX_PAGES)"
+                f"too many pages: {len(pdf.pages)}, over the limit of {max_pages} (XXGK_MAX_PAGES)"
             )
         try:
             reading = read_pages(pdf)

@@ -192,7 +192,7 @@ def run_crawl(args: argparse.Namespace) -> int:
     from crawler.registry import RegistryError, load_registry
 
     try:
-        portals = load_registry(args.registry)
+        portals = load_registry(args.registry or config.registry_path())
     except RegistryError as exc:
         print(f"xxgk crawl: {exc}", file=sys.stderr)
         return 2

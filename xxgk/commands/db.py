@@ -313,7 +313,7 @@ def _run_load(args: argparse.Namespace, path: Path) -> int:
     from extract import batch_gc
 
     try:
-        db = connect(path)
+        db = connect(path, timeout=config.value("XXGK_DB_TIMEOUT"))
     except SchemaError as exc:
         print(f"xxgk load: {path}: {exc}", file=sys.stderr)
         return 2
@@ -359,7 +359,7 @@ def _portal_regions() -> dict[str, str]:
     except ImportError:
         return {}
     try:
-        return {p.name: p.region for p in load_registry(None).values()}
+        return {p.name: p.region for p in load_registry(config.registry_path()).values()}
     except RegistryError as exc:
         print(f"xxgk load: portal regions unknown: {exc}", file=sys.stderr)
         return {}
