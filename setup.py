@@ -1,28 +1,24 @@
-"""Build: the extraction hot path compiled with mypyc, or left as pure Python.
+"""Build: pure Python, or the release wheel with the extraction hot path compiled by mypyc.
 
-Everything else about the package is in pyproject.toml. This file only adds the C
-extensions: mypyc compiles the modules of `COMPILED` from the same typed Python
-sources (nothing is written twice), which makes extraction about 1.5x as fast. The
-sources stay the truth: `extract/compiled.py` runs them instead of the extensions
-when they changed after the build (an editable install being edited), and
-`XXGK_PURE_PYTHON=1` skips compiling (at install) or the extensions (at run time).
+Everything else about the package is in pyproject.toml. As black does, only the release
+build compiles: `XXGK_MYPYC=1 pip wheel --no-deps -w dist .` (or `XXGK_MYPYC=1 pip
+install .`) compiles the modules of `COMPILED` with mypyc from the same typed sources,
+which makes text and HTML extraction faster (bench/extract.py measures by how much).
+Without it (every editable install, `pip install .`) the package is the plain sources,
+so an edit takes effect at once and nothing needs a C compiler.
 
-Where compiling is impossible (no C compiler, or a type error mypy finds), the
-install goes on in pure Python and says so in the build log (`pip install -v`); the
-results are the same.
+A release build that cannot compile (no C compiler or Python headers, or a type error
+mypy finds) fails rather than quietly shipping pure Python.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sys
-from pathlib import Path
 
 from setuptools import Extension, setup
 
-ROOT = Path(__file__).resolve().parent
+BUILD_OPTION = "XXGK_MYPYC"  # "1": compile (CI and the release set it; see docs/development.md)
 
 # The modules every text and HTML document goes through (PDF and Word readers are
 # bound by pdfplumber and python-docx, so compiling them would gain nothing).
@@ -44,29 +40,25 @@ COMPILED = [
     "extract/textcache.py",
     "extract/values.py",
 ]
-STAMP = ROOT / "extract" / "_compiled.json"  # read by extract/compiled.py
+
+
+# the setup commands that build a wheel's contents (pip runs others, such as egg_info,
+# only to read the metadata: compiling there would take minutes for nothing)
+BUILDS = {"bdist_wheel", "build", "build_ext", "install"}
 
 
 def ext_modules() -> list[Extension]:
-    STAMP.unlink(missing_ok=True)
-    if os.environ.get("XXGK_PURE_PYTHON"):
+    if os.environ.get(BUILD_OPTION) != "1":
         return []
-    try:
-        from mypyc.build import mypycify
+    if "editable_wheel" in sys.argv:
+        # extensions built in place would shadow the sources and hide every later edit
+        print(f"xxgk: {BUILD_OPTION} ignored: an editable install stays pure Python", file=sys.stderr)
+        return []
+    if not BUILDS & set(sys.argv[1:]):
+        return []
+    from mypyc.build import mypycify  # build-system requires mypy (pyproject.toml)
 
-        extensions = mypycify(COMPILED, opt_level="3")
-    except (Exception, SystemExit) as exc:
-        print(f"xxgk: not compiled ({exc!r}); extraction runs as pure Python", file=sys.stderr)
-        return []
-    for ext in extensions:
-        ext.optional = True  # a failed C compile leaves pure Python, not a failed install
-    # what the extensions were built from, so that an edit (or a missing one) is noticed
-    stamp = {
-        "sources": {path: hashlib.sha256((ROOT / path).read_bytes()).hexdigest() for path in COMPILED},
-        "extensions": sorted(ext.name for ext in extensions),
-    }
-    STAMP.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return extensions
+    return list(mypycify(COMPILED, opt_level="3"))
 
 
 setup(ext_modules=ext_modules())

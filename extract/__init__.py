@@ -9,16 +9,12 @@
 Both raise `ReadError` with a plain-words reason for a document that cannot be read.
 Wrap a loop over many documents in `batch_gc()` (the `xxgk` commands do).
 
-The modules every text and HTML document goes through are compiled with mypyc at
-install (`setup.py`); `extract.compiled` falls back to the sources when they changed.
+The release wheel compiles the modules every text and HTML document goes through with
+mypyc (`setup.py`); every other install runs these sources as they are.
 """
 
-from extract.compiled import use_sources_if_stale
-
-use_sources_if_stale()  # before any compiled module is imported: see extract/compiled.py
-
-from extract.model import Cell, CellValue, Check, ReadDocument, ReadError, Report, Section  # noqa: E402
-from extract.pipeline import batch_gc, extract_bytes, extract_path  # noqa: E402
+from extract.model import Cell, CellValue, Check, ReadDocument, ReadError, Report, Section
+from extract.pipeline import batch_gc, extract_bytes, extract_path
 
 __all__ = [
     "Cell",
@@ -31,4 +27,13 @@ __all__ = [
     "batch_gc",
     "extract_bytes",
     "extract_path",
+    "is_compiled",
 ]
+
+
+def is_compiled() -> bool:
+    """Whether the release wheel's compiled modules run, not these sources: the
+    benchmarks and tests/test_build.py say which build they measured."""
+    from extract import tables
+
+    return not str(tables.__file__).endswith(".py")

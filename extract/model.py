@@ -9,12 +9,6 @@ from layouts that print one cell per line.
 The *mapper* (`extract.tables`) reads the stream, finds the standard tables by their
 labels and places the numbers on canonical keys (`extract.template`); the result is a
 `Report`, whose `to_json()` is the project's JSON contract (see the README).
-
-The classes made hundreds of times per document (`Cell`, `CellValue`, `Check`, and
-the mapper's `Token`, `Found`, `LabelledRun`, `Placed`) write their `__init__` out
-(`init=False`): in the compiled build (see `setup.py`) mypyc compiles a written-out
-`__init__`, while the one `dataclass` generates stays interpreted and makes each
-object three times as slow to build. `dataclass` still gives them `==` and `repr`.
 """
 
 from __future__ import annotations
@@ -39,12 +33,12 @@ class OcrBox:
         return {"page": self.page, "box": list(self.box), "confidence": round(self.confidence, 3)}
 
 
-@dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
+@dataclass(slots=True)
 class Cell:
     """One printed cell: its text and where it was printed.
 
     Treated as immutable (readers make new cells, nobody changes one); not declared
-    `frozen`, since a frozen dataclass takes three times as long to build and every
+    `frozen`, since a frozen dataclass is slower to build and every
     document makes hundreds of cells.
 
     `row` groups the cells printed on one source row; `col` is the grid column when
@@ -60,15 +54,6 @@ class Cell:
     col: int | None = None
     block: int = 0
     ocr: OcrBox | None = None
-
-    def __init__(
-        self, text: str, row: int, col: int | None = None, block: int = 0, ocr: OcrBox | None = None
-    ) -> None:
-        self.text = text
-        self.row = row
-        self.col = col
-        self.block = block
-        self.ocr = ocr
 
     @property
     def blank(self) -> bool:
@@ -92,7 +77,7 @@ class ReadError(Exception):
     """A document that cannot be read; the message is the reason in plain words."""
 
 
-@dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
+@dataclass(slots=True)
 class CellValue:
     """A placed cell: the canonical key, the number (or None) and its provenance."""
 
@@ -107,43 +92,14 @@ class CellValue:
     row_label: str | None = None
     box: OcrBox | None = None  # where an OCR'd number was read
 
-    def __init__(
-        self,
-        key: str,
-        value: int | float | None,
-        raw: str,
-        unit: str | None = None,
-        note: str | None = None,
-        placed: str = "printed",
-        row_label: str | None = None,
-        box: OcrBox | None = None,
-    ) -> None:
-        self.key = key
-        self.value = value
-        self.raw = raw
-        self.unit = unit
-        self.note = note
-        self.placed = placed
-        self.row_label = row_label
-        self.box = box
 
-
-@dataclass(slots=True, init=False)  # __init__ written out: see the module docstring
+@dataclass(slots=True)
 class Check:
     name: str
     ok: bool | None  # None: could not be evaluated (a term is blank or missing)
     expected: float | None
     actual: float | None
     table: str = ""
-
-    def __init__(
-        self, name: str, ok: bool | None, expected: float | None, actual: float | None, table: str = ""
-    ) -> None:
-        self.name = name
-        self.ok = ok
-        self.expected = expected
-        self.actual = actual
-        self.table = table
 
     def to_json(self) -> dict[str, Any]:
         return {

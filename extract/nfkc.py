@@ -2,7 +2,7 @@
 
 `unicodedata.normalize("NFKC", ...)` returns a text that is already normalised at
 once, but any character that changes sends the whole text through the full
-algorithm, about 80 ns per character: 9 µs for one prose line of a report, whose
+algorithm, character by character: so does every prose line of a report, whose
 full-width punctuation (`，：（）`) always changes. Prose lines are printed once, so no
 cache helps; a report has dozens of them.
 

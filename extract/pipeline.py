@@ -63,9 +63,9 @@ def batch_gc() -> Iterator[None]:
 
     Extraction makes hundreds of small objects per document (cells, tokens, placed
     values) and no reference cycles: reference counting frees them all. The collector's
-    default, a pass every 700 new objects, then only spends time (6-7% of a run over
-    text and HTML reports) freeing nothing. A pass every 10,000 keeps that cost small;
-    cycles made elsewhere are still collected. The threshold is restored on exit.
+    default, a pass every 700 new objects, then only spends time freeing nothing. A
+    pass every 10,000 keeps that cost small; cycles made elsewhere are still collected.
+    The threshold is restored on exit.
     """
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], BATCH_GC_THRESHOLD), *old[1:])

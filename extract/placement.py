@@ -27,7 +27,7 @@ class Equation:
     right: tuple[str, ...]
 
 
-@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
+@dataclass(slots=True)
 class Placed:
     """A value on a slot, with the printed text it came from."""
 
@@ -37,22 +37,6 @@ class Placed:
     note: str | None = None
     placed: str = "printed"  # | "aligned" (its column fixed by the arithmetic) | "arithmetic" (derived)
     box: OcrBox | None = None  # where an OCR'd cell was read
-
-    def __init__(
-        self,
-        value: Value,
-        raw: str,
-        unit: str | None = None,
-        note: str | None = None,
-        placed: str = "printed",
-        box: OcrBox | None = None,
-    ) -> None:
-        self.value = value
-        self.raw = raw
-        self.unit = unit
-        self.note = note
-        self.placed = placed
-        self.box = box
 
 
 Option = dict[str, Placed]
@@ -213,17 +197,13 @@ def _run(values: dict[str, Value], prepared: _Prepared, queue: list[int]) -> dic
     return values
 
 
-@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
+@dataclass(slots=True)
 class Piece:
     """A printed value of a row for `readings`: one cell, or a string of digits that
     may be several cells run together (`digits` set: it may take one slot or more)."""
 
     cell: Placed
-    digits: str | None
-
-    def __init__(self, cell: Placed, digits: str | None = None) -> None:
-        self.cell = cell
-        self.digits = digits
+    digits: str | None = None
 
 
 @dataclass(slots=True)

@@ -83,21 +83,15 @@ _REVIEW_SPLIT_GROUPS = ("行政复议", "未经复议直接起诉", "复议后�
 _ASCII_DIGITS = frozenset("0123456789")
 
 
-@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
+@dataclass(slots=True)
 class Token:
     cell: Cell
     kind: str  # "text" | "value" | "blank" | "run" (digits run together)
     norm: str = ""
     placed: Placed | None = None  # a value or blank cell: what it places on a slot
 
-    def __init__(self, cell: Cell, kind: str, norm: str = "", placed: Placed | None = None) -> None:
-        self.cell = cell
-        self.kind = kind
-        self.norm = norm
-        self.placed = placed
 
-
-@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
+@dataclass(slots=True)
 class LabelledRun:
     """A text run (labels) and the value run that follows it."""
 
@@ -105,26 +99,14 @@ class LabelledRun:
     values: list[Token]
     start: int  # index of the first value token in the stream
 
-    def __init__(self, texts: list[Token], values: list[Token], start: int) -> None:
-        self.texts = texts
-        self.values = values
-        self.start = start
 
-
-@dataclass(slots=True, init=False)  # __init__ written out: see extract.model
+@dataclass(slots=True)
 class Found:
     table: str
     row: str
     label: str
     values: list[Token]
     start: int
-
-    def __init__(self, table: str, row: str, label: str, values: list[Token], start: int) -> None:
-        self.table = table
-        self.row = row
-        self.label = label
-        self.values = values
-        self.start = start
 
 
 @dataclass(slots=True)

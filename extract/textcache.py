@@ -5,53 +5,43 @@ prose lines are printed once, and caching them would only fill memory over a run
 10^5 reports. So a text (or tuple of texts) longer than `limit` characters is
 computed each time, not kept, and a cache that reaches `maxsize` texts starts afresh.
 
-A plain dict, not `functools.lru_cache`: a hit is one lookup, and hits are nearly
-every call (the labels and the small numbers of the tables). Starting afresh costs
-little: the texts that recur are back after one report. The decorator makes the
-function a `TextCache` object, not a wrapper function: in the compiled build a call
-of it from compiled code is then a direct call (a wrapper is called through Python's
-generic protocol, which took about a third of a cache hit).
+A plain dict, not `functools.lru_cache`: nearly every call is a hit (the labels and the
+small numbers of the tables), and a hit is then one lookup, with no recency list to
+keep. Starting afresh costs little: the texts that recur are back after one report.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-K = TypeVar("K")
-T = TypeVar("T")
+F = TypeVar("F", bound=Callable[[Any], Any])
 
 _MISSING: Any = object()
 
 
-class TextCache(Generic[K, T]):
-    """`fn`, with its results for short arguments (a text, or a tuple of texts) kept."""
-
-    def __init__(self, fn: Callable[[K], T], limit: int, maxsize: int) -> None:
-        self.fn = fn
-        self.limit = limit
-        self.maxsize = maxsize
-        self.cache: dict[Any, T] = {}
-
-    def __call__(self, arg: K) -> T:
-        if isinstance(arg, str):
-            if len(arg) > self.limit:
-                return self.fn(arg)
-        elif sum(map(len, arg)) > self.limit:  # type: ignore[call-overload]
-            return self.fn(arg)
-        value = self.cache.get(arg, _MISSING)
-        if value is _MISSING:
-            value = self.fn(arg)
-            if len(self.cache) >= self.maxsize:
-                self.cache.clear()
-            self.cache[arg] = value
-        return value  # type: ignore[no-any-return]
-
-
-def short_text_cache(limit: int = 100, maxsize: int = 65536) -> Callable[[Callable[[K], T]], TextCache[K, T]]:
+def short_text_cache(limit: int = 100, maxsize: int = 65536) -> Callable[[F], F]:
     """Decorator: cache a function of one text (or tuple of texts) for short arguments only."""
 
-    def decorate(fn: Callable[[K], T]) -> TextCache[K, T]:
-        return TextCache(fn, limit, maxsize)
+    def decorate(fn: F) -> F:
+        cache: dict[Any, Any] = {}
+
+        @functools.wraps(fn)
+        def call(arg: Any) -> Any:
+            if isinstance(arg, str):
+                if len(arg) > limit:
+                    return fn(arg)
+            elif sum(map(len, arg)) > limit:
+                return fn(arg)
+            value = cache.get(arg, _MISSING)
+            if value is _MISSING:
+                value = fn(arg)
+                if len(cache) >= maxsize:
+                    cache.clear()
+                cache[arg] = value
+            return value
+
+        return call  # type: ignore[return-value]
 
     return decorate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,20 @@ from scrapy.http import HtmlResponse, Request
 TESTS = Path(__file__).parent
 CORPUS = TESTS / "corpus"
 SAVED_PAGES = TESTS / "files"
+
+# The commands the tests start (`python -m xxgk.cli …`, from the checkout) import the
+# installed package, as the tests themselves do (pytest's --import-mode=append): without
+# this, `-m` and `-c` put the working folder first on the child's path, and a child would
+# run the checkout's sources instead of the release wheel's compiled modules.
+os.environ["PYTHONSAFEPATH"] = "1"
+
+
+def pytest_report_header() -> str:
+    """Which build the run tests: tests/test_build.py checks it."""
+    import extract
+
+    build = "compiled (mypyc)" if extract.is_compiled() else "pure Python"
+    return f"xxgk build: {build}, extract from {Path(extract.__file__).parent}"
 
 
 def corpus_cases(*folders: str) -> list[tuple[Path, dict]]:

@@ -21,8 +21,6 @@ import pytest
 
 from tests.hostile import LIMITS, MEMORY_CAP, PDF, SEED, build, hostile_set
 
-ROOT = Path(__file__).parent.parent
-
 
 def capped() -> None:  # preexec_fn: the whole run within MEMORY_CAP of address space
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
@@ -33,7 +31,7 @@ def run(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("hostile")
     built = build(folder / "set")
     paths = [str(p) for _, p in built]
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **LIMITS)
+    env = dict(os.environ, **LIMITS)
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "xxgk.cli", "extract", "--jsonl", str(SEED), *paths, str(PDF)],
@@ -80,7 +78,7 @@ def test_every_hostile_document_is_an_error_or_a_correct_report(run) -> None:
 
 def test_limits_are_settings(tmp_path: Path) -> None:
     """A limit set lower applies: the seed report refused as too large for a document."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), XXGK_MAX_DOCUMENT_BYTES="1000")
+    env = dict(os.environ, XXGK_MAX_DOCUMENT_BYTES="1000")
     done = subprocess.run(
         [sys.executable, "-m", "xxgk.cli", "extract", str(SEED)],
         capture_output=True,
@@ -96,7 +94,7 @@ def test_limits_are_settings(tmp_path: Path) -> None:
 
 
 def test_a_document_over_the_time_limit_is_an_error_and_the_run_goes_on(tmp_path: Path) -> None:
-    from extract.compiled import is_compiled
+    from extract import is_compiled
 
     # a report's first lines, then a number a line: slow to map (seconds, not the limit's 0.2)
     head = "\n".join(SEED.read_text(encoding="utf-8").splitlines()[:20]).encode() + b"\n"
@@ -105,7 +103,7 @@ def test_a_document_over_the_time_limit_is_an_error_and_the_run_goes_on(tmp_path
     small = tmp_path / "slow-small.txt"  # read in process, interrupted by a timer
     small.write_bytes(head + b"1\n" * 120_000)
     assert len(small.read_bytes()) < 256 * 1024 < len(big.read_bytes())
-    env = dict(os.environ, PYTHONPATH=str(ROOT), XXGK_DOCUMENT_SECONDS="0.2")
+    env = dict(os.environ, XXGK_DOCUMENT_SECONDS="0.2")
     paths = [big, small] if not is_compiled() else [big]  # compiled code sees no timer (docs/limits.md)
     done = subprocess.run(
         [sys.executable, "-m", "xxgk.cli", "extract", "--jsonl", *map(str, paths), str(SEED)],
@@ -146,7 +144,7 @@ def test_load_records_what_is_not_a_file_and_loads_the_rest(tmp_path: Path) -> N
         ],
         capture_output=True,
         text=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        env=dict(os.environ),
         timeout=300,
     )
     assert done.returncode == 0, done.stderr

@@ -17,8 +17,7 @@ from extract import extract_path
 from tests.conftest import CORPUS
 
 SEED = CORPUS / "seed" / "baicheng-2019.txt"
-ROOT = Path(__file__).parent.parent
-ENV = dict(os.environ, PYTHONPATH=str(ROOT))
+ENV = dict(os.environ)
 
 
 def xxgk(*args: str) -> list[str]:

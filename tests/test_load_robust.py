@@ -161,7 +161,7 @@ def xxgk(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> sub
         capture_output=True,
         timeout=300,
         cwd=cwd,
-        env=dict(os.environ, PYTHONPATH=str(Path(__file__).parent.parent)),
+        env=dict(os.environ),
     )
 
 

@@ -33,7 +33,6 @@ EDGES = {
     "xxgk/config.py",  # the table and its reader
     "xxgk/cli.py",  # the command line's entry
     "crawler/settings.py",  # where Scrapy builds its settings
-    "extract/compiled.py",  # the build's switch XXGK_PURE_PYTHON (goes with issue 18.4)
 }
 EDGE_PACKAGES = ("xxgk/commands/",)  # the commands' option defaults
 # Which table of docs/configuration.md lists a setting, by who reads it.

@@ -137,7 +137,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def xxgk(*args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent.parent))
+    env = dict(os.environ)
     return subprocess.run(
         [sys.executable, "-m", "xxgk.cli", *args], capture_output=True, text=True, timeout=300, env=env
     )

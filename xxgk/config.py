@@ -101,7 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("XXGK_PROGRESS", bool, False, "a progress line per portal on stderr", S),
     Setting("XXGK_PROGRESS_INTERVAL", float, 5.0, "seconds between progress lines", S),
     # -- the install, and the test suite
-    Setting("XXGK_PURE_PYTHON", bool, False, "1: install or run the pure-Python sources, not compiled", B),
+    Setting("XXGK_MYPYC", bool, False, "1: build the release wheel, compiled by mypyc (setup.py)", B),
     Setting("XXGK_DEGRADE_EXAMPLES", int, 60, "reports tests/test_degrade.py draws (more: a longer hunt)", T),
     Setting("XXGK_SHRINK", bool, False, "1: hypothesis shrinks a failing property test's report", T),
 )
