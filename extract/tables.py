@@ -488,7 +488,7 @@ def row_options(
     """
     n = len(slots)
     eqs: Sequence[Equation] = equations or ()
-    toks = list(values)
+    toks = _without_blank_lines(values)
     # drop padding: trailing blanks beyond the row's width, leading blanks likewise
     while len(toks) > n and toks[-1].kind == "blank":
         toks.pop()
@@ -560,6 +560,27 @@ def row_options(
             f"(search bound hit: {MAX_READING_STEPS} steps a row, {DOCUMENT_READING_STEPS} a document)",
         )
     return RowOptions(name, slots, found.options, reason=f"{len(cells)} numbers for {n} columns")
+
+
+def _without_blank_lines(values: list[Token]) -> list[Token]:
+    """A row's cells less the empty cells, before its first number or after its last, of
+    grid lines that print no number: the padding of a header line above (a pipe table's
+    trailing `|  |  |`), not cells of this row. Left in, they would count as its first
+    columns and shift every number by one; which of the row's own empty cells are
+    padding is then for the width and the arithmetic to say (`row_options`)."""
+    rows = {t.cell.row for t in values if t.kind != "blank"}
+    if not rows:  # a row of empty cells only (an empty 收费金额): they are its cells
+        return list(values)
+    start, end = 0, len(values)
+    while start < end and values[start].kind == "blank" and values[start].cell.col is not None:
+        if values[start].cell.row in rows:
+            break
+        start += 1
+    while end > start and values[end - 1].kind == "blank" and values[end - 1].cell.col is not None:
+        if values[end - 1].cell.row in rows:
+            break
+        end -= 1
+    return values[start:end]
 
 
 def _runs_cells_together(tokens: list[Token]) -> bool:
