@@ -46,13 +46,15 @@ ORDER BY share_disclosed DESC, requests_handled DESC""",
         "Per agency, all years: lawsuits decided in the year (总计 - 尚未审结, both 未经复议直接起诉 and "
         "复议后起诉) and the share whose result was 结果纠正. Only agencies with at least min_decided "
         "(default 5) decided lawsuits.",
-        """SELECT region_path AS place, agency, COUNT(*) AS reports, MIN(year) AS first_year,
-  MAX(year) AS last_year, SUM(lawsuits_decided) AS lawsuits_decided, SUM(lawsuits_corrected) AS corrected,
-  ROUND(1.0 * SUM(lawsuits_corrected) / SUM(lawsuits_decided), 3) AS share_corrected
-FROM rates
-WHERE lawsuits_decided > 0 AND lawsuits_corrected IS NOT NULL
-GROUP BY agency_id
-HAVING SUM(lawsuits_decided) >= CAST(COALESCE(NULLIF(:min_decided, ''), 5) AS INTEGER)
+        # from the summary kept at load (db.summaries), not a scan of every report: the
+        # same sums, over one row per agency (~1 µs per report saved: 1 s at 10^6 reports)
+        """SELECT g.path AS place, a.name AS agency, s.reports, s.first_year, s.last_year,
+  s.lawsuits_decided, s.lawsuits_corrected AS corrected,
+  ROUND(1.0 * s.lawsuits_corrected / s.lawsuits_decided, 3) AS share_corrected
+FROM agency_lawsuits s
+JOIN agencies a ON a.id = s.agency_id
+LEFT JOIN regions g ON g.code = a.region_code
+WHERE s.lawsuits_decided >= CAST(COALESCE(NULLIF(:min_decided, ''), 5) AS INTEGER)
 ORDER BY share_corrected DESC, corrected DESC
 LIMIT 100""",
         ("min_decided",),

@@ -372,6 +372,7 @@ def migrate(db: sqlite_utils.Database) -> None:
     """Apply the migrations this file has not had yet, then rebuild the views: all in one
     transaction, so that a reader (`xxgk query` during a load) sees the schema before or
     after, never half made, and two programs opening a new database do not both create it."""
+    from db.summaries import ensure_summaries
     from db.views import create_views
 
     conn = db.conn
@@ -389,6 +390,7 @@ def migrate(db: sqlite_utils.Database) -> None:
             MIGRATIONS[number](db)
             conn.execute(f"PRAGMA user_version = {number + 1}")
         create_views(db)
+        ensure_summaries(db)  # tables the views feed, kept by triggers (db.summaries)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
