@@ -48,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                 "xxgk crawl --all --data /srv/xxgk",
                 "xxgk crawl --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
                 "xxgk crawl --missing --data /srv/xxgk",
+                "xxgk crawl --all --shard 2/3 --data /srv/node2   # this node's third of the registry",
             )
         ),
     )
@@ -101,6 +102,17 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--db", help="SQLite database (default: DATA/xxgk.db)")
     p.add_argument("--registry", help="registry file (default: the one shipped in crawler/)")
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="crawl only this node's share of the portals named or selected: the K-th of N, by a stable "
+        "hash of the portal name (merge the nodes' data folders with `xxgk load --store`)",
+    )
+    p.add_argument(
+        "--province",
+        action="store_true",
+        help="with --shard, share out whole provinces instead of portals",
+    )
     p.add_argument(
         "--full",
         action="store_true",
@@ -210,6 +222,17 @@ def run_crawl(args: argparse.Namespace) -> int:
     if getattr(args, "missing", False):
         return _list_missing(args)
     names = _portal_names(args, portals)
+    if getattr(args, "shard", None):
+        from crawler.shards import ShardError, parse_shard, select
+
+        try:
+            names = select(names, portals, parse_shard(args.shard), by_province=args.province)
+        except ShardError as exc:
+            print(f"xxgk crawl: {exc}", file=sys.stderr)
+            return 2
+        if not names:
+            print(f"xxgk crawl: shard {args.shard} holds none of the portals selected", file=sys.stderr)
+            return 0
     if not names:
         print(
             "xxgk crawl: name the portals to crawl, or use --all / --all-demo (see --help)", file=sys.stderr

@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "xxgk load report1.pdf report2.html",
             "xxgk load --data /srv/xxgk",
             "xxgk load --data /srv/xxgk --dask tcp://scheduler:8786   # on a Dask cluster",
+            "xxgk load --data /srv/xxgk --store /mnt/node1 --store /mnt/node2   # merge crawl nodes",
             "xxgk extract --jsonl reports/*.pdf | xxgk load --jsonl -",
         ),
     )
@@ -66,6 +67,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="if another load is writing the database, wait up to SECONDS for it (default: refuse at "
         "once, exit status 3)",
+    )
+    p.add_argument(
+        "--store",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="merge the documents of another crawl node's data folder into DATA first (repeatable; "
+        "idempotent: content-addressed, the same document from two nodes is one document; "
+        "see docs/performance.md)",
     )
     add_extraction_options(p)
     p.set_defaults(func=run_load)
@@ -283,7 +293,7 @@ def run_load(args: argparse.Namespace) -> int:
     from db.lock import LoadLocked, load_lock
 
     path = _db_path(args)
-    if not args.jsonl and not args.files and not path.exists():
+    if not args.jsonl and not args.files and not path.exists() and not getattr(args, "store", None):
         print(
             f"xxgk load: nothing to load: no FILE given, and no crawled documents in {path.parent} "
             "(`xxgk crawl` stores them there; see --help)",
@@ -334,6 +344,8 @@ def _run_load(args: argparse.Namespace, path: Path) -> int:
             )
         progress.finish()
     else:
+        if getattr(args, "store", None) and _merge_stores(db, args) != 0:
+            return 2
         rows = stored_documents(db)
         if not rows:
             print(f"xxgk load: {path}: nothing new to load: every stored document is loaded", file=sys.stderr)
@@ -349,6 +361,20 @@ def _run_load(args: argparse.Namespace, path: Path) -> int:
         progress.finish()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print(f"xxgk load: {path}: {summary.line()}", file=sys.stderr)
+    return 0
+
+
+def _merge_stores(db, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from db.stores import StoreError, merge_stores
+
+    try:
+        merged = merge_stores(db, args.data, args.store)
+    except StoreError as exc:
+        print(f"xxgk load: {exc}", file=sys.stderr)
+        return 2
+    print(f"xxgk load: {merged.line()}", file=sys.stderr)
+    for missing in merged.missing:
+        print(f"xxgk load: skipped {missing}: its file is missing or not of its hash", file=sys.stderr)
     return 0
 
 
