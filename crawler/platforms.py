@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from crawler import shipped
 from crawler.adapters import ADAPTER_MODULES
 
 DEFAULT_FINGERPRINTS = Path(__file__).with_name("fingerprints.json")
@@ -86,7 +87,7 @@ def parse_fingerprints(data: object, where: str = "fingerprints") -> tuple[int, 
 def load_fingerprints(path: str | Path | None = None) -> tuple[int, list[Fingerprint]]:
     p = Path(path or DEFAULT_FINGERPRINTS)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(shipped.read_text(p))  # also from a zipped egg (scrapyd)
     except (OSError, json.JSONDecodeError) as exc:
         raise FingerprintError(f"{p}: cannot read the fingerprint table ({exc})") from None
     return parse_fingerprints(data, str(p))

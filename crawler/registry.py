@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler import shipped
 from crawler.adapters import ADAPTER_MODULES
 
 DEFAULT_REGISTRY = Path(__file__).with_name("portals.json")
@@ -155,7 +156,7 @@ def load_registry(path: str | Path | None = None) -> dict[str, Portal]:
     """Load and check the registry file (default: the one shipped in `crawler/`)."""
     p = Path(path or DEFAULT_REGISTRY)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(shipped.read_text(p))  # also from a zipped egg (scrapyd)
     except FileNotFoundError:
         raise RegistryError(f"{p}: registry file not found") from None
     except json.JSONDecodeError as exc:
