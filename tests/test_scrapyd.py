@@ -113,7 +113,7 @@ def project_copy(dest: Path) -> Path:
 def test_a_demo_crawl_deployed_and_scheduled_on_scrapyd_stores_its_reports(scrapyd, tmp_path):
     base, home = scrapyd
     project = project_copy(tmp_path / "project")
-    env = {**os.environ, "SCRAPYD_URL": base + "/", "XXGK_PURE_PYTHON": "1"}
+    env = {**os.environ, "SCRAPYD_URL": base + "/"}  # the egg is pure Python (setup.py)
     deploy = subprocess.run(
         [tool("scrapyd-deploy"), "node", "--version", "r1"],
         cwd=project,
