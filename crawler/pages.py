@@ -4,9 +4,9 @@ The spider decides what to request and keeps the run's books; the reading of a p
 lives here, away from Scrapy's callbacks, so that each rule can be tested on a saved
 page (`tests/files/<platform>/`) without a crawl: is the page a redirect stub or a soft
 404, which report title does it carry, which attachments does it link (links, iframes,
-scanned bodies of images), and what is an attachment's file called. Each function
-takes a response and returns plain data, in the style of the list-page adapters
-(`crawler.adapters.base`).
+scanned bodies of images), what is an attachment's file called, and which document
+with which metadata the response becomes. Each function takes a response and returns
+plain data, in the style of the list-page adapters (`crawler.adapters.base`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from scrapy.http import Response, TextResponse
 from w3lib.html import get_meta_refresh
 
 from crawler.adapters.base import clean, resolve_link
-from crawler.attachments import filename_from_disposition, looks_like_attachment
+from crawler.attachments import (
+    filename_from_disposition,
+    is_error_page_instead_of_file,
+    looks_like_attachment,
+    sniff_format,
+)
+from crawler.items import FetchedDocument, ReportLink
 from crawler.titles import is_annual_report, report_year
 
 # Where CMS platforms put an article's body, most specific first: a scanned report is
@@ -171,3 +177,50 @@ def attachment_filename(url: str, content_disposition: bytes | str | None, link_
     if link_text:
         return link_text if link_text.endswith(suffix) else link_text + suffix
     return path.rsplit("/", 1)[-1] or None
+
+
+def error_page_instead_of_file(response: Response) -> bool:
+    """A small HTML page served where a file was linked (a CMS's "file not found" with
+    status 200): storing it would record an empty report."""
+    return len(response.body) < 20000 and is_error_page_instead_of_file(response.request.url, response.body)
+
+
+def fetched_document(
+    response: Response,
+    report: ReportLink,
+    portal: str,
+    *,
+    parent: str | None = None,
+    link_text: str | None = None,
+) -> FetchedDocument:
+    """The document a response holds, for the store: the report page itself when
+    `link_text` is None, else an attachment named after `link_text`, of the page
+    `parent` (or, with `parent` None, a file the list linked directly).
+
+    A report page is keyed by the URL the list gave, an attachment by the URL it was
+    linked as (before redirects): those are what the next run looks up. The format is
+    sniffed from the bytes, as the Content-Type of portals is often wrong."""
+
+    def header(name: str) -> str | None:
+        value = response.headers.get(name)
+        return value.decode("latin-1") if value else None
+
+    disposition = response.headers.get("Content-Disposition")
+    linked = response.meta.get("redirect_urls", [response.request.url])[0]
+    return FetchedDocument(
+        url=report.url if link_text is None else linked,
+        final_url=response.url,
+        portal=portal,
+        kind="page" if link_text is None else "attachment",
+        title=report.title,
+        body=response.body,
+        list_date=report.date,
+        year=report_year(report.title),
+        http_status=response.status,
+        content_type=header("Content-Type"),
+        etag=header("ETag"),
+        last_modified=header("Last-Modified"),
+        parent_url=parent,
+        filename=None if link_text is None else attachment_filename(response.url, disposition, link_text),
+        format=sniff_format(response.body),
+    )

@@ -266,3 +266,48 @@ def test_scrapy_cookie_middleware_never_downloads_the_public_suffix_list():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=Path(__file__).parents[1]
     )
     assert out.stdout.split() == ["()", "True", "False"], out.stderr[-2000:]
+
+
+# -- the documents a response becomes ------------------------------------------------------
+def test_a_report_page_is_stored_under_the_url_the_list_gave(page):
+    listed = f"{HOST}/jl/zcbm/jyt_98071/ndbg/202201/t20220120_9046070.html"
+    r = page("trs/demo-trs-detail.html", listed + "?moved=1")
+    doc = pages.fetched_document(
+        r, ReportLink(listed, "吉林省教育厅2021年政府信息公开工作年度报告", "2022-01-20"), "demo-trs"
+    )
+    assert (doc.url, doc.final_url, doc.kind, doc.format, doc.year) == (
+        listed,
+        listed + "?moved=1",
+        "page",
+        "html",
+        2021,
+    )
+    assert (doc.list_date, doc.parent_url, doc.filename) == ("2022-01-20", None, None)
+
+
+def test_an_attachment_is_keyed_by_its_link_and_named_by_the_server():
+    from scrapy.http import Response
+
+    linked, final = "http://h/download.jsp?id=7", "http://h/files/7/x9.pdf"
+    r = Response(
+        final,
+        body=b"%PDF-1.4 report\n%%EOF\n",
+        headers={
+            "Content-Type": "application/octet-stream",
+            "Content-Disposition": "attachment; filename=nb.pdf",
+        },
+        request=Request(final, meta={"redirect_urls": [linked]}),
+    )
+    doc = pages.fetched_document(
+        r,
+        ReportLink("http://h/r.html", "甲局2023年政府信息公开工作年度报告"),
+        "p",
+        parent="http://h/r.html",
+        link_text="附件",
+    )
+    assert (doc.url, doc.final_url, doc.kind, doc.format) == (linked, final, "attachment", "pdf")
+    assert (doc.parent_url, doc.filename, doc.content_type) == (
+        "http://h/r.html",
+        "nb.pdf",
+        "application/octet-stream",
+    )

@@ -35,7 +35,6 @@ from twisted.python.failure import Failure
 from crawler import lock, pages
 from crawler.adapters import adapter_for
 from crawler.adapters.base import ListItem, looks_like_folder
-from crawler.attachments import is_error_page_instead_of_file, sniff_format
 from crawler.failures import failure_reason
 from crawler.frontier import Frontier, request_from_json, request_key
 from crawler.hosts import HostPolicy, RefusedRequest
@@ -44,7 +43,7 @@ from crawler.middlewares import ChallengeDetected
 from crawler.reach import RunReach
 from crawler.registry import Portal, load_registry
 from crawler.store import DocumentStore
-from crawler.titles import is_annual_report, report_year
+from crawler.titles import is_annual_report
 
 MAX_NOTES = 200
 # A list page's adapter state (`crawler.adapters`): the platform's own cursor, carried
@@ -360,7 +359,7 @@ class ReportsSpider(scrapy.Spider):
         # The attachments are owed before the page is stored: a page never looks complete
         # while its attachments are missing.
         self._settle(owed, None)
-        doc = self._document(response, report, kind="page", parent=None)
+        doc = pages.fetched_document(response, report, self.portal.name)
         doc.frontier_key = key
         yield doc
         yield from (r for r, _ in owed)
@@ -413,44 +412,16 @@ class ReportsSpider(scrapy.Spider):
     def _attachment_document(
         self, response: Response, report: ReportLink, parent: str | None, link_text: str, key: str | None
     ) -> Iterator[FetchedDocument]:
-        if is_error_page_instead_of_file(response.request.url, response.body) and len(response.body) < 20000:
+        if pages.error_page_instead_of_file(response):
             self._fail(
                 key, response.request.url, "an HTML error page was served instead of the file", "error page"
             )
             return
-        doc = self._document(response, report, kind="attachment", parent=parent)
+        doc = pages.fetched_document(response, report, self.portal.name, parent=parent, link_text=link_text)
         doc.frontier_key = key
-        doc.url = response.meta.get("redirect_urls", [response.request.url])[0]
-        doc.filename = pages.attachment_filename(
-            response.url, response.headers.get("Content-Disposition"), link_text
-        )
         yield doc
 
-    # -- documents and bookkeeping -------------------------------------------------------
-    def _document(
-        self, response: Response, report: ReportLink, kind: str, parent: str | None
-    ) -> FetchedDocument:
-        def header(name: str) -> str | None:
-            value = response.headers.get(name)
-            return value.decode("latin-1") if value else None
-
-        return FetchedDocument(
-            url=report.url if kind == "page" else response.request.url,
-            final_url=response.url,
-            portal=self.portal.name,
-            kind=kind,
-            title=report.title,
-            body=response.body,
-            list_date=report.date,
-            year=report_year(report.title),
-            http_status=response.status,
-            content_type=header("Content-Type"),
-            etag=header("ETag"),
-            last_modified=header("Last-Modified"),
-            parent_url=parent,
-            format=sniff_format(response.body),
-        )
-
+    # -- bookkeeping ---------------------------------------------------------------------
     def note_stored(self, item: StoredDocument) -> None:
         if item.stored_as in ("new", "version"):
             self.counts["new_reports"] += 1
