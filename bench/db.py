@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from db.canned import CANNED  # noqa: E402
-from db.load import Loader  # noqa: E402
+from db.load import SECTION_SHIFT, Loader  # noqa: E402
 from db.regions import RegionIndex  # noqa: E402
-from db.schema import connect  # noqa: E402
+from db.schema import TABLE_SECTIONS, connect  # noqa: E402
+from db.search import index_text  # noqa: E402
 from extract.template import (  # noqa: E402
     APPLICANT_COLUMNS,
     OTHER_ROWS_2019,
@@ -222,14 +223,25 @@ def main() -> int:
         "indexed for full text. The n-gram index is ~80%% of the loader's CPU, so this loads ~3x "
         "faster; the canned queries read the same rows (sizes and the fts 政务公开 count are smaller)",
     )
+    ap.add_argument(
+        "--grow-to",
+        type=int,
+        metavar="N",
+        help="copy the existing --db's reports in SQL (under new agencies) up to N reports, then time "
+        "the queries: archive sizes without hours of loading (see grow())",
+    )
     args = ap.parse_args()
-    if args.queries_only:
+    if args.queries_only or args.grow_to:
         if not args.db or not Path(args.db).exists():
-            sys.exit("--queries-only needs an existing --db")
+            sys.exit("--queries-only and --grow-to need an existing --db")
         path = Path(args.db)
         t = time.perf_counter()
         connect(path).close()  # the migrations this file has not had yet (summary tables...)
         print(f"opened (migrated) in {time.perf_counter() - t:.1f} s")
+        if args.grow_to:
+            t = time.perf_counter()
+            n = grow(path, args.grow_to)
+            print(f"grown to {n:,} reports by copies in SQL in {time.perf_counter() - t:.0f} s")
         ro = connect(path, readonly=True)
         reports = ro.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
         ro.close()
@@ -286,6 +298,71 @@ def main() -> int:
             f.unlink()
         os.rmdir(tmpdir)
     return 0
+
+
+def grow(path: Path, target: int) -> int:
+    """Copy the file's reports in SQL, each copy under new agencies (same regions, kinds
+    and years), until it holds `target` reports; returns the count.
+
+    For archive sizes on a shared machine: the loader's n-gram full-text index makes a
+    300,000-report load take hours there, while the queries only need the rows. Copies
+    have every row a loaded report has (values, details, checks, sections and their
+    full-text entries, the summaries through their triggers).
+    """
+    db = connect(path)
+    conn = db.conn
+    conn.create_function("index_text", 1, index_text, deterministic=True)
+    loaded = conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    copy = 0
+    mask = (1 << SECTION_SHIFT) - 1
+    while (count := conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0]) < target:
+        copy += 1
+        rows = min(loaded, target - count)
+        r_off, a_off = (
+            conn.execute(f"SELECT MAX(id) FROM {t}").fetchone()[0] for t in ("reports", "agencies")
+        )
+        s_off = conn.execute(f"SELECT MAX(id & {mask}) FROM sections").fetchone()[0]
+        last = conn.execute("SELECT id FROM reports ORDER BY id LIMIT 1 OFFSET ?", (rows - 1,)).fetchone()[0]
+        conn.execute("BEGIN")
+        conn.execute(
+            f"INSERT INTO agencies SELECT id + {a_off}, key || '#{copy}', name || '（{copy}）', region_code, "
+            "level, kind, method, unresolved_reason FROM agencies WHERE id <= ?",
+            (a_off,),
+        )
+        rcols = [r[1] for r in conn.execute("PRAGMA table_info(reports)")]
+        shifted = {
+            "id": f"id + {r_off}",
+            "agency_id": f"agency_id + {a_off}",
+            "sha256": f"sha256 || '#{copy}'",
+            "series": f"series || '#{copy}'",
+            "source": f"source || '#{copy}'",
+        }
+        conn.execute(
+            f"INSERT INTO reports SELECT {', '.join(shifted.get(c, c) for c in rcols)} FROM reports "
+            f"WHERE id <= {last}"
+        )
+        for table in ("report_values", "checks", "cell_details"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            select = ", ".join(f"report_id + {r_off}" if c == "report_id" else c for c in cols)
+            conn.execute(f"INSERT INTO {table} SELECT {select} FROM {table} WHERE report_id <= {last}")
+        new_id = f"(id - (id & {mask})) + (id & {mask}) + {s_off}"
+        conn.execute(
+            f"INSERT INTO sections SELECT {new_id}, report_id + {r_off}, number, heading, text FROM sections "
+            f"WHERE report_id <= {last} ORDER BY id"
+        )
+        narrative = ", ".join(f"'{n}'" for n in sorted(TABLE_SECTIONS))
+        conn.execute(
+            "INSERT INTO sections_fts (rowid, heading, text) "
+            "SELECT id, index_text(heading), index_text(text) "
+            f"FROM sections WHERE report_id > {r_off} AND (number IS NULL OR number NOT IN ({narrative})) "
+            "ORDER BY id"
+        )
+        conn.execute("COMMIT")
+        print(f"  copied {rows:,} reports (copy {copy}): {count + rows:,}", file=sys.stderr)
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return count
 
 
 def time_queries(path: Path, reports: int) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,12 @@ def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def children_cpu() -> float:
+    """CPU seconds used so far by this process's finished children (a load and its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_load(store: Path, *options: str) -> float:
     """Seconds for `xxgk load OPTIONS` on a fresh copy of the store's database."""
     db = store / "load.db"
@@ -99,6 +106,7 @@ def main() -> int:
     ap.add_argument("--keep", metavar="DIR", help="build the store in DIR and keep it (reused if present)")
     args = ap.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
+    started = time.perf_counter()
     store = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="xxgk-bench-load-"))
     try:
         if not (store / "xxgk.db").exists():
@@ -110,12 +118,14 @@ def main() -> int:
         print(f"store: {args.count} documents ({mix}); {os.cpu_count()} cores")
         rates = {}
         for n in jobs:
-            before = load_average()
+            before, cpu = load_average(), children_cpu()
             elapsed = timed_load(store, "--jobs", str(n))
             rates[n] = args.count / elapsed
+            cpu = children_cpu() - cpu
+            # CPU / wall: the cores the load actually got (a shared machine gives it less than n)
             print(
-                f"--jobs {n}: {rates[n]:.2f} documents/s ({args.count} in {elapsed:.1f} s; "
-                f"load average before {before}, after {load_average()})",
+                f"--jobs {n}: {rates[n]:.2f} documents/s ({args.count} in {elapsed:.1f} s, {cpu:.0f} CPU-s, "
+                f"{cpu / elapsed:.2f} cores busy; load average before {before}, after {load_average()})",
                 flush=True,
             )
         base = rates[jobs[0]]
@@ -133,6 +143,7 @@ def main() -> int:
                 f"{before}, after {load_average()})"
             )
         ok = all(rates[n] / base >= GOAL for n in jobs[1:] if n == 2 and jobs[0] == 1)
+        print(f"benchmark run time: {time.perf_counter() - started:.0f} s (store generation included)")
     finally:
         if not args.keep:
             shutil.rmtree(store, ignore_errors=True)

@@ -13,6 +13,7 @@ Tables (foreign keys on):
   sections           the six section texts, with the FTS5 index sections_fts (db.search)
   report_statuses    what each reports.status means (db.status)
   extraction_errors  documents that could not be extracted, with the reason
+  agency_lawsuits    a summary per agency kept by triggers (db.summaries), for canned queries
 Views are rebuilt from db.views on every open for writing.
 """
 
