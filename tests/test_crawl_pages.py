@@ -142,6 +142,23 @@ def test_jpage_column_lists_nine_records_and_posts_for_the_rest(page):
     assert got.next_page.meta["adapter"]["jpage"]["start"] == 10
 
 
+def test_jpaas_column_page_lists_five_and_asks_the_build_unit_api_for_page_two(page):
+    got = _list(page, "hanweb_jpaas", "demo-jpaas-list.html", "/zj/col/col1229/index.html", {"depth": 0})
+    assert [i.date for i in got.items] == [
+        "2025-01-25",
+        "2025-01-20",
+        "2025-01-15",
+        "2024-01-24",
+        "2024-01-19",
+    ]
+    assert got.items[0].url == "http://127.0.0.1:34697/zj/art/2025/1/25/art_1229_1229105.html"
+    assert got.next_page.url.startswith(
+        f"{HOST}/api-gateway/jpaas-publish-server/front/page/build/unit?webId=3185"
+    )
+    jpaas = got.next_page.meta["adapter"]["jpaas"]
+    assert (jpaas["pages"], jpaas["page"], jpaas["rows"]) == (3, 2, 5)  # count=15, rows=5
+
+
 def test_gkmlpt_api_page_decodes_escaped_titles_and_asks_for_page_two(page):
     state = {
         "depth": 1,
