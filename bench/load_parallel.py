@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -78,12 +77,6 @@ def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def children_cpu() -> float:
-    """CPU seconds used so far by this process's finished children (a load and its workers)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def timed_load(store: Path, *options: str) -> float:
     """Seconds for `xxgk load OPTIONS` on a fresh copy of the store's database."""
     db = store / "load.db"
@@ -118,14 +111,12 @@ def main() -> int:
         print(f"store: {args.count} documents ({mix}); {os.cpu_count()} cores")
         rates = {}
         for n in jobs:
-            before, cpu = load_average(), children_cpu()
+            before = load_average()
             elapsed = timed_load(store, "--jobs", str(n))
             rates[n] = args.count / elapsed
-            cpu = children_cpu() - cpu
-            # CPU / wall: the cores the load actually got (a shared machine gives it less than n)
             print(
-                f"--jobs {n}: {rates[n]:.2f} documents/s ({args.count} in {elapsed:.1f} s, {cpu:.0f} CPU-s, "
-                f"{cpu / elapsed:.2f} cores busy; load average before {before}, after {load_average()})",
+                f"--jobs {n}: {rates[n]:.2f} documents/s ({args.count} in {elapsed:.1f} s; "
+                f"load average before {before}, after {load_average()})",
                 flush=True,
             )
         base = rates[jobs[0]]
