@@ -12,7 +12,6 @@ second, incremental run (goal: under 5% of the first run's).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,35 +21,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from crawler.demo.server import DemoServer  # noqa: E402
+from tests import crawl_process  # noqa: E402
 
 PORTALS = ("demo-bench", "demo-nd")  # demo-nd: API-paged lists must stay cheap to recrawl too
-RUNNER = (
-    "import argparse, sys\nfrom xxgk.commands import crawl\np = argparse.ArgumentParser()\n"
-    "crawl.register(p.add_subparsers())\na = p.parse_args(sys.argv[1:])\nsys.exit(a.func(a))"
-)
 
 
 def crawl(data: Path, server: DemoServer) -> tuple[float, int, int]:
     server.clear_log()
     started = time.perf_counter()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            RUNNER,
-            "crawl",
-            *PORTALS,
-            "--data",
-            str(data),
-            "--demo-url",
-            server.url,
-            "--no-throttle",
-            "-s",
-            "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
+    proc = crawl_process.crawl(
+        data, *PORTALS, demo_url=server.url, settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "16"}, timeout=3600
     )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +46,7 @@ class LoadSummary:
     errors: int = 0  # documents that could not be extracted (see extraction_errors)
     unresolved: set[str] = field(default_factory=set)  # agency names without a region
     last_error: str = ""  # the reason of the latest error, for progress lines
+    failures: Counter[str] = field(default_factory=Counter)  # this run's failed documents by kind of reason
     statuses: dict[str, int] = field(default_factory=dict)  # new reports by status (db.status)
 
     def count(self, status: str) -> None:
@@ -66,6 +69,9 @@ class LoadSummary:
         )
         if self.loaded or self.versions or self.errors:
             text += f"; by status: {count_line({**self.statuses, 'unreadable': self.errors})}"
+        if self.failures:
+            kinds = "; ".join(f"{n} × {kind}" for kind, n in self.failures.most_common())
+            text += f"; failed: {kinds}"
         if self.unresolved:
             text += f"; {len(self.unresolved)} agency name(s) without a region (view unresolved_agencies)"
         return text
@@ -395,6 +401,9 @@ class Loader:
         """Note a document that could not be extracted; a re-run does not note it twice."""
         source, reason = printable(source), printable(reason)
         self.summary.last_error = reason
+        # "cannot be stored: cell ... is 1e20, ..." counts as "cannot be stored", and
+        # "not valid JSON (nested too deeply)" as "not valid JSON"
+        self.summary.failures[re.sub(r" \(.*", "", reason.split(": ")[0])[:60]] += 1
         if sha256 and sha256 in self.failed_sha:
             return
         self._begin()

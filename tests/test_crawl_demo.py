@@ -18,12 +18,9 @@ import sqlite_utils
 
 from crawler import lock
 from crawler.demo.server import FAULTS, DemoServer
+from tests.crawl_process import crawl
 
 REPO = Path(__file__).resolve().parents[1]
-RUNNER = (
-    "import argparse, sys\nfrom xxgk.commands import crawl\np = argparse.ArgumentParser()\n"
-    "crawl.register(p.add_subparsers())\na = p.parse_args(sys.argv[1:])\nsys.exit(a.func(a))"
-)
 PORTALS = ["demo-trs", "demo-jpage", "demo-gkmlpt", "demo-shanghai", "demo-gbkcms", "demo-jpaas", "demo-ucap"]
 
 
@@ -75,24 +72,6 @@ ATTACHMENTS = {
 }
 
 
-def run_crawl(data: Path, server: DemoServer, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [
-        sys.executable,
-        "-c",
-        RUNNER,
-        "crawl",
-        *args,
-        "--data",
-        str(data),
-        "--demo-url",
-        server.url,
-        "--no-throttle",
-        "-s",
-        "XXGK_RETRY_BACKOFF=0.05",
-    ]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=180, cwd=REPO)
-
-
 def stored_titles(db: sqlite_utils.Database, portal: str) -> set[str]:
     return {
         r["title"]
@@ -111,7 +90,7 @@ def server():
 def first_run(server, tmp_path_factory):
     data = tmp_path_factory.mktemp("crawl")
     server.clear_log()
-    proc = run_crawl(data, server, *PORTALS)
+    proc = crawl(data, *PORTALS, demo_url=server.url)
     log = list(server.log)
     return data, proc, log
 
@@ -198,7 +177,7 @@ def test_documents_are_content_addressed_with_metadata(first_run):
 def test_second_run_fetches_no_report_twice(first_run, server):
     data, _, log1 = first_run
     server.clear_log()
-    proc = run_crawl(data, server, *PORTALS)
+    proc = crawl(data, *PORTALS, demo_url=server.url)
     assert proc.returncode == 0, proc.stderr[-3000:]
     log2 = list(server.log)
     db = sqlite_utils.Database(data / "xxgk.db")
@@ -221,7 +200,7 @@ def test_a_corrected_report_becomes_a_new_version(first_run, server):
     title = "吉林省教育厅2023年政府信息公开工作年度报告"
     server.revise(title)
     server.clear_log()
-    proc = run_crawl(data, server, "demo-trs")
+    proc = crawl(data, "demo-trs", demo_url=server.url)
     assert proc.returncode == 0, proc.stderr[-3000:]
     db = sqlite_utils.Database(data / "xxgk.db")
     rows = list(
@@ -250,7 +229,7 @@ def test_a_corrected_report_becomes_a_new_version(first_run, server):
 def test_revalidation_asks_conditionally_and_gets_304s(first_run, server):
     data, _, _ = first_run
     server.clear_log()
-    proc = run_crawl(data, server, "demo-ucap", "--revalidate")
+    proc = crawl(data, "demo-ucap", demo_url=server.url, revalidate=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     reports = [e for e in server.log if "/content.shtml" in e.path or "/files/" in e.path or ".jpg" in e.path]
     assert len(reports) == 15 and all(e.conditional and e.status == 304 for e in reports)
@@ -281,7 +260,7 @@ def test_robots_txt_is_obeyed(tmp_path, server):
         encoding="utf-8",
     )
     server.clear_log()
-    proc = run_crawl(tmp_path, server, "demo-private", "--registry", str(registry))
+    proc = crawl(tmp_path, "demo-private", demo_url=server.url, registry=str(registry))
     assert [e.path for e in server.log] == ["/robots.txt"]
     assert proc.returncode == 1  # nothing could be crawled: the run failed, and says why
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
@@ -292,7 +271,7 @@ def test_robots_txt_is_obeyed(tmp_path, server):
     data["portals"][0]["options"] = {"obey_robots": False, "allow_private": True}
     registry.write_text(json.dumps(data), encoding="utf-8")
     server.clear_log()
-    run_crawl(tmp_path, server, "demo-private", "--registry", str(registry))
+    crawl(tmp_path, "demo-private", demo_url=server.url, registry=str(registry))
     assert "/admin/ndbg/index.html" in [e.path for e in server.log]
 
 
@@ -319,7 +298,7 @@ def test_a_start_url_that_is_a_report_is_stored(tmp_path, server):
         ),
         encoding="utf-8",
     )
-    proc = run_crawl(tmp_path, server, "one-report", "--registry", str(registry))
+    proc = crawl(tmp_path, "one-report", demo_url=server.url, registry=str(registry))
     assert proc.returncode == 0, proc.stderr[-3000:]
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
     rows = list(db.query("select kind, title, format from documents order by id"))
@@ -330,7 +309,7 @@ def test_a_start_url_that_is_a_report_is_stored(tmp_path, server):
 def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
     srv = DemoServer(port=0, faults=set(FAULTS), slow_seconds=0.2).start()
     try:
-        proc = run_crawl(tmp_path, srv, *PORTALS)
+        proc = crawl(tmp_path, *PORTALS, demo_url=srv.url)
     finally:
         srv.stop()
     # Challenged and soft-404 reports are missing: the exit status and the summary say so.
@@ -364,14 +343,11 @@ def test_faults_on_everything_but_the_challenged_is_fetched(tmp_path):
 def test_a_portal_behind_a_wall_is_left_alone_after_a_few_challenges(tmp_path):
     srv = DemoServer(port=0, faults={"wzws"}).start()
     try:
-        proc = run_crawl(
+        proc = crawl(
             tmp_path,
-            srv,
             "demo-jpage",
-            "-s",
-            "XXGK_MAX_CHALLENGES=2",
-            "-s",
-            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            demo_url=srv.url,
+            settings={"XXGK_MAX_CHALLENGES": "2", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"},
         )
     finally:
         srv.stop()
@@ -418,8 +394,10 @@ def test_old_tls_servers_need_and_get_legacy_tls(tmp_path):
         encoding="utf-8",
     )
     try:
-        plain = run_crawl(tmp_path / "plain", srv, "old-tls", "--registry", str(registry))
-        legacy = run_crawl(tmp_path / "legacy", srv, "old-tls", "--registry", str(registry), "--legacy-tls")
+        plain = crawl(tmp_path / "plain", "old-tls", demo_url=srv.url, registry=str(registry))
+        legacy = crawl(
+            tmp_path / "legacy", "old-tls", demo_url=srv.url, registry=str(registry), legacy_tls=True
+        )
     finally:
         srv.stop()
     if plain.returncode == 0:
@@ -433,7 +411,7 @@ def test_old_tls_servers_need_and_get_legacy_tls(tmp_path):
 def test_a_second_crawl_cannot_start_while_one_holds_the_lock(tmp_path, server):
     held = lock.acquire(tmp_path)
     try:
-        proc = run_crawl(tmp_path, server, "demo-ucap")
+        proc = crawl(tmp_path, "demo-ucap", demo_url=server.url)
     finally:
         lock.release(held)
     assert proc.returncode == 3
@@ -447,7 +425,7 @@ def test_registry_errors_stop_the_run_naming_the_entry(tmp_path, server):
         '"platform": "trs", "start_urls": ["http://a.gov.cn/"]}]}',
         encoding="utf-8",
     )
-    proc = run_crawl(tmp_path, server, "x-y", "--registry", str(bad))
+    proc = crawl(tmp_path, "x-y", demo_url=server.url, registry=str(bad))
     assert proc.returncode == 2
     assert "entry 'x-y': field 'region'" in proc.stderr
 

@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from tests import crawl_process
 from tests.fault_portal import FaultPortal, html, list_page, redirect, report_page
 
 REPO = Path(__file__).resolve().parents[1]
-RUNNER = (
-    "import argparse, sys\nfrom xxgk.commands import crawl\np = argparse.ArgumentParser()\n"
-    "crawl.register(p.add_subparsers())\na = p.parse_args(sys.argv[1:])\nsys.exit(a.func(a))"
-)
 T = "年政府信息公开工作年度报告"
 
 
@@ -43,10 +39,9 @@ def registry(tmp: Path, start: str, **options: object) -> Path:
     return path
 
 
-def crawl(data: Path, reg: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-c", RUNNER, "crawl", "fault-portal", "--registry", str(reg), "--data", str(data)]
-    cmd += ["--no-throttle", "-s", "XXGK_RETRY_BACKOFF=0.05", *extra]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+def crawl(data: Path, reg: Path, timeout: float = 120, **settings: str) -> subprocess.CompletedProcess[str]:
+    """Crawl the fault portal of the registry file `reg` (settings: Scrapy settings)."""
+    return crawl_process.crawl(data, "fault-portal", registry=str(reg), timeout=timeout, settings=settings)
 
 
 def stored(data: Path) -> list[dict]:
@@ -202,14 +197,14 @@ def test_retry_after_is_honoured_and_a_long_one_waits_for_the_next_run(tmp_path,
         ),
     )
     reg = registry(tmp_path, f"{portal.url}/list/page_1.html", allow_private=True)
-    first = crawl(tmp_path, reg, "-s", "XXGK_RETRY_AFTER_MAX=3")  # waits up to 3 s are spent in the run
+    first = crawl(tmp_path, reg, XXGK_RETRY_AFTER_MAX="3")  # waits up to 3 s are spent in the run
     soon = [h.at for h in portal.log if h.path == "/r/soon.html"]
     assert len(soon) == 2 and soon[1] - soon[0] >= 1.9  # waited as asked, then fetched
     assert portal.paths().count("/r/later.html") == 1  # an hour is not waited in a run, nor retried blindly
     assert first.returncode == 1 and first.stdout.splitlines()[1].endswith("\tHTTP 429 ×1")
     assert "Retry-After: 3600" in last_run(tmp_path)["notes"]
     assert last_run(tmp_path)["missing"] == 1
-    second = crawl(tmp_path, reg, "-s", "XXGK_RETRY_AFTER_MAX=3")
+    second = crawl(tmp_path, reg, XXGK_RETRY_AFTER_MAX="3")
     assert second.returncode == 0, second.stderr[-3000:]
     assert portal.paths().count("/r/later.html") == 2
     assert sorted(d["final_url"].rsplit("/", 1)[1] for d in stored(tmp_path)) == ["later.html", "soon.html"]

@@ -21,7 +21,8 @@ from crawler.adapters.base import html_list_page
 from crawler.demo.server import DemoServer
 from crawler.platforms import FingerprintError, detect, parse_fingerprints
 from crawler.titles import is_annual_report
-from tests.test_crawl_demo import run_crawl, stored_titles, titles
+from tests.crawl_process import crawl
+from tests.test_crawl_demo import stored_titles, titles
 
 FILES = Path(__file__).parent / "files"
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
@@ -209,7 +210,7 @@ def test_demo_tree_holds_what_the_test_expects(server):
 
 def test_demo_tree_is_crawled_with_recall_one_and_recrawled_cheaply(server, tmp_path):
     server.clear_log()
-    proc = run_crawl(tmp_path, server, *ND_EXPECTED)
+    proc = crawl(tmp_path, *ND_EXPECTED, demo_url=server.url)
     assert proc.returncode == 0, proc.stderr[-3000:]
     first = list(server.log)
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
@@ -229,7 +230,7 @@ def test_demo_tree_is_crawled_with_recall_one_and_recrawled_cheaply(server, tmp_
     assert "TRS list model (动静结合, search API)" in runs["demo-nd"]["platform_evidence"]
     # Nothing changed: the second run reads each column's first page and stops.
     server.clear_log()
-    proc = run_crawl(tmp_path, server, *ND_EXPECTED)
+    proc = crawl(tmp_path, *ND_EXPECTED, demo_url=server.url)
     assert proc.returncode == 0, proc.stderr[-3000:]
     second = [e.path for e in server.log]
     assert not [p for p in second if "fjdzapp" in p or "dataproxy" in p or "/t20" in p]
@@ -256,7 +257,7 @@ def test_an_inferred_platform_the_page_contradicts_is_warned_and_the_page_wins(s
         platform_inferred="URL shape: <column>/YYYYMM/tYYYYMMDD_<docid>.<ext>",
         start_urls=["{demo}/ucap/c100028/common_zfxxgknb.shtml"],
     )
-    proc = run_crawl(tmp_path, server, "probe", "--registry", str(reg))
+    proc = crawl(tmp_path, "probe", demo_url=server.url, registry=str(reg))
     assert proc.returncode == 0, proc.stderr[-3000:]
     run = _last_run(tmp_path)
     assert (run["status"], run["platform"]) == ("warning", "ucap")
@@ -269,7 +270,7 @@ def test_an_inferred_platform_the_page_contradicts_is_warned_and_the_page_wins(s
 
 def test_a_start_page_that_leads_to_no_column_and_a_failed_fingerprint_are_warnings(server, tmp_path):
     reg = _registry(tmp_path, platform="auto", start_urls=["{demo}/fj/nd/zwgk/zfxxgk/zn/"])
-    proc = run_crawl(tmp_path, server, "probe", "--registry", str(reg))
+    proc = crawl(tmp_path, "probe", demo_url=server.url, registry=str(reg))
     assert proc.returncode == 0, proc.stderr[-3000:]
     run = _last_run(tmp_path)
     assert run["status"] == "warning" and run["platform"] == "generic"
@@ -280,11 +281,11 @@ def test_a_start_page_that_leads_to_no_column_and_a_failed_fingerprint_are_warni
 
 def test_a_column_that_gave_reports_before_and_none_now_is_a_warning(server, tmp_path):
     reg = _registry(tmp_path, platform="trs", start_urls=["{demo}/fj/nd/jc/zwgk/zfxxgk/zfxxgknb/"])
-    assert run_crawl(tmp_path, server, "probe", "--registry", str(reg)).returncode == 0
+    assert crawl(tmp_path, "probe", demo_url=server.url, registry=str(reg)).returncode == 0
     assert _last_run(tmp_path)["status"] == "ok"
     # The column now answers with a page of something else (as a moved column's old URL does).
     reg = _registry(tmp_path, platform="trs", start_urls=["{demo}/fj/nd/jc/zwgk/zfxxgk/zd/"])
-    assert run_crawl(tmp_path, server, "probe", "--registry", str(reg)).returncode == 0
+    assert crawl(tmp_path, "probe", demo_url=server.url, registry=str(reg)).returncode == 0
     run = _last_run(tmp_path)
     assert run["status"] == "warning"
     assert "gave reports before and none now" in json.loads(run["warnings"])[0]

@@ -20,35 +20,11 @@ import sqlite_utils
 
 from crawler.demo import reports as demo
 from crawler.demo.server import DemoServer
+from tests.crawl_process import crawl, crawl_command
 from tests.fault_portal import FaultPortal, html, list_page, report_page
 
 REPO = Path(__file__).resolve().parents[1]
-RUNNER = (
-    "import argparse, sys\nfrom xxgk.commands import crawl\np = argparse.ArgumentParser()\n"
-    "crawl.register(p.add_subparsers())\na = p.parse_args(sys.argv[1:])\nsys.exit(a.func(a))"
-)
 T = "年政府信息公开工作年度报告"
-
-
-def crawl_cmd(data: Path, url: str, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-c",
-        RUNNER,
-        "crawl",
-        *args,
-        "--data",
-        str(data),
-        "--demo-url",
-        url,
-        "--no-throttle",
-        "-s",
-        "XXGK_RETRY_BACKOFF=0.05",
-    ]
-
-
-def crawl(data: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(crawl_cmd(data, url, *args), capture_output=True, text=True, timeout=300, cwd=REPO)
 
 
 def titles(data: Path, portal: str) -> set[str]:
@@ -73,7 +49,7 @@ def test_a_list_page_that_failed_is_walked_on_the_next_run(tmp_path):
         expected = srv.expected()["demo-gkmlpt"]
         for _ in range(6):
             before = len(srv.log)  # (clear_log would reset the fault's hit counts)
-            proc = crawl(tmp_path, srv.url, "demo-gkmlpt", "-s", "RETRY_TIMES=1")
+            proc = crawl(tmp_path, "demo-gkmlpt", demo_url=srv.url, settings={"RETRY_TIMES": "1"})
             pages = sorted(
                 {e.path.split("page=")[1].split("&")[0] for e in srv.log[before:] if "page=" in e.path}
             )
@@ -115,8 +91,12 @@ def test_a_stored_page_whose_attachment_failed_gets_it_on_the_next_run(tmp_path)
     }
     reg.write_text(json.dumps({"portals": [entry]}, ensure_ascii=False), encoding="utf-8")
     try:
-        first = crawl(tmp_path, portal.url, "fault-portal", "--registry", str(reg), "-s", "RETRY_TIMES=1")
-        second = crawl(tmp_path, portal.url, "fault-portal", "--registry", str(reg), "-s", "RETRY_TIMES=1")
+        first = crawl(
+            tmp_path, "fault-portal", demo_url=portal.url, registry=str(reg), settings={"RETRY_TIMES": "1"}
+        )
+        second = crawl(
+            tmp_path, "fault-portal", demo_url=portal.url, registry=str(reg), settings={"RETRY_TIMES": "1"}
+        )
     finally:
         portal.stop()
     assert first.returncode == 1 and first.stdout.splitlines()[1].endswith("\tHTTP 500 ×1")
@@ -135,7 +115,7 @@ def test_a_document_that_keeps_failing_is_retried_with_backoff_then_given_up(tmp
     try:
         for _run in range(5):
             srv.clear_log()
-            proc = crawl(tmp_path, srv.url, "demo-gbkcms", "-s", "XXGK_GIVE_UP_AFTER=3")
+            proc = crawl(tmp_path, "demo-gbkcms", demo_url=srv.url, settings={"XXGK_GIVE_UP_AFTER": "3"})
             codes.append(proc.returncode)
             (row,) = frontier(tmp_path)
             asked.append(sum(1 for e in srv.log if row["url"].endswith(e.path)))
@@ -169,7 +149,9 @@ def test_a_crawl_killed_midway_is_completed_by_the_next_run(tmp_path, sig):
     srv = DemoServer(port=0, bench_reports=300).start()
     try:
         expected = srv.expected()["demo-bench"]
-        cmd = crawl_cmd(tmp_path, srv.url, "demo-bench", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
+        cmd = crawl_command(
+            tmp_path, "demo-bench", demo_url=srv.url, settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "4"}
+        )
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while _stored_pages(tmp_path) < 40 and time.monotonic() < deadline and proc.poll() is None:
@@ -177,7 +159,7 @@ def test_a_crawl_killed_midway_is_completed_by_the_next_run(tmp_path, sig):
         proc.send_signal(sig)
         _out, err = proc.communicate(timeout=120)
         cut = titles(tmp_path, "demo-bench")
-        rerun = crawl(tmp_path, srv.url, "demo-bench")
+        rerun = crawl(tmp_path, "demo-bench", demo_url=srv.url)
     finally:
         srv.stop()
     assert 40 <= len(cut) < len(expected)  # killed halfway

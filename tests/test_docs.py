@@ -166,3 +166,33 @@ def test_every_subcommand_has_examples_and_a_row_in_the_readme(name: str) -> Non
     assert "examples:" in epilog and f"xxgk {name} " in epilog, f"xxgk {name} --help has no examples"
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"| `xxgk {name}` |" in readme, f"xxgk {name} is not in the README's command table"
+
+
+def test_the_exit_status_table_is_the_one_of_the_code_and_of_every_help() -> None:
+    """docs/exit-status.md and every --help list the statuses of xxgk/commands/status.py."""
+    from xxgk.commands import status
+
+    text = (REPO / "docs" / "exit-status.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\d+) \| (.+?) \|$", text, flags=re.M))
+    assert table == {str(code): meaning for code, meaning in status.EXIT_CODES.items()}
+    assert {0, 1, 2, 3, 130} <= set(status.EXIT_CODES)
+    for name, sub in subcommands().items():
+        assert status.epilog() in (sub.epilog or ""), f"xxgk {name} --help lacks the exit statuses"
+
+
+def test_the_readme_names_one_entry_function_per_stage_each_under_60_lines() -> None:
+    """A newcomer starts from the README's "How it fits together": each stage's entry
+    function exists and is short enough to read at once."""
+    import importlib
+    import inspect
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it fits together")[1].split("\n## ")[0]
+    rows = dict(re.findall(r"^\| ([a-z/]+) \| (.+?) \|", section, flags=re.M))
+    assert set(rows) >= {"crawl", "extract", "load/store", "query/serve"}
+    for stage in ("crawl", "extract", "load/store", "query/serve"):
+        for dotted in re.findall(r"`([\w.]+)\(", rows[stage]):
+            module, _, name = dotted.rpartition(".")
+            function = getattr(importlib.import_module(module), name)
+            lines = len(inspect.getsourcelines(function)[0])
+            assert lines < 60, f"{dotted} ({stage}) is {lines} lines"

@@ -199,7 +199,7 @@ def test_hostile_jsonl_lines_are_one_line_errors_and_the_good_lines_load(seed_re
     (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     run = xxgk("load", "--data", str(tmp_path / "d"), "--jsonl", str(tmp_path / "in.jsonl"))
     stderr = run.stderr.decode()
-    assert run.returncode == 0, stderr
+    assert run.returncode == 1, stderr  # documents failed: the exit status says so
     assert "Traceback" not in stderr
     db = sqlite3.connect(tmp_path / "d" / "xxgk.db")
     errors = dict(db.execute("SELECT source, reason FROM extraction_errors"))
@@ -212,6 +212,7 @@ def test_hostile_jsonl_lines_are_one_line_errors_and_the_good_lines_load(seed_re
     assert errors == expected
     assert sorted(s for (s,) in db.execute("SELECT source FROM reports")) == sorted([str(SEED), "other.txt"])
     assert "2 new report(s), 0 new version(s), 0 unchanged, 15 extraction error(s)" in stderr
+    assert "; failed: 12 × cannot be stored; 2 × not valid JSON; 1 × not UTF-8 text;" in stderr
 
 
 def test_a_document_printing_a_number_beyond_2_to_the_63_is_recorded_and_the_rest_load(
@@ -224,7 +225,10 @@ def test_a_document_printing_a_number_beyond_2_to_the_63_is_recorded_and_the_res
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = tmp_path / "d"
     run = xxgk("load", "--data", str(data), str(big), str(SEED))
-    assert run.returncode == 0, run.stderr.decode()
+    assert run.returncode == 1, run.stderr.decode()
+    assert "1 extraction error(s); by status: 1 complete, 1 unreadable; failed: 1 × cannot be stored" in (
+        run.stderr.decode()
+    )
     reason = (
         "cannot be stored: cell applications.received_new.total is 99999999999999999999, "
         "out of the range SQLite stores (a 64-bit integer)"
@@ -235,3 +239,4 @@ def test_a_document_printing_a_number_beyond_2_to_the_63_is_recorded_and_the_res
     assert db.execute("SELECT source FROM reports").fetchall() == [(str(SEED),)]
     again = xxgk("load", "--data", str(data), str(big), str(SEED))
     assert "0 new report(s), 0 new version(s), 2 unchanged, 0 extraction error(s)" in again.stderr.decode()
+    assert again.returncode == 0  # a failure is reported once; --retry-errors tries it again

@@ -1,34 +1,298 @@
-"""`xxgk crawl` (run the reports spider over registry portals) and `xxgk demo-portal`."""
+"""`xxgk crawl` (run the reports spider over registry portals) and `xxgk demo-portal`.
+
+`crawl()` is the library call under `xxgk crawl`; `xxgk run`, `xxgk demo`, the tests and
+bench/crawl.py call it too, with a `CrawlOptions` for whatever differs from a plain crawl.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from xxgk import config, logs
-from xxgk.commands import examples
+from xxgk.commands import (
+    add_data_options,
+    add_politeness_options,
+    add_registry_option,
+    examples,
+    status,
+)
+from xxgk.commands.status import CommandError, Locked, UsageError
+
+if TYPE_CHECKING:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.registry import Portal
 
 # --log-level NAME is the verbosity that shows Scrapy's messages of that level.
 LOG_LEVEL_VERBOSITY = {"WARNING": logs.VERBOSE, "INFO": logs.VERBOSE + 1, "DEBUG": logs.VERBOSE + 2}
 
-EXIT_CODES = """exit status (also of `xxgk run`; see docs/crawling-robustness.md):
-  0    every portal crawled and nothing is missing
-  1    some documents or portals failed, or documents are still missing (the summary names why)
-  2    usage or registry error
-  3    another crawl holds the data folder's lock
-  130  interrupted (Ctrl-C); the next run resumes where this one stopped
-"""
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """How to crawl, beyond which portals and where: `xxgk crawl`'s options as values.
+
+    Every field has the default of a plain `xxgk crawl`, so a caller (the demo, a test)
+    names only what it changes, and a new option cannot break it.
+    """
+
+    registry: str | None = None  # None: $XXGK_REGISTRY, else the registry shipped in crawler/
+    full: bool = False  # walk every list page, not only up to the first with nothing new
+    revalidate: bool = False  # re-request known reports conditionally; implies full
+    demo_url: str | None = None  # base URL of the demo portals
+    throttle: bool = True  # AutoThrottle and a delay between requests
+    robots: bool = True  # obey robots.txt
+    legacy_tls: bool = False  # accept old HTTPS servers (OpenSSL security level 1)
+    scrapy_settings: Mapping[str, str] = field(default_factory=dict)  # -s NAME=VALUE
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> CrawlOptions:
+        return cls(
+            registry=args.registry or config.registry_path(),
+            full=args.full,
+            revalidate=args.revalidate,
+            demo_url=args.demo_url,
+            throttle=not args.no_throttle,
+            robots=not args.no_robots,
+            legacy_tls=args.legacy_tls,
+            scrapy_settings=dict(args.set),
+        )
 
 
-def with_exit_codes(parser_kwargs: dict) -> dict:
-    """`examples(...)` keywords with the exit codes above the examples in --help."""
-    return {**parser_kwargs, "epilog": EXIT_CODES + "\n" + parser_kwargs["epilog"]}
+def crawl(
+    names: Sequence[str],
+    data_dir: str | Path,
+    *,
+    db: str | None = None,
+    options: CrawlOptions | None = None,
+    verbosity: int = logs.NORMAL,
+    out: TextIO | None = None,
+) -> int:
+    """Crawl the named portals into `data_dir`; print one summary line per portal to `out`
+    (default stdout) and return the exit status: 0 all good, 1 something failed or is
+    missing, 130 interrupted. Raises UsageError for unknown portals, Locked when another
+    crawl holds the data folder. Runs Twisted's reactor: once per process."""
+    data_dir, options = Path(data_dir), options or CrawlOptions()
+    unknown = [n for n in names if n not in registry_portals(options.registry)]
+    if unknown:
+        raise UsageError(f"no portal named {', '.join(unknown)} in the registry (see `xxgk crawl --list`)")
+    if not names:
+        raise UsageError("name the portals to crawl, or use --all / --all-demo (see --help)")
+    names = list(dict.fromkeys(names))
+    if options.legacy_tls:
+        _lower_openssl_security_level(data_dir)
+    settings = _scrapy_settings(data_dir, db, options, verbosity)
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler import lock
+    from crawler.store import DocumentStore
+
+    try:
+        held = lock.acquire(data_dir)
+    except lock.CrawlLocked as exc:
+        raise Locked(str(exc)) from None
+    try:
+        store = DocumentStore(data_dir, db)
+        before = store.db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
+        store.close()
+        process = CrawlerProcess(settings)
+        _twisted_errors_to_logging()
+        with _StopOnSignal(process) as stop:
+            for name in names:
+                walk = {
+                    "full": "1" if options.full else "0",
+                    "revalidate": "1" if options.revalidate else "0",
+                }
+                process.crawl("reports", portal=name, **walk)
+            process.start(install_signal_handlers=False)
+    finally:
+        lock.release(held)
+    return _summary(data_dir, db, before, names, verbosity, out or sys.stdout, stopped=stop.received > 0)
+
+
+class _StopOnSignal:
+    """Ctrl-C (or SIGTERM) stops a crawl at any moment, its start-up included.
+
+    Scrapy installs its own handlers only once the reactor runs; before that, Ctrl-C
+    raises KeyboardInterrupt inside the crawlers' Deferreds, which swallow it, and the
+    crawl went on as if nothing happened. So the handlers go in before the crawlers are
+    made: the first signal stops every crawl gracefully (what is owed stays in the
+    frontier; the summary says "interrupted", exit 130), the second stops the reactor
+    at once. The handlers in place before are restored on the way out.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, process: CrawlerProcess) -> None:
+        self.process = process
+        self.received = 0
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _StopOnSignal:
+        for sig in self.SIGNALS:
+            self.previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        from twisted.internet import reactor
+
+        self.received += 1
+        # A signal handler may not log or touch the reactor's state: queue the stop.
+        reactor.callFromThread(self._stop_gracefully if self.received == 1 else self._stop_now)
+
+    def _stop_gracefully(self) -> None:
+        logging.getLogger("xxgk.crawl").info("interrupted: stopping the crawl (Ctrl-C again stops at once)")
+        self.process.stop().addBoth(self._stop_now)
+
+    @staticmethod
+    def _stop_now(_: object = None) -> None:
+        from twisted.internet import reactor
+        from twisted.internet.error import ReactorNotRunning
+
+        with contextlib.suppress(ReactorNotRunning):
+            reactor.stop()
+
+
+def registry_portals(registry: str | None) -> dict[str, Portal]:
+    """The registry's portals by name; a registry that cannot be read is a usage error."""
+    from crawler.registry import RegistryError, load_registry
+
+    try:
+        return load_registry(registry)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def select_portals(
+    portals: Mapping[str, Portal], names: Sequence[str], *, all_real: bool = False, all_demo: bool = False
+) -> list[str]:
+    """The portals named, plus every real one (--all) or every demo one (--all-demo)."""
+    selected = list(names)
+    if all_real:
+        selected += [n for n, p in portals.items() if not p.demo]
+    if all_demo:
+        selected += [n for n, p in portals.items() if p.demo and n != "demo-bench"]
+    return list(dict.fromkeys(selected))
+
+
+def _scrapy_settings(data_dir: Path, db: str | None, options: CrawlOptions, verbosity: int):  # type: ignore[no-untyped-def]
+    """The project's Scrapy settings with this crawl's options on top (priority "cmdline")."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    overrides: dict[str, object] = {
+        "XXGK_DATA": str(data_dir),
+        "LOG_INSTALL_ROOT_HANDLER": False,  # stderr is xxgk.logs' (-q/-v), not Scrapy's
+        "LOG_LEVEL": logging.getLevelName(min(logs.library_level(verbosity), logging.WARNING)),
+        # progress lines every few seconds: on a terminal, or when asked for with -v
+        "XXGK_PROGRESS": verbosity >= logs.VERBOSE or (verbosity == logs.NORMAL and sys.stderr.isatty()),
+    }
+    if db:
+        overrides["XXGK_DB"] = db
+    if options.registry:
+        overrides["XXGK_REGISTRY"] = options.registry
+    if options.demo_url:
+        overrides["XXGK_DEMO_URL"] = options.demo_url
+    if not options.throttle:
+        overrides.update(AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY=0, CONCURRENT_REQUESTS_PER_DOMAIN=8)
+    if not options.robots:
+        overrides["ROBOTSTXT_OBEY"] = False
+    overrides.update(options.scrapy_settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def list_portals(registry: str | None, out: TextIO | None = None) -> int:
+    """`xxgk crawl --list`: the registry by province and level, tab-separated."""
+    from crawler.registry import listing
+
+    out = out or sys.stdout
+    rows = listing(registry_portals(registry))
+    columns = ("province", "level", "name", "platform", "verified", "region", "title", "start_urls")
+    print("\t".join(columns), file=out)
+    for row in rows:
+        print("\t".join(row[c] for c in columns), file=out)
+    unverified = sum(r["verified"] == "unverified" for r in rows)
+    print(f"{len(rows)} portals; {unverified} real ones not yet verified by a crawl", file=sys.stderr)
+    return status.OK
+
+
+def list_missing(data_dir: str | Path, db: str | None = None, out: TextIO | None = None) -> int:
+    """`xxgk crawl --missing`: the documents still owed or given up, tab-separated."""
+    from crawler.store import DocumentStore
+
+    out = out or sys.stdout
+    store = DocumentStore(data_dir, db)
+    rows = store.db.execute(
+        "select portal, status, attempts, kind, url, coalesce(reason, '') from crawl_frontier"
+        " order by portal, status, rowid"
+    ).fetchall()
+    store.close()
+    print("portal\tstatus\tfailed_runs\tkind\turl\treason", file=out)
+    for row in rows:
+        print("\t".join(str(v) for v in row), file=out)
+    return status.OK
+
+
+def run_crawl(args: argparse.Namespace) -> int:
+    """`xxgk crawl` (and the crawl half of `xxgk run`): the parsed arguments as a call."""
+    options = CrawlOptions.from_args(args)
+    if args.list:
+        return list_portals(options.registry)
+    if args.missing:
+        return list_missing(args.data, args.db)
+    names = portals_of(args, options.registry)
+    if args.shard and not names:
+        print(f"xxgk crawl: shard {args.shard} holds none of the portals selected", file=sys.stderr)
+        return status.OK
+    return crawl(names, args.data, db=args.db, options=options, verbosity=crawl_verbosity(args))
+
+
+def portals_of(args: argparse.Namespace, registry: str | None) -> list[str]:
+    """The portals `xxgk crawl`/`run` arguments select: those named, --all, --all-demo,
+    then this node's share of them (--shard K/N, by portal or --province)."""
+    portals = registry_portals(registry)
+    names = select_portals(portals, args.portals, all_real=args.all, all_demo=args.all_demo)
+    if args.shard:
+        from crawler.shards import ShardError, parse_shard, select
+
+        try:
+            names = select(names, portals, parse_shard(args.shard), by_province=args.province)
+        except ShardError as exc:
+            raise UsageError(str(exc)) from None
+    return names
+
+
+def crawl_verbosity(args: argparse.Namespace) -> int:
+    """-q/-v, raised by --log-level (which also reconfigures the log handler to match)."""
+    level = logs.verbosity(args)
+    if args.log_level and LOG_LEVEL_VERBOSITY[args.log_level] > level:
+        level = LOG_LEVEL_VERBOSITY[args.log_level]
+        logs.setup(level)
+    return level
+
+
+def _setting(text: str) -> tuple[str, str]:
+    """-s NAME=VALUE as a pair; anything else is a usage error (exit 2, from argparse)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,15 +305,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "error) resumes where it stopped, and failed documents are retried on later runs. Requests "
         "stay on each portal's hosts. Progress goes to stderr; a summary table (one line per portal, "
         "tab-separated) to stdout.",
-        **with_exit_codes(
-            examples(
-                "xxgk crawl --list",
-                "xxgk crawl baicheng-ndbg jilin-szf-ndbg --data /srv/xxgk",
-                "xxgk crawl --all --data /srv/xxgk",
-                "xxgk crawl --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
-                "xxgk crawl --missing --data /srv/xxgk",
-                "xxgk crawl --all --shard 2/3 --data /srv/node2   # this node's third of the registry",
-            )
+        **examples(
+            "xxgk crawl --list",
+            "xxgk crawl baicheng-ndbg jilin-szf-ndbg --data /srv/xxgk",
+            "xxgk crawl --all --data /srv/xxgk",
+            "xxgk crawl --all-demo --demo-url http://127.0.0.1:8765 --data /tmp/demo",
+            "xxgk crawl --missing --data /srv/xxgk",
+            "xxgk crawl --all --shard 2/3 --data /srv/node2   # this node's third of the registry",
         ),
     )
     add_crawl_arguments(p)
@@ -78,7 +340,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
-    """The options of a crawl, shared by `xxgk crawl` and `xxgk run`."""
+    """The options of a crawl, shared by `xxgk crawl` and `xxgk run` (CrawlOptions.from_args reads them)."""
     p.add_argument("portals", nargs="*", metavar="PORTAL", help="registry names of the portals to crawl")
     p.add_argument("--all", action="store_true", help="every real (non-demo) portal of the registry")
     p.add_argument("--all-demo", action="store_true", help="every demo portal (needs `xxgk demo-portal`)")
@@ -94,14 +356,8 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
         help="list the documents still owed or given up (tab-separated: portal, status, failed runs, "
         "kind, URL, reason) and exit",
     )
-    p.add_argument(
-        "--data",
-        default=config.data_dir(),
-        metavar="DIR",
-        help="data folder holding the document store docs/ and xxgk.db (default: %(default)s, or $XXGK_DATA)",
-    )
-    p.add_argument("--db", help="SQLite database (default: DATA/xxgk.db)")
-    p.add_argument("--registry", help="registry file (default: the one shipped in crawler/)")
+    add_data_options(p)
+    add_registry_option(p)
     p.add_argument(
         "--shard",
         metavar="K/N",
@@ -127,8 +383,7 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--demo-url", help="base URL of the demo portals (default: $XXGK_DEMO_URL or http://127.0.0.1:8765)"
     )
-    p.add_argument("--no-throttle", action="store_true", help="no AutoThrottle, no delay (local tests only)")
-    p.add_argument("--no-robots", action="store_true", help="ignore robots.txt (do not use on real portals)")
+    add_politeness_options(p)
     p.add_argument(
         "--legacy-tls",
         action="store_true",
@@ -145,6 +400,7 @@ def add_crawl_arguments(p: argparse.ArgumentParser) -> None:
         "-s",
         "--set",
         action="append",
+        type=_setting,
         default=[],
         metavar="NAME=VALUE",
         help="any Scrapy setting, e.g. -s CONCURRENT_REQUESTS_PER_DOMAIN=1",
@@ -173,20 +429,6 @@ def _lower_openssl_security_level(data: Path) -> None:
     os.environ["OPENSSL_CONF"] = str(path.resolve())
 
 
-def _portal_names(args: argparse.Namespace, portals: dict) -> list[str]:
-    names = list(args.portals)
-    if args.all:
-        names += [n for n, p in portals.items() if not p.demo]
-    if args.all_demo:
-        names += [n for n, p in portals.items() if p.demo and n != "demo-bench"]
-    unknown = [n for n in names if n not in portals]
-    if unknown:
-        raise SystemExit(
-            f"xxgk crawl: no portal named {', '.join(unknown)} in the registry (see `xxgk crawl --list`)"
-        )
-    return list(dict.fromkeys(names))
-
-
 def _twisted_errors_to_logging() -> None:
     """Let Twisted's errors reach stderr only through `logging` (and so only with -v).
 
@@ -198,108 +440,6 @@ def _twisted_errors_to_logging() -> None:
     from twisted.logger import globalLogBeginner
 
     globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
-
-
-def run_crawl(args: argparse.Namespace) -> int:
-    from crawler.registry import RegistryError, load_registry
-
-    try:
-        portals = load_registry(args.registry or config.registry_path())
-    except RegistryError as exc:
-        print(f"xxgk crawl: {exc}", file=sys.stderr)
-        return 2
-    if args.list:
-        from crawler.registry import listing
-
-        rows = listing(portals)
-        columns = ("province", "level", "name", "platform", "verified", "region", "title", "start_urls")
-        print("\t".join(columns))
-        for row in rows:
-            print("\t".join(row[c] for c in columns))
-        unverified = sum(r["verified"] == "unverified" for r in rows)
-        print(f"{len(rows)} portals; {unverified} real ones not yet verified by a crawl", file=sys.stderr)
-        return 0
-    if getattr(args, "missing", False):
-        return _list_missing(args)
-    names = _portal_names(args, portals)
-    if getattr(args, "shard", None):
-        from crawler.shards import ShardError, parse_shard, select
-
-        try:
-            names = select(names, portals, parse_shard(args.shard), by_province=args.province)
-        except ShardError as exc:
-            print(f"xxgk crawl: {exc}", file=sys.stderr)
-            return 2
-        if not names:
-            print(f"xxgk crawl: shard {args.shard} holds none of the portals selected", file=sys.stderr)
-            return 0
-    if not names:
-        print(
-            "xxgk crawl: name the portals to crawl, or use --all / --all-demo (see --help)", file=sys.stderr
-        )
-        return 2
-
-    if args.legacy_tls:
-        _lower_openssl_security_level(Path(args.data))
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    from crawler import lock
-    from crawler.store import DocumentStore
-
-    level = logs.verbosity(args)
-    if args.log_level:
-        level = max(level, LOG_LEVEL_VERBOSITY[args.log_level])
-        logs.setup(level)
-    settings = get_project_settings()
-    overrides = {
-        "XXGK_DATA": args.data,
-        "LOG_INSTALL_ROOT_HANDLER": False,  # stderr is xxgk.logs' (-q/-v), not Scrapy's
-        "LOG_LEVEL": logging.getLevelName(min(logs.library_level(level), logging.WARNING)),
-        # progress lines every few seconds: on a terminal, or when asked for with -v
-        "XXGK_PROGRESS": level >= logs.VERBOSE or (level == logs.NORMAL and sys.stderr.isatty()),
-    }
-    if args.db:
-        overrides["XXGK_DB"] = args.db
-    if args.registry:
-        overrides["XXGK_REGISTRY"] = args.registry
-    if args.demo_url:
-        overrides["XXGK_DEMO_URL"] = args.demo_url
-    if args.no_throttle:
-        overrides.update(AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY=0, CONCURRENT_REQUESTS_PER_DOMAIN=8)
-    if args.no_robots:
-        overrides["ROBOTSTXT_OBEY"] = False
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep:
-            print(f"xxgk crawl: -s needs NAME=VALUE, got {item!r}", file=sys.stderr)
-            return 2
-        overrides[name] = value
-    settings.setdict(overrides, priority="cmdline")
-
-    try:
-        held = lock.acquire(args.data)
-    except lock.CrawlLocked as exc:
-        print(f"xxgk crawl: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    try:
-        store = DocumentStore(args.data, args.db)
-        before = store.db.execute("select coalesce(max(id), 0) from crawl_runs").fetchone()[0]
-        store.close()
-        process = CrawlerProcess(settings)
-        _twisted_errors_to_logging()
-        for name in names:
-            process.crawl(
-                "reports",
-                portal=name,
-                full="1" if args.full else "0",
-                revalidate="1" if args.revalidate else "0",
-            )
-        process.start()
-    finally:
-        lock.release(held)
-    return _summary(args, before, names)
 
 
 SUMMARY_COLUMNS = (
@@ -318,22 +458,32 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
-    """Print one line per portal run; return the exit status (see EXIT_CODES)."""
+def _summary(
+    data_dir: Path,
+    db: str | None,
+    before: int,
+    names: list[str],
+    verbosity: int,
+    out: TextIO,
+    *,
+    stopped: bool,
+) -> int:
+    """Print one line per portal run (to `out`); return the exit status (xxgk/commands/status.py).
+    `stopped`: the user interrupted the crawl, so a portal that did not start is not a failure."""
     from crawler.store import DocumentStore
 
-    store = DocumentStore(args.data, args.db)
+    store = DocumentStore(data_dir, db)
     rows = list(store.db.query("select * from crawl_runs where id > ? order by id", [before]))
     store.close()
-    print("\t".join(title for title, _ in SUMMARY_COLUMNS))
+    print("\t".join(title for title, _ in SUMMARY_COLUMNS), file=out)
     for r in rows:
-        print("\t".join(str(r[k] if r.get(k) is not None else "") for _, k in SUMMARY_COLUMNS))
+        print("\t".join(str(r[k] if r.get(k) is not None else "") for _, k in SUMMARY_COLUMNS), file=out)
     done = {r["portal"] for r in rows}
     not_started = [n for n in names if n not in done]
     # A portal failed when its run did not end ok, or any document failed or is still owed.
     failed = [r for r in rows if r["status"] not in ("ok", "warning") or r["errors"] or r.get("missing")]
     interrupted = [r for r in rows if r["status"] in ("interrupted", "running")]
-    quiet = logs.verbosity(args) <= logs.QUIET
+    quiet = verbosity <= logs.QUIET
     for r in rows if not quiet else []:  # a run that reached less than it should says why
         for warning in json.loads(r["warnings"] or "[]"):
             print(f"xxgk crawl: {r['portal']}: warning: {warning}", file=sys.stderr)
@@ -343,10 +493,12 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
         reasons[reason.split(": ")[0]] += 1  # "DNS lookup failed: <host>" counts as "DNS lookup failed"
         if not quiet:
             print(f"xxgk crawl: {r['portal']}: {r['status']}: {reason}", file=sys.stderr)
+    why_not = "interrupted before it started" if stopped else "the spider did not start"
+    line = "interrupted before it started" if stopped else f"failed: {why_not} (-v says why)"
     for n in not_started:
-        reasons["the spider did not start"] += 1
+        reasons[why_not] += 1
         if not quiet:
-            print(f"xxgk crawl: {n}: failed: the spider did not start (-v says why)", file=sys.stderr)
+            print(f"xxgk crawl: {n}: {line}", file=sys.stderr)
     statuses = Counter(r["status"] for r in rows)
     outcome = ", ".join(f"{statuses[s]} {s}" for s in ("ok", "blocked", "failed") if statuses[s])
     outcome += "".join(f", {n} {s}" for s, n in statuses.items() if s not in ("ok", "blocked", "failed"))
@@ -355,7 +507,7 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
     why = "; ".join(f"{n} × {reason}" if n > 1 else reason for reason, n in reasons.most_common())
     missing = sum(r.get("missing") or 0 for r in rows)
     print(
-        f"xxgk crawl: {len(names)} portal(s) crawled into {Path(args.data)}: {outcome.lstrip(', ') or 'none'}"
+        f"xxgk crawl: {len(names)} portal(s) crawled into {data_dir}: {outcome.lstrip(', ') or 'none'}"
         f"{f' ({why})' if why else ''}; {sum(r['new_reports'] or 0 for r in rows)} new documents"
         + (f"; {missing} documents missing" if missing else ""),
         file=sys.stderr,
@@ -365,9 +517,9 @@ def _summary(args: argparse.Namespace, before: int, names: list[str]) -> int:
             "xxgk crawl: `xxgk crawl --missing` lists the missing documents; the next run retries them",
             file=sys.stderr,
         )
-    if interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if failed or not_started else EXIT_OK
+    if interrupted or stopped:
+        return status.INTERRUPTED
+    return status.FAILED if failed or not_started else status.OK
 
 
 def _failure_reason(run: dict) -> str:
@@ -393,22 +545,8 @@ def _failure_reason(run: dict) -> str:
     return f"stopped early ({run['status']})"
 
 
-def _list_missing(args: argparse.Namespace) -> int:
-    from crawler.store import DocumentStore
-
-    store = DocumentStore(args.data, args.db)
-    rows = store.db.execute(
-        "select portal, status, attempts, kind, url, coalesce(reason, '') from crawl_frontier"
-        " order by portal, status, rowid"
-    ).fetchall()
-    store.close()
-    print("portal\tstatus\tfailed_runs\tkind\turl\treason")
-    for row in rows:
-        print("\t".join(str(v) for v in row))
-    return EXIT_OK
-
-
 def run_demo_portal(args: argparse.Namespace) -> int:
+    """`xxgk demo-portal`: serve until Ctrl-C (a server, not a library step of the pipeline)."""
     import time
 
     from crawler.demo.server import FAULTS, DemoServer
@@ -416,9 +554,10 @@ def run_demo_portal(args: argparse.Namespace) -> int:
     faults = set(FAULTS) if args.faults == "all" else {f for f in args.faults.split(",") if f}
     try:
         server = DemoServer(args.host, args.port, faults=faults, bench_reports=args.bench_reports).start()
-    except (ValueError, OSError) as exc:
-        print(f"xxgk demo-portal: {exc}", file=sys.stderr)
-        return 2
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(str(exc)) from None
     print(server.url, flush=True)
     print(
         f"demo portals at {server.url}/ (faults: {', '.join(sorted(faults)) or 'none'}); Ctrl-C stops",

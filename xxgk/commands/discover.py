@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from xxgk import config, logs
+from xxgk.commands import add_politeness_options, add_registry_option
+from xxgk.commands.status import UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,9 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--region", help="6-digit region code of the government (default: read from the page)")
     p.add_argument("--level", help="its level: province, prefecture or county (default: from the region)")
     p.add_argument("--max-pages", type=int, default=400, help="pages to read at most (default 400)")
-    p.add_argument("--registry", help="registry to compare with (default: the one shipped in crawler/)")
-    p.add_argument("--no-throttle", action="store_true", help="no AutoThrottle, no delay (local tests only)")
-    p.add_argument("--no-robots", action="store_true", help="ignore robots.txt (do not use on real portals)")
+    add_registry_option(p)
+    add_politeness_options(p)
     p.set_defaults(func=run_discover)
 
 
@@ -49,16 +50,13 @@ def run_discover(args: argparse.Namespace) -> int:
     out = Path(args.output)
     registry_path = Path(args.registry or config.registry_path() or DEFAULT_REGISTRY)
     if out.resolve() == registry_path.resolve():
-        print(f"xxgk discover: {out} is the registry; proposals go to a file of their own", file=sys.stderr)
-        return 2
+        raise UsageError(f"{out} is the registry; proposals go to a file of their own")
     if args.level and args.level not in LEVELS:
-        print(f"xxgk discover: --level must be one of {', '.join(LEVELS)}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--level must be one of {', '.join(LEVELS)}")
     try:
         known = load_registry(registry_path)
     except RegistryError as exc:
-        print(f"xxgk discover: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
