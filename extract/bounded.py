@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import errno
+import faulthandler
 import os
 import pickle
 import select
@@ -195,6 +196,11 @@ def unlimited_memory() -> None:
 
 def _child(write_fd: int, fn: Callable[..., Any], args: tuple) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
+    # A crash is the parent's to report, as one line for the document ("the reader
+    # crashed (SIGSEGV)"). A faulthandler inherited from the parent (pytest enables one;
+    # so do PYTHONFAULTHANDLER and -X dev) would add "Fatal Python error" and a stack
+    # dump to the user's stderr.
+    faulthandler.disable()
     _limit_memory(settings.current().document_memory)
     # exceptions cross as words (the compiled build's classes do not pickle); the parent
     # raises them again as a ReadError, the same built-in exception, or a RuntimeError

@@ -73,7 +73,7 @@ def build(path: Path) -> Path:
     loader.commit()
     assert loader.summary.line().endswith(
         "by status: 2 complete, 1 partial, 1 checks failed, 1 OCR, 1 no tables (attachment-only), "
-        "1 unreadable"
+        "1 unreadable; failed: 1 × a scanned page without text"
     )
     db.close()
     return path

@@ -147,7 +147,14 @@ def test_load_records_what_is_not_a_file_and_loads_the_rest(tmp_path: Path) -> N
         env=dict(os.environ),
         timeout=300,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # three documents failed
+    summary = done.stderr.splitlines()[-1]
+    for kind in (
+        "not a report",
+        "a named pipe, not a regular file",
+        "a character device, not a regular file",
+    ):
+        assert f"1 × {kind}" in summary.split("; failed: ")[1], summary
     db = sqlite3.connect(data / "xxgk.db")
     assert sorted(db.execute("SELECT source, reason FROM extraction_errors")) == [
         (str(nul), "not a report: no text (binary data of an unknown format)"),
@@ -169,12 +176,16 @@ def _allocate() -> bytes:
     return b"x" * (4 << 30)
 
 
-def test_a_child_that_crashes_fails_or_overruns_memory_is_that_documents_error() -> None:
+def test_a_child_that_crashes_fails_or_overruns_memory_is_that_documents_error(capfd) -> None:
+    import faulthandler
+
     from extract.bounded import run_in_child
     from extract.model import ReadError
 
+    assert faulthandler.is_enabled()  # pytest's, inherited by the forked child
     with pytest.raises(ReadError, match=r"^the reader crashed \(SIGSEGV\) on this document$"):
         run_in_child(_crash, ())
+    assert capfd.readouterr().err == ""  # the one-line error only: no "Fatal Python error" dump
     with pytest.raises(ValueError, match=r"^a bug in a reader$"):  # raised here as if read here
         run_in_child(_fail, ())
     with pytest.raises(ReadError, match=r"^too large: reading it needs more than the memory limit of .* MiB"):

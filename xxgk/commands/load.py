@@ -11,7 +11,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,13 +37,8 @@ class ExtractionOptions:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ExtractionOptions:
-        return cls(
-            jobs=args.jobs,
-            doc_timeout=args.doc_timeout,
-            doc_memory=args.doc_memory,
-            dask=args.dask,
-            dask_store=args.dask_store,
-        )
+        """The options of `add_extraction_options`, which bear the fields' names."""
+        return cls(**{f.name: getattr(args, f.name) for f in fields(cls)})
 
     def executor(self, data_dir: str | Path) -> Executor:
         """The executor these options ask for; an impossible one is a usage error."""
