@@ -265,7 +265,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="merge the documents of another crawl node's data folder into DATA first (repeatable; "
         "idempotent: content-addressed, the same document from two nodes is one document; "
-        "see docs/performance.md)",
+        "see docs/crawling.md)",
     )
     add_extraction_options(p)
     p.set_defaults(func=run_load)
