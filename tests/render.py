@@ -60,14 +60,12 @@ from crawler.demo.synth import (
     Number,
     RandomChoices,
     Tables,
-    applications_grid,
     arithmetic_violations,
     generate_tables,
     other_rows,
-    proactive_grid,
     relations,
     render_html,
-    review_grid,
+    report_grids,
     sections,
 )
 from extract import template as tpl
@@ -358,11 +356,7 @@ def build_case(t: Tables, meta: Meta, lay: Layout) -> Case:
             text = ""  # an empty cell, where the layout keeps its place
         return text
 
-    grids = [
-        proactive_grid(t, cell_text, lay.pad_short),
-        applications_grid(t, cell_text),
-        review_grid(t, cell_text),
-    ]
+    grids = report_grids(t, cell_text, lay.pad_short)
     for g in grids:
         printed += [c.text for row in g.rows for c in row if c.kind == "value" and c.text]
     expected: dict[str, Number | None] = {}

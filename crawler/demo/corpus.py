@@ -1,6 +1,6 @@
 """The real documents in `content/` (a report text, a PDF) and scans made of the PDF.
 
-Most demo reports are generated (`synth.demo_report`, `synth.render_docx`); a few are
+Most demo reports are generated (`synth.demo_report`, `word.report_docx`); a few are
 served from real report texts, whose lines holding `|` separators become table rows
 (the corpus keeps the tables that way) and whose other lines become paragraphs.
 """

@@ -7,7 +7,7 @@ import html
 import time
 from functools import cache
 
-from crawler.demo import corpus, synth
+from crawler.demo import corpus, synth, word
 from crawler.demo.catalog import DemoReport
 from crawler.demo.web import Reply, challenge_412, challenge_wzws, gbk_attachment, http_date
 
@@ -54,7 +54,7 @@ def attachment_bytes(r: DemoReport) -> bytes:
 
 @cache
 def _docx(agency: str, year: int, published: str, revision: int) -> bytes:
-    return synth.render_docx(synth.demo_report(agency, year, published, revision))
+    return word.report_docx(synth.demo_report(agency, year, published, revision))
 
 
 def attachment_reply(r: DemoReport, *, gbk_name: bool = False, content_type: str | None = None) -> Reply:

@@ -7,7 +7,8 @@ use: it draws the numbers of either template (2019, 2021) so that the tables'
 arithmetic holds, lays the three tables out as the templates do (merged cells and all,
 as a grid of `GridCell`s), and prints them as inline HTML — real `<table>`s with the
 template's rowspan/colspan, or flattened one `<p>` per cell, optionally as Word's
-"save as web page" writes them.
+"save as web page" writes them. `crawler/demo/word.py` writes the same grids as Word
+documents, for the demo and for the tests' documents (tests/make_documents.py).
 
 Every choice goes through a `Choices` object (a seeded `random.Random` here; the
 property test plugs in hypothesis draws). `demo_report` is what the demo portals call:
@@ -23,7 +24,7 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol, TypeVar
 
 from extract import template as tpl
@@ -178,7 +179,11 @@ def generate_tables(ch: Choices, template: str, *, nulls: bool = True, notes: bo
 
 def relations(template: str) -> list[tuple[str, list[str], list[str]]]:
     """Every relation of report-format.md as (name, left keys, right keys):
-    sum(left) == sum(right)."""
+    sum(left) == sum(right).
+
+    A second copy of the arithmetic of `extract/checks.py`, on purpose: the tests judge
+    the extractor's checks against it, so it is written again from report-format.md
+    rather than imported. Do not merge the two; a mistake in one then shows in the other."""
     rels: list[tuple[str, list[str], list[str]]] = []
     for r in tpl.application_rows(other_rows(template)):
         parts = [f"applications.{r}.{c}" for c in tpl.APPLICANT_PARTS]
@@ -364,6 +369,15 @@ def review_grid(t: Tables, cell_text: Callable[[str], str | None]) -> Grid:
             cells.append(GridCell(text, "value", key=key))
     rows.append(cells)
     return Grid("review_litigation", 15, rows)
+
+
+def report_grids(t: Tables, cell_text: Callable[[str], str | None], pad_short: bool = False) -> list[Grid]:
+    """Sections 二, 三 and 四 as grids, each cell's text from `cell_text` (None: left out)."""
+    return [
+        proactive_grid(t, cell_text, pad_short),
+        applications_grid(t, cell_text),
+        review_grid(t, cell_text),
+    ]
 
 
 # ---------------------------------------------------------------------------------
@@ -958,11 +972,7 @@ def demo_report(agency: str, year: int, published: str, revision: int = 0) -> De
         },
     )
     lay = demo_layout(rnd, t.template)
-    grids = [
-        proactive_grid(t, t.raw.get, lay.pad_short),
-        applications_grid(t, t.raw.get),
-        review_grid(t, t.raw.get),
-    ]
+    grids = report_grids(t, t.raw.get, lay.pad_short)
     parts = []
     if revision:
         parts.append(f"<p>（更正）本报告于第{revision}次修订后重新发布。</p>")
@@ -970,95 +980,3 @@ def demo_report(agency: str, year: int, published: str, revision: int = 0) -> De
     parts.append(f"<p>{_esc(meta.date_line())}</p>")
     parts.append(render_content(t, meta, lay, grids))
     return DemoDoc(t, meta, lay, "\n".join(parts))
-
-
-# ---------------------------------------------------------------------------------
-# The same report as a Word document (the demo's DOCX attachments)
-# ---------------------------------------------------------------------------------
-
-
-def _place(g: Grid) -> list[tuple[int, int, GridCell]]:
-    """(row, column, cell) of every cell of a grid, skipping the places merged cells cover."""
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(g.rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            out.append((r, c, cell))
-            taken |= {(r + i, c + j) for i in range(cell.rowspan) for j in range(cell.colspan)}
-            c += cell.colspan
-    return out
-
-
-def render_docx(doc: DemoDoc) -> bytes:
-    """The report as a Word document: its paragraphs, and the three tables with the
-    template's merged cells (gridSpan/vMerge), ruled. The bytes are the same every time."""
-    import io
-    import zipfile
-
-    import docx
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    t, meta, lay = doc.tables, doc.meta, doc.layout
-    word = docx.Document()
-    word.core_properties.author = meta.agency
-    word.core_properties.title = meta.title
-    stamp = datetime(meta.published.year, meta.published.month, meta.published.day, 9)
-    word.core_properties.created = word.core_properties.modified = stamp
-    word.core_properties.last_modified_by = meta.agency
-    word.core_properties.revision = 1
-
-    def para(text: str, size: float = 12, bold: bool = False, center: bool = False) -> None:
-        p = word.add_paragraph()
-        if center:
-            p.alignment = 1
-        else:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        run = p.add_run(text)
-        run.font.size, run.font.bold = Pt(size), bold
-
-    def table(g: Grid) -> None:
-        placed = _place(g)
-        n_rows = max(r + c.rowspan for r, _, c in placed)
-        tb = word.add_table(rows=n_rows, cols=g.width)
-        borders = OxmlElement("w:tblBorders")
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            el = OxmlElement(f"w:{edge}")
-            el.set(qn("w:val"), "single")
-            el.set(qn("w:sz"), "4")
-            borders.append(el)
-        tb._tbl.tblPr.append(borders)
-        for r, c, cell in placed:
-            target = tb.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(tb.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-            target.text = ""
-            run = target.paragraphs[0].add_run(cell.text)
-            run.font.size = Pt(9)
-
-    para(meta.title, 16, bold=True, center=True)
-    para(meta.date_line(), 10.5, center=True)
-    grids = [
-        proactive_grid(t, t.raw.get, lay.pad_short),
-        applications_grid(t, t.raw.get),
-        review_grid(t, t.raw.get),
-    ]
-    headings = {h for hs in HEADINGS.values() for h in hs}
-    for s in sections(t, meta, lay, ["\0" + str(i) for i in range(3)]):
-        if s.startswith("\0"):
-            table(grids[int(s[1:])])
-        else:
-            para(s, bold=s in headings)
-    buf = io.BytesIO()
-    word.save(buf)
-    # python-docx stamps the zip entries with the current time; fix them to the date.
-    fixed = io.BytesIO()
-    when = (meta.published.year, meta.published.month, meta.published.day, 9, 0, 0)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            out.writestr(zipfile.ZipInfo(info.filename, when), src.read(info.filename), zipfile.ZIP_DEFLATED)
-    return fixed.getvalue()
