@@ -163,6 +163,13 @@ def closing(doc: Any) -> None:
     para(doc, "本年度未收取信息处理费。")
 
 
+def new_page(doc: Any, *, landscape: bool) -> None:
+    """A new section of A4 pages, from a new page: landscape (a wide table) or portrait."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+
+
 def build_docx(
     info: dict[str, Any],
     path: Path,
@@ -200,15 +207,11 @@ def build_docx(
     heading(doc, "三")
     word_table(doc, app, APPLICATIONS_WIDTHS, borders, header_rows=3 if repeat_header else 0)
     if landscape_review:
-        wide = doc.add_section(WD_SECTION.NEW_PAGE)
-        wide.orientation = WD_ORIENT.LANDSCAPE
-        wide.page_width, wide.page_height = Mm(297), Mm(210)
+        new_page(doc, landscape=True)
     heading(doc, "四")
     word_table(doc, rev, [(240 if landscape_review else 160) / 15] * 15, borders)
     if landscape_review:
-        back = doc.add_section(WD_SECTION.NEW_PAGE)
-        back.orientation = WD_ORIENT.PORTRAIT
-        back.page_width, back.page_height = Mm(210), Mm(297)
+        new_page(doc, landscape=False)
     closing(doc)
     doc.core_properties.title = info["title"]
     doc.core_properties.author = "xxgk tests"
