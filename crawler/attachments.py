@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
 
+from extract.page_images import page_image_sources
 from extract.sniff import sniff as sniff_format  # one sniffer for the crawler and the readers
 
 ATTACHMENT_EXTENSIONS = (
@@ -100,3 +101,10 @@ def is_error_page_instead_of_file(url: str, data: bytes) -> bool:
     parts = urlsplit(url)
     m = _EXT.search(parts.path) or _EXT.search(unquote(parts.query))
     return bool(m and sniff_format(data) == "html")
+
+
+def scanned_report_images(page: str, url: str) -> list[str]:
+    """The images of a scanned report page (a body of only `<img>`s), in page order: the
+    report's attachments. Extraction asks the same function which images make the report
+    (`extract.page_images`), so the images fetched are the ones read, in this order."""
+    return page_image_sources(page, url)

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from parsel import Selector, SelectorList
 from scrapy.http import Response, TextResponse
 from w3lib.html import get_meta_refresh
 
@@ -24,26 +23,12 @@ from crawler.attachments import (
     filename_from_disposition,
     is_error_page_instead_of_file,
     looks_like_attachment,
+    scanned_report_images,
     sniff_format,
 )
 from crawler.items import FetchedDocument, ReportLink
 from crawler.titles import is_annual_report, report_year
 
-# Where CMS platforms put an article's body, most specific first: a scanned report is
-# a body of images, so the body, not the page (logos, share icons), is what is read.
-BODY_SELECTORS = (
-    "#zoom",
-    ".TRS_Editor",
-    ".trs_editor_view",
-    ".view",
-    "#UCAP-CONTENT",
-    ".Article_content",
-    ".pages_content",
-    "div.artile_zw",
-    "#mainText",
-    ".article-content",
-    ".content",
-)
 _STUB = re.compile(
     r"""(?:window\.|document\.|top\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]"""
 )
@@ -51,10 +36,7 @@ _SOFT_404 = re.compile(
     "页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|您访问的页面不存在"
     "|404 Not Found|信息已删除|文章已删除"
 )
-_ICON = re.compile(r"icon|logo|share|qrcode|ewm|banner|spacer|blank\.gif", re.I)
 _HOME_PATHS = ("", "/", "/index.html", "/index.htm")
-# A body with less text than this and no table is a scan: its images are the report.
-SCAN_TEXT_LIMIT = 400
 
 
 def with_encoding(response: Response, encoding: str | None) -> Response:
@@ -139,29 +121,12 @@ def attachment_links(response: TextResponse, listed: Iterable[tuple[str, str]] =
     return list(found.items())
 
 
-def article_body(response: TextResponse) -> SelectorList[Selector] | None:
-    """The article's body: the first of BODY_SELECTORS the page has, or None."""
-    for css in BODY_SELECTORS:
-        body = response.css(css)
-        if body:
-            return body
-    return None
-
-
 def scanned_images(response: TextResponse) -> list[str]:
     """The image URLs of a body that is a scanned report (little text, no table), in
-    page order, icons and spacers left out; [] for an ordinary page."""
-    body = article_body(response)
-    if body is None or body.xpath(".//table"):
-        return []
-    if len(clean(" ".join(body.xpath(".//text()").getall()))) >= SCAN_TEXT_LIMIT:
-        return []
-    images = []
-    for src in body.xpath(".//img/@src").getall():
-        url = resolve_link(src, None, response.url)
-        if url and not _ICON.search(url):
-            images.append(url)
-    return images
+    page order, icons and spacers left out; [] for an ordinary page. The rule is
+    `extract.page_images`, which extraction asks too, so the images fetched are the ones
+    read as the report's pages."""
+    return scanned_report_images(response.text, response.url)
 
 
 def attachment_filename(url: str, content_disposition: bytes | str | None, link_text: str) -> str | None:

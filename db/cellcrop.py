@@ -11,8 +11,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from db.load import document_path
+from db.scanned_pages import ScannedPages
+from extract.model import ReadError
 
 MARGIN = 40  # pixels of context around the cell
 
@@ -51,6 +54,37 @@ def _document(conn: sqlite3.Connection, report_id: int, data_dir: Path) -> Path:
     )
 
 
+def _page(conn: sqlite3.Connection, report_id: int, path: Path, page: int, data_dir: Path) -> Any:
+    """Page `page` as OCR read it. A scanned report page (HTML whose body is images) numbers
+    its pages across its images, in page order: the image holding page `page` is found so."""
+    from extract.ocr.image import image_pages, page_image
+    from extract.page_images import local_image_paths
+    from extract.sniff import sniff
+
+    data = path.read_bytes()
+    if sniff(data) != "html":
+        return page_image(data, page)
+    row = conn.execute(
+        "SELECT d.* FROM reports r JOIN documents d ON d.id = r.document_id WHERE r.id = ?", (report_id,)
+    )
+    names = [c[0] for c in row.description] if row.description else []
+    first = row.fetchone()
+    scan = ScannedPages(conn, data_dir).report_of(dict(zip(names, first, strict=True))) if first else None
+    images = scan.images if scan else tuple(local_image_paths(path, data))
+    seen = 0
+    for _url, image in images:
+        if image is None:
+            continue
+        try:
+            frames = image_pages(Path(image).read_bytes())
+        except (OSError, ReadError):
+            continue  # not read when the report was made either: it holds no page
+        if page <= seen + len(frames):
+            return frames[page - seen - 1]
+        seen += len(frames)
+    raise CropError(f"report {report_id}: page {page} is in none of its page's {len(images)} images")
+
+
 def cell_crop(conn: sqlite3.Connection, report_id: int, key: str, data_dir: Path) -> CellCrop:
     row = conn.execute(
         "SELECT value, raw, page, box, confidence, placement FROM cell_values "
@@ -66,9 +100,7 @@ def cell_crop(conn: sqlite3.Connection, report_id: int, key: str, data_dir: Path
     path = _document(conn, report_id, data_dir)
     import cv2
 
-    from extract.ocr.image import page_image
-
-    gray = page_image(path.read_bytes(), page)
+    gray = _page(conn, report_id, path, page, data_dir)
     h, w = gray.shape
     x0, y0, x1, y1 = box
     crop = cv2.cvtColor(

@@ -28,6 +28,7 @@ import sqlite_utils
 from db.parallel import Executor, InProcess, Outcome, Task
 from db.regions import RegionIndex
 from db.resolve import Resolution, Resolver
+from db.scanned_pages import ScannedPages
 from db.schema import TABLE_SECTIONS, canonical_keys, column_name
 from db.search import index_text
 from db.status import count_line, report_status
@@ -445,16 +446,19 @@ def extract_report(
     *,
     content_type: str | None = None,
     title_hint: str | None = None,
+    images: list[tuple[str, bytes | None]] | None = None,
 ) -> tuple[dict[str, Any] | None, str | None]:
     """Extract one document: (its report dict, None), or (None, the reason it failed).
 
     Never raises but for an interruption: whatever goes wrong in one document is that
-    document's error. It touches no database, so a process pool can run it.
+    document's error. It touches no database, so a process pool can run it. `images`: a
+    scanned report page's images, in page order (`extract.extract_bytes`).
     """
     from extract import ReadError
 
     try:
-        report = extractor(data, name, content_type=content_type, title_hint=title_hint)
+        more = {"images": images} if images else {}
+        report = extractor(data, name, content_type=content_type, title_hint=title_hint, **more)
         return report.to_json(), None
     except ReadError as exc:
         return None, str(exc)
@@ -482,6 +486,7 @@ def load_paths(
 
     from extract import ReadError
     from extract.bounded import read_file
+    from extract.page_images import local_image_paths
 
     def tasks() -> Iterator[tuple[tuple[str, str | None], Task | None]]:
         for path in paths:
@@ -492,6 +497,12 @@ def load_paths(
                 yield (source, str(exc)), None
                 continue
             sha = hashlib.sha256(data).hexdigest()
+            images = tuple(local_image_paths(path, data))  # a saved scanned report page's images
+            if images:
+                whole = _digest_with_images(sha, images)
+                task = Task(source, sha, source, images=images, report_sha256=whole)
+                yield (source, None), None if loader.is_known(whole) else task
+                continue
             yield (source, None), None if loader.is_known(sha) else Task(source, sha, source)
 
     with executor or InProcess(extractor) as pool:
@@ -499,7 +510,7 @@ def load_paths(
             if unreadable:
                 loader.record_error(source, unreadable)
                 status = "error"
-            elif task is None or outcome is None or loader.is_known(task.sha256):
+            elif task is None or outcome is None or loader.is_known(task.report_sha256 or task.sha256):
                 loader.summary.count("unchanged")
                 status = "unchanged"
             else:
@@ -510,13 +521,29 @@ def load_paths(
     return loader.summary
 
 
+def _digest_with_images(sha: str, images: Iterable[tuple[str, str | None]]) -> str:
+    """A saved scanned page's report digest: its own and its images', so that a changed
+    image makes a new version."""
+    from extract import ReadError
+    from extract.bounded import read_file
+
+    digest = hashlib.sha256(sha.encode())
+    for url, path in images:
+        try:
+            image = hashlib.sha256(read_file(path)).hexdigest() if path else "-"
+        except ReadError:
+            image = "-"
+        digest.update(f"\n{url} {image}".encode())
+    return digest.hexdigest()
+
+
 def _store(loader: Loader, task: Task, outcome: Outcome, *, document_id: int | None = None, **kw: Any) -> str:
     """Write one extracted document (or its error) through the loader, the only writer."""
     report, reason = outcome
     if report is None:
         loader.record_error(task.name, reason or "unknown error", sha256=task.sha256, document_id=document_id)
         return "error"
-    return loader.load_report(report, sha256=task.sha256, document_id=document_id, **kw)
+    return loader.load_report(report, sha256=task.report_sha256 or task.sha256, document_id=document_id, **kw)
 
 
 def document_path(data_dir: str | Path, sha256: str) -> Path:
@@ -539,12 +566,34 @@ def load_documents(
     Either way the outcomes are written in the rows' order, as one process would.
     """
     portal_regions = portal_regions or {}
+    scanned = ScannedPages(loader.conn, data_dir)
+    read_scans: set[str] = set()  # scanned reports read in this run (a page and its images)
 
     def tasks() -> Iterator[tuple[dict[str, Any], Task | None]]:
         for row in rows:
             row = dict(row)
             sha, url = row["sha256"], row["url"]
-            if loader.is_known(sha):
+            scan = scanned.report_of(row)
+            if scan is not None:  # the page and its images, one report: keyed by the page row
+                if loader.is_known(scan.report_sha256) or scan.report_sha256 in read_scans:
+                    yield row, None
+                    continue
+                read_scans.add(scan.report_sha256)
+                row, sha, url = scan.page, scan.page["sha256"], scan.page["url"]
+                path = str(document_path(data_dir, sha))
+                yield (
+                    row,
+                    Task(
+                        path,
+                        sha,
+                        url,
+                        row.get("content_type"),
+                        row.get("title"),
+                        scan.images,
+                        scan.report_sha256,
+                    ),
+                )
+            elif loader.is_known(sha):
                 yield row, None
             else:
                 path = str(document_path(data_dir, sha))
@@ -553,7 +602,7 @@ def load_documents(
     with executor or InProcess(extractor) as pool:
         for row, task, outcome in pool.extract(tasks()):
             url = row["url"]
-            if task is None or outcome is None or loader.is_known(task.sha256):
+            if task is None or outcome is None or loader.is_known(task.report_sha256 or task.sha256):
                 loader.summary.count("unchanged")
                 status = "unchanged"
             else:

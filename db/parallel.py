@@ -56,11 +56,15 @@ class Task:
     name: str  # the source named in errors and in the report (URL or file name)
     content_type: str | None = None
     title_hint: str | None = None
+    # a scanned report's page: its images in page order, (URL, stored path or None if not
+    # fetched), read with it as one report whose digest covers them all (report_sha256)
+    images: tuple[tuple[str, str | None], ...] = ()
+    report_sha256: str | None = None
 
 
 def read_task(task: Task) -> bytes:
     """The document's bytes; ReadError (OSError for a URL) when unreadable, ValueError when
-    they do not match the hash."""
+    they do not match the hash (not checked when the task has none: a scanned page's image)."""
     if "://" in task.path:
         import fsspec  # a dependency of dask: fsspec URLs are for cluster workers
 
@@ -70,7 +74,7 @@ def read_task(task: Task) -> bytes:
         from extract.bounded import read_file  # regular files only, within the size limit
 
         data = read_file(task.path)
-    if hashlib.sha256(data).hexdigest() != task.sha256:
+    if task.sha256 and hashlib.sha256(data).hexdigest() != task.sha256:
         raise ValueError(f"stored file {task.path} does not match its sha256 (damaged store)")
     return data
 
@@ -98,13 +102,29 @@ def extract_task(
         return None, f"stored file {task.path} cannot be read ({exc.strerror or exc})"
     except ValueError as exc:
         return None, str(exc)
+    images = {"images": read_images(task)} if task.images else {}
     return extract_report(
         extractor or _default_extractor(),
         data,
         task.name,
         content_type=task.content_type,
         title_hint=task.title_hint,
+        **images,
     )
+
+
+def read_images(task: Task) -> list[tuple[str, bytes | None]]:
+    """A scanned report page's images, None for one not fetched or not readable (its pages
+    are then missing, and the report says so)."""
+    from extract import ReadError
+
+    images: list[tuple[str, bytes | None]] = []
+    for url, path in task.images:
+        try:
+            images.append((url, read_task(Task(path, "", url)) if path else None))
+        except (ReadError, OSError, ValueError):
+            images.append((url, None))
+    return images
 
 
 class Executor(Generic[K]):

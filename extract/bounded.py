@@ -137,12 +137,15 @@ def extract_bounded(
     source: str,
     content_type: str | None,
     title_hint: str | None,
+    *,
+    isolate: bool = False,
 ) -> Report:
-    """`read(data, source, content_type, title_hint)` within the document limits."""
+    """`read(data, source, content_type, title_hint)` within the document limits;
+    `isolate`: in a child even when `data` is small (a page that brings its images)."""
     problem = size_problem(data)
     if problem:
         raise ReadError(problem)
-    if in_child(data):
+    if in_child(data) or (isolate and limits.ISOLATE and hasattr(os, "fork")):
         state = run_in_child(_state_of_read, (read, data, source, content_type, title_hint))
         return report_from_state(state)
     return call_with_time_limit(

@@ -68,7 +68,7 @@ ATTACHMENTS = {
     "demo-shanghai": 0,
     "demo-gbkcms": 6,
     "demo-jpaas": 0,
-    "demo-ucap": 3,  # a PDF, a scanned PDF and one scanned page (JPG)
+    "demo-ucap": 8,  # a PDF, a scanned PDF, a JPG, and a scanned report page's five <img> pages
 }
 
 
@@ -163,14 +163,17 @@ def test_documents_are_content_addressed_with_metadata(first_run):
     assert row["url"].endswith("/jyt_98071/ndbg/202101/s9046063.html")
     assert row["final_url"].endswith("/jyt_98071/ndbg/202101/t20210119_9046063.html")
     assert row["year"] == 2020 and row["list_date"] and row["version"] == 1 and row["is_current"] == 1
-    # A scanned report: the image inside the body container is fetched, the site logo is not.
-    scan = next(
+    # A scanned report page: the five page images inside the body container are fetched as
+    # its attachments, the site logo is not.
+    scans = list(
         db.query(
             "select * from documents where kind = 'attachment' and title = "
-            "'中国证券监督管理委员会北京监管局2020年政府信息公开工作年度报告'"
+            "'中国证券监督管理委员会北京监管局2020年政府信息公开工作年度报告' order by url"
         )
     )
-    assert scan["format"] == "image:jpeg" and scan["content_type"] == "image/jpeg"
+    assert [s["url"].rsplit("_", 1)[1] for s in scans] == [f"{n}.jpg" for n in range(1, 6)]
+    assert {(s["format"], s["content_type"]) for s in scans} == {("image:jpeg", "image/jpeg")}
+    assert {s["parent_url"] for s in scans} == {scans[0]["url"].rsplit("/", 1)[0] + "/content.shtml"}
     assert not list(db.query("select url from documents where url like '%logo%'"))
 
 
@@ -232,10 +235,11 @@ def test_revalidation_asks_conditionally_and_gets_304s(first_run, server):
     proc = crawl(data, "demo-ucap", demo_url=server.url, revalidate=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     reports = [e for e in server.log if "/content.shtml" in e.path or "/files/" in e.path or ".jpg" in e.path]
-    assert len(reports) == 15 and all(e.conditional and e.status == 304 for e in reports)
+    # 12 report pages and 8 attachments (a PDF, a scanned PDF, a JPG, a scanned page's 5 images)
+    assert len(reports) == 20 and all(e.conditional and e.status == 304 for e in reports)
     db = sqlite_utils.Database(data / "xxgk.db")
     run = next(db.query("select * from crawl_runs order by id desc limit 1"))
-    assert (run["portal"], run["new_reports"], run["not_modified"]) == ("demo-ucap", 0, 15)
+    assert (run["portal"], run["new_reports"], run["not_modified"]) == ("demo-ucap", 0, 20)
 
 
 def test_robots_txt_is_obeyed(tmp_path, server):
@@ -464,7 +468,10 @@ def test_scrapy_crawl_works_as_a_conventional_project(tmp_path, server):
     assert "Error" not in proc.stderr, proc.stderr[-3000:]
     db = sqlite_utils.Database(data / "xxgk.db")
     assert stored_titles(db, "demo-ucap") == EXPECTED["demo-ucap"]
-    assert db.execute("select count(*) from documents where kind = 'attachment'").fetchone()[0] == 3
+    assert (
+        db.execute("select count(*) from documents where kind = 'attachment'").fetchone()[0]
+        == ATTACHMENTS["demo-ucap"]
+    )
     items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
     rows = {r["url"]: r for r in db.query("select url, sha256, kind, title from documents")}
     assert sorted(i["url"] for i in items) == sorted(rows)

@@ -113,20 +113,30 @@ def report_row(db: sqlite_utils.Database, r: DemoReport, fmt: str) -> dict:
 def test_the_comparison_shows_every_report_with_its_checks_passing(demo) -> None:
     _, out = demo
     lines = out.splitlines()
-    # One row per agency and year, plus the real sample PDF every PDF link serves (洪泽区 2024).
-    n = len({(r.agency, r.year) for r in REPORTS}) + 1
+    # One row per agency and year, plus the real sample PDF every PDF link serves (洪泽区 2024)
+    # and the real report scanned into the JPG a page links (淮安市人民政府 2024).
+    n = len({(r.agency, r.year) for r in REPORTS}) + 2
     assert lines[0].startswith(f"The demo jurisdictions by year ({n} reports;")
     header = lines[1].split()
     assert header[-1] == "status" and lines[2].startswith("---")
     rows = lines[3 : 3 + n]
     assert len(rows) == n
     # no report failed its checks; a report without tables is a row that says so, with no numbers
-    # the scanned report (an image-only PDF of three of the sample's five pages, read by
-    # OCR) is flagged: its section 三 is incomplete
-    scanned = [row for row in rows if "北京监管局" in row and " 2019 " in row]
-    assert len(scanned) == 1 and re.split(r"\s{2,}", scanned[0])[-1] in ("checks failed", "OCR")
+    # the scanned reports, read by OCR, are shown and flagged where their checks fail: the
+    # image-only PDF (three of the sample's five pages: section 三 incomplete), the page of
+    # <img>s (a real report whose own review totals do not add up), the JPG attachment
+    scanned = [
+        row
+        for row in rows
+        if ("北京监管局" in row and (" 2019 " in row or " 2020 " in row)) or ("淮安市人民政府  " in row)
+    ]
+    assert len(scanned) == 3 and {re.split(r"\s{2,}", row)[-1] for row in scanned} <= {
+        "checks failed",
+        "complete",
+        "partial",
+    }
     rows = [row for row in rows if row not in scanned]
-    n -= 1
+    n -= 3
     statuses = [re.split(r"\s{2,}", row)[-1] for row in rows]
     assert set(statuses) <= {"complete", "partial", "no tables (attachment-only)"}, set(statuses)
     assert statuses.count("complete") > n * 3 // 4
@@ -204,34 +214,51 @@ def test_the_seed_report_is_served_as_captured(demo) -> None:
 
 
 def test_the_scanned_reports_are_read_by_ocr(demo) -> None:
+    import json
+
     db, _ = demo
-    rows = list(
-        db.query("SELECT format, ocr_pages, cells_found FROM reports WHERE method = 'ocr' ORDER BY format")
+    rows = list(db.query("SELECT id, format, ocr_pages FROM reports WHERE method = 'ocr' ORDER BY format"))
+    # a page whose body is five <img>s (one report, its pages in page order), a JPG
+    # attachment (one tall image), an image-only PDF (three pages)
+    assert [(r["format"], r["ocr_pages"]) for r in rows] == [
+        ("html", "1,2,3,4,5"),
+        ("image", "1"),
+        ("pdf", "1,2,3"),
+    ]
+    pdf = next(
+        db.query(
+            "SELECT w.* FROM report_wide w JOIN reports r ON r.id = w.report_id WHERE r.format = 'pdf' AND r.method = 'ocr'"
+        )
     )
-    # an HTML page whose body is one <img> (a JPG of all five pages), an image-only PDF (three)
-    assert [(r["format"], r["ocr_pages"]) for r in rows] == [("image", "1"), ("pdf", "1,2,3")]
-    wide = next(db.query("SELECT * FROM report_wide WHERE method = 'ocr'"))  # the PDF (the JPG is a version)
     # the real sample's numbers (淮安市洪泽区 2024, as its text PDF reads them)
-    assert wide["applications__disclosed__total"] == 50 and wide["proactive__penalty__decisions"] == 2776
+    assert pdf["applications__disclosed__total"] == 50 and pdf["proactive__penalty__decisions"] == 2776
+    # the page of <img>s is the real 洪泽区 2023 report: no number read differs from its truth
+    truth = json.loads(
+        (REPO / "tests" / "corpus" / "dev-pdf" / "hongze-2023.json").read_text(encoding="utf-8")
+    )
+    got = stored_cells(db, rows[0]["id"])
+    assert got["applications.received_new.total"] == 21
+    assert {k: v for k, v in got.items() if k in truth["truth"] and v != truth["truth"][k]} == {}
     cell = next(
         db.query(
             "SELECT page, box, confidence FROM cell_values c JOIN reports r ON r.id = c.report_id "
-            "WHERE r.method = 'ocr' AND r.format = 'image' AND c.key = 'applications.disclosed.total'"
+            "WHERE r.method = 'ocr' AND r.format = 'html' AND c.key = 'applications.received_new.total'"
         )
     )
-    assert cell["page"] == 1 and cell["confidence"] >= 0.9 and len(cell["box"].split(",")) == 4
+    assert 1 <= cell["page"] <= 5 and cell["confidence"] >= 0.9 and len(cell["box"].split(",")) == 4
 
 
 def test_show_cell_writes_the_crop_of_an_ocr_cell(demo, tmp_path) -> None:
     db, _ = demo
     data = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent
-    rid = next(db.query("SELECT id FROM reports WHERE method = 'ocr' AND format = 'image'"))["id"]
+    # a number of the page of <img>s: its crop is cut from the image holding its page
+    rid = next(db.query("SELECT id FROM reports WHERE method = 'ocr' AND format = 'html'"))["id"]
     out = tmp_path / "cell.png"
     cli = "import sys; from xxgk.cli import main; sys.exit(main())"
-    args = ["show-cell", "--data", str(data), str(rid), "applications.disclosed.total", "-o", str(out)]
+    args = ["show-cell", "--data", str(data), str(rid), "applications.received_new.total", "-o", str(out)]
     proc = subprocess.run([sys.executable, "-c", cli, *args], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
-    assert "applications.disclosed.total = 50 (read '50'" in proc.stderr
+    assert "applications.received_new.total = 21 (read '21'" in proc.stderr
     assert out.read_bytes().startswith(b"\x89PNG")
     # a cell read from text has no crop: a clear error
     text_rid = next(db.query("SELECT id FROM reports WHERE method IS NULL AND cells_found > 0"))["id"]

@@ -20,7 +20,7 @@ class DemoReport:
     title: str
     date: str  # ISO publication date shown on the list
     docid: int
-    form: str = "html"  # html | pdf | docx | both (html body + pdf) | image (a JPG scan) | scan (PDF)
+    form: str = "html"  # html | pdf | docx | both (html body + pdf) | images (<img> pages) | jpg | scan (PDF)
     text: str | None = None  # a real report text in content/ (else the report is generated)
     decoy: bool = False  # 指南/制度 items that are not reports
     quirk: str | None = None  # meta-refresh | location-stub | onclick | viewer | soft404 | pct-u
@@ -229,7 +229,9 @@ def build_world(bench_reports: int = 2000) -> dict[str, Site]:
         for year in range(2019, 2025):
             form = "pdf" if year == 2019 else "html"
             if agency.endswith("北京监管局") and year == 2020:
-                form = "image"  # a scanned report: the page holds only an image (a JPG)
+                form = "images"  # a scanned report: the page's body is its pages as <img>s
+            if agency.endswith("北京监管局") and year == 2021:
+                form = "jpg"  # a scanned report as a JPG attachment
             if agency.endswith("北京监管局") and year == 2019:
                 form = "scan"  # a scanned report as an image-only PDF
             m.report(col, agency, year, form=form)

@@ -29,33 +29,44 @@ SCAN_DPI = 150
 
 
 @cache
-def _sample_pages() -> list:  # PIL images of the sample PDF's pages, as a 150 dpi scanner sees them
+def _pages(name: str) -> list:  # PIL images of a real PDF's pages, as a 150 dpi scanner sees them
     import pypdfium2  # a pdfplumber dependency
 
-    pdf = pypdfium2.PdfDocument(attachment("pdf"))
+    pdf = pypdfium2.PdfDocument((CONTENT / name).read_bytes())
     try:
         return [page.render(scale=SCAN_DPI / 72).to_pil().convert("L") for page in pdf]
     finally:
         pdf.close()
 
 
-@cache
-def scan_jpg() -> bytes:
-    """The sample report scanned into one tall JPEG (its pages one under the other), as
-    portals embed a scanned report in a page with an `<img>`."""
+def _jpeg(image) -> bytes:
     from io import BytesIO
 
+    buf = BytesIO()
+    image.save(buf, "JPEG", quality=70)
+    return buf.getvalue()
+
+
+@cache
+def scan_jpg() -> bytes:
+    """A real report (淮安市人民政府 2024) scanned into one tall JPEG, its pages one
+    under the other: the JPG attachment a portal links as the report."""
     from PIL import Image
 
-    pages = _sample_pages()
+    pages = _pages("report-huaian-szfgs-2024.pdf")
     tall = Image.new("L", (max(p.width for p in pages), sum(p.height for p in pages)), 255)
     y = 0
     for p in pages:
         tall.paste(p, (0, y))
         y += p.height
-    buf = BytesIO()
-    tall.save(buf, "JPEG", quality=70)
-    return buf.getvalue()
+    return _jpeg(tall)
+
+
+@cache
+def scan_page_jpgs() -> tuple[bytes, ...]:
+    """A real report (淮安市洪泽区 2023) scanned a JPEG per page: the `<img>`s of a page
+    whose body is the scanned report."""
+    return tuple(_jpeg(p) for p in _pages("report-hongze-2023.pdf"))
 
 
 @cache
@@ -63,7 +74,7 @@ def scan_pdf() -> bytes:
     """The sample report's first three pages (title, sections 二 and 三) as an image-only PDF."""
     from io import BytesIO
 
-    pages = _sample_pages()[:3]
+    pages = _pages("report-sample.pdf")[:3]
     buf = BytesIO()
     pages[0].save(buf, "PDF", resolution=SCAN_DPI, save_all=True, append_images=pages[1:], quality=70)
     return buf.getvalue()

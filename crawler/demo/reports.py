@@ -11,7 +11,7 @@ from crawler.demo import corpus, synth, word
 from crawler.demo.catalog import DemoReport
 from crawler.demo.web import Reply, challenge_412, challenge_wzws, gbk_attachment, http_date
 
-EXT = {"pdf": "pdf", "both": "pdf", "docx": "docx", "scan": "pdf"}
+EXT = {"pdf": "pdf", "both": "pdf", "docx": "docx", "scan": "pdf", "jpg": "jpg"}
 
 
 def ext(r: DemoReport) -> str | None:
@@ -46,6 +46,8 @@ def attachment_bytes(r: DemoReport) -> bytes:
         return _docx(r.agency, r.year, r.date, r.revision)
     if r.form == "scan":  # an image-only PDF: read by OCR
         return corpus.scan_pdf()
+    if r.form == "jpg":  # a scanned report as one tall JPEG: read by OCR
+        return corpus.scan_jpg()
     data = corpus.attachment("pdf")
     if r.revision:  # a re-upload: same document, new bytes
         data += b"\n%% revision " + str(r.revision).encode() + b"\n"
@@ -64,6 +66,7 @@ def attachment_reply(r: DemoReport, *, gbk_name: bool = False, content_type: str
         or {
             "pdf": "application/pdf",
             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "jpg": "image/jpeg",
         }[kind]
     )
     data = attachment_bytes(r)

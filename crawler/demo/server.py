@@ -82,7 +82,7 @@ class DemoServer:
     def start(self) -> DemoServer:
         from crawler.demo import corpus
 
-        corpus.scan_jpg(), corpus.scan_pdf()  # made once, before a crawl waits on them
+        corpus.scan_jpg(), corpus.scan_pdf(), corpus.scan_page_jpgs()  # made once, before a crawl waits
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-portal", daemon=True)
         self._thread.start()
         return self

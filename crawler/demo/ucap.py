@@ -14,12 +14,13 @@ from crawler.demo.web import Reply, page, shell
 
 _LIST = re.compile(r"^/(c\d+)/common_zfxxgknb(?:_(\d+))?\.shtml$")
 _DETAIL = re.compile(r"^/(c\d+)/c(\d+)/content\.shtml$")
-_FILE = re.compile(r"^/(c\d+)/c(\d+)/files/([0-9a-f]{32})\.pdf$")
-_SCAN = re.compile(r"^/(c\d+)/c(\d+)/W0(\d+)\.jpg$")
+_FILE = re.compile(r"^/(c\d+)/c(\d+)/files/([0-9a-f]{32})\.(?:pdf|jpg)$")
+_SCAN = re.compile(r"^/(c\d+)/c(\d+)/W0(\d+)_(\d+)\.jpg$")
 
 
 def _file(site: Site, r: DemoReport) -> str:
-    return f"{site.prefix}/{r.column}/c{r.docid}/files/{hashlib.md5(r.uid.encode()).hexdigest()}.pdf"
+    name = hashlib.md5(r.uid.encode()).hexdigest()
+    return f"{site.prefix}/{r.column}/c{r.docid}/files/{name}.{reports.ext(r) or 'pdf'}"
 
 
 def render(site: Site, req, srv) -> Reply | None:
@@ -57,8 +58,11 @@ def render(site: Site, req, srv) -> Reply | None:
         if r is None:
             return None
         inner = reports.body(r, _file(site, r))
-        if r.form == "image":
-            inner = f'<p style="text-align:center"><img src="./W0{r.docid}.jpg" alt=""></p>'
+        if r.form == "images":  # a scanned report: its pages as <img>s, nothing else
+            inner = "".join(
+                f'<p style="text-align:center"><img src="./W0{r.docid}_{n}.jpg" alt=""></p>'
+                for n in range(1, len(corpus.scan_page_jpgs()) + 1)
+            )
         body = (
             f'<div class="logo"><img src="{site.prefix}/images/logo.png"></div>'
             f'<h1>{html.escape(r.title)}</h1><div id="UCAP-CONTENT">{inner}</div>'
@@ -69,9 +73,10 @@ def render(site: Site, req, srv) -> Reply | None:
     m = _SCAN.match(path)
     if m:
         r = site.report(m.group(2))
-        if r is None or r.form != "image":
+        n = int(m.group(4))
+        if r is None or r.form != "images" or not 1 <= n <= len(corpus.scan_page_jpgs()):
             return None
-        reply = Reply(200, corpus.scan_jpg(), [("Content-Type", "image/jpeg")], cacheable=True)
+        reply = Reply(200, corpus.scan_page_jpgs()[n - 1], [("Content-Type", "image/jpeg")], cacheable=True)
         reply.last_modified = reports.http_date(r.date)
         return reply
     m = _FILE.match(path)
