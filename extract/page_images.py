@@ -35,6 +35,8 @@ BODY = (
 )
 T = TypeVar("T")
 MAX_BODY_TEXT = 400  # characters: a body with more text than this is a text report
+_IMG_TAG = re.compile(r"<img\b", re.I)
+_IMG_TAG_BYTES = re.compile(rb"<img\b", re.I)
 ICON = re.compile(r"icon|logo|share|qrcode|ewm|banner|spacer|blank\.gif", re.I)
 
 
@@ -53,6 +55,8 @@ def page_image_sources(page: str | bytes, base_url: str) -> list[str]:
     """The absolute URLs of the images that make the report, in page order; [] when the
     page is not an image report (its body has a table, or more than a few lines of text,
     or no body is found). Icons, logos and QR codes are left out; a repeated image once."""
+    if not (_IMG_TAG_BYTES if isinstance(page, bytes) else _IMG_TAG).search(page):
+        return []  # most pages: not parsed a second time
     try:
         root = html.fromstring(page)
     except (etree.ParserError, ValueError):
