@@ -30,6 +30,7 @@ from extract.ocr.image import PageImage, ink_mask, original_box, straighten
 MIN_CONFIDENCE = 0.9  # a number read with less is in doubt
 MIN_INK = 12
 SPECK = 6  # pixels: smaller ink components are noise  # pixels of ink below which a cell is empty (speckle)
+MIN_GLYPH = 9  # pixels (pages are read at about 200 dpi): the least height or width of a character
 _CLEAN_NUMBER = re.compile(r"^\d{1,9}(\.\d{1,4})?$")
 _BLANK_MARKS = frozenset({"-", "--", "—", "——", "/", "－", "一"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -78,6 +79,18 @@ def _drop_specks(ink: np.ndarray) -> np.ndarray:
     keep = np.zeros(n, dtype=np.uint8)
     keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= SPECK).astype(np.uint8) * 255
     return keep[labels]
+
+
+def _has_glyph(ink: np.ndarray) -> bool:
+    """Whether a cell's ink holds anything the size of a character, a digit or a dash.
+
+    Speckle clumps of a few pixels in an empty cell otherwise reach the recogniser, which
+    reads a 5-pixel blot as `5` with full confidence: a number where none was printed."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return False
+    sizes = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    return bool(sizes.max() >= MIN_GLYPH)
 
 
 def _text_lines(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -142,7 +155,7 @@ def _read_table(
             jobs.append((i, []))
             continue
         ink = _drop_specks(text_ink[iy0:iy1, ix0:ix1])
-        if int((ink > 0).sum()) < MIN_INK:
+        if int((ink > 0).sum()) < MIN_INK or not _has_glyph(ink):
             jobs.append((i, []))
             continue
         # the cell's ink alone on white: specks and ruling stubs do not reach the recogniser
@@ -153,21 +166,96 @@ def _read_table(
         jobs.append((i, lines))
         crops.extend(_crop(canvas, (a + 8, b + 8, c + 8, d + 8)) for a, b, c, d in lines)
     results = iter(ocr_engine.recognise(crops))
-    out: list[tuple[int, int, str, OcrBox | None]] = []
+    first: list[tuple[int, str, float]] = []  # cell index, text, confidence
     for i, lines in jobs:
+        if lines:
+            read = [next(results) for _ in lines]
+            first.append((i, _join([t for t, _ in read]), min(s for _, s in read)))
+    second = _reread_without_stray_marks(table, first, text_ink, clean, inset)
+    out: list[tuple[int, int, str, OcrBox | None]] = []
+    done = {i: (text, confidence) for i, text, confidence in first}
+    for i, _lines in jobs:
         cell = table.cells[i]
-        if not lines:
+        if i not in done:
             out.append((cell.row, cell.col, "", None))
             continue
-        read = [next(results) for _ in lines]
-        text = _join([t for t, _ in read])
-        confidence = min(s for _, s in read)
+        text, confidence = second.get(i, done[i])
         value, readable = read_number(text, confidence)
         if not value:  # ink that reads as nothing is not a blank cell
             value, readable = "?", False
         box = OcrBox(page.number, original_box(page, cell.box), confidence, readable)
         out.append((cell.row, cell.col, value, box))
     return out
+
+
+def _stray_marks(ink: np.ndarray) -> np.ndarray | None:
+    """The specks of a one-line number cell that are not part of its digits, or None.
+
+    Scanner speckle and dust touching a number make it read as `0-`, `0：`, `1.` or `2"`:
+    unreadable, rightly, but the digits are plain to see. Digits are ink components of
+    nearly the line's full height; a mark is a component under half that height and a
+    quarter of a digit's ink, lying wholly before the first digit or after the last, or
+    above or below the digits' band. A decimal point *between* digits is never a mark."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 2:
+        return None
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    tall = [k for k in range(1, n) if stats[k, cv2.CC_STAT_HEIGHT] >= 0.5 * heights.max()]
+    x0 = min(stats[k, cv2.CC_STAT_LEFT] for k in tall)
+    x1 = max(stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] for k in tall)
+    y0 = min(stats[k, cv2.CC_STAT_TOP] for k in tall)
+    y1 = max(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT] for k in tall)
+    digit_area = float(np.median([stats[k, cv2.CC_STAT_AREA] for k in tall]))
+    marks = np.zeros(n, dtype=bool)
+    for k in range(1, n):
+        if k in tall or stats[k, cv2.CC_STAT_AREA] > 0.25 * digit_area:
+            continue
+        left, top = stats[k, cv2.CC_STAT_LEFT], stats[k, cv2.CC_STAT_TOP]
+        right, bottom = left + stats[k, cv2.CC_STAT_WIDTH], top + stats[k, cv2.CC_STAT_HEIGHT]
+        if left >= x1 or right <= x0 or bottom <= y0 or top >= y1:
+            marks[k] = True
+    return marks[labels] if marks.any() else None
+
+
+def _reread_without_stray_marks(
+    table: Table, first: list[tuple[int, str, float]], text_ink: np.ndarray, clean: np.ndarray, inset: int
+) -> dict[int, tuple[str, float]]:
+    """Cells read as digits with stray marks (`_stray_marks`), read again without the
+    marks: kept only when the second reading is a clean, confident number made of exactly
+    the digits of the first (the marks dropped, nothing else changed), else as first read."""
+    jobs: list[tuple[int, str]] = []
+    crops: list[np.ndarray] = []
+    for i, text, confidence in first:
+        t = text.replace(" ", "")
+        digits = re.sub(r"\D", "", t)
+        if not digits or _CJK.search(t) or read_number(text, confidence)[1]:
+            continue
+        x0, y0, x1, y1 = table.cells[i].box
+        inside = (slice(y0 + inset, y1 - inset), slice(x0 + inset, x1 - inset))
+        ink = _drop_specks(text_ink[inside])
+        if len(_text_lines(ink)) != 1:
+            continue
+        marks = _stray_marks(ink)
+        if marks is None:
+            continue
+        ink = np.where(marks, 0, ink).astype(np.uint8)
+        near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+        alone = np.where(near > 0, clean[inside], 255).astype(np.uint8)
+        canvas = cv2.copyMakeBorder(alone, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
+        lines = _text_lines(ink)
+        if len(lines) != 1:
+            continue
+        a, b, c, d = lines[0]
+        jobs.append((i, digits))
+        crops.append(_crop(canvas, (a + 8, b + 8, c + 8, d + 8)))
+    if not crops:
+        return {}
+    again: dict[int, tuple[str, float]] = {}
+    for (i, digits), (text, confidence) in zip(jobs, ocr_engine.recognise(crops), strict=True):
+        value, readable = read_number(text, confidence)
+        if readable and value == digits:
+            again[i] = (text, confidence)
+    return again
 
 
 def _join(parts: list[str]) -> str:
