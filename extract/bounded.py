@@ -145,7 +145,7 @@ def extract_bounded(
     problem = size_problem(data)
     if problem:
         raise ReadError(problem)
-    if in_child(data) or (isolate and limits.ISOLATE and hasattr(os, "fork")):
+    if in_child(data) or (isolate and settings.current().isolate and hasattr(os, "fork")):
         state = run_in_child(_state_of_read, (read, data, source, content_type, title_hint))
         return report_from_state(state)
     return call_with_time_limit(
