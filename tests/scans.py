@@ -1,10 +1,11 @@
 """Make scanned reports whose every number is known: the OCR tests' material.
 
-    python -m tests.scans [OUT_DIR]   # the figures per noise level (needs LibreOffice)
+    python -m tests.scans [OUT_DIR [LEVEL,...]]   # the figures per noise level (needs LibreOffice)
 
 A report's truth (a `.json` of `tests/corpus`) is written into the official 2021 Word
 template (`tests/corpus/dev-pdf/template-2021-blank.docx`, cells filled by position; a
-2019 report into the 2019 layout of `tests/make_documents.py`), LibreOffice prints it
+2019 report into the 2019 official layout that `tests/make_documents.py` builds from
+report-format.md, with generated 2019 reports beside the corpus's one), LibreOffice prints it
 as PDF, pypdfium2 rasterises the pages, and `degrade` makes them look scanned at one of
 `LEVELS`: resolution, speckle, blur, tilt (at most 2 degrees), JPEG artefacts and the
 uneven light of a photographed page. Every random choice comes from a `random.Random`
@@ -224,10 +225,41 @@ CORPUS_REPORTS = [
 ]
 
 
+# Reports in the 2019 official format whose every cell is known: the corpus has one (白城市),
+# so the renderer makes more with numbers that satisfy every equation of the tables.
+SYNTHETIC_2019 = (
+    "示例县教育局2019年政府信息公开工作年度报告",
+    "示例市人民政府2020年政府信息公开工作年度报告",
+)
+
+
 def load_truth(rel: str) -> dict[str, Any]:
     info = json.loads((TESTS / "corpus" / rel).read_text(encoding="utf-8"))
     info["_name"] = rel.replace("/", "-")
     return info
+
+
+def synthetic_2019(title: str) -> dict[str, Any]:
+    """A 2019-format report with generated numbers (`make_documents.synthetic_truth`),
+    seeded by its title: the same report on every run."""
+    from tests.make_documents import synthetic_truth
+
+    rng = random.Random(SEED + sum(map(ord, title)))
+    year = int(title.split("年")[0][-4:])
+    return {
+        "title": title,
+        "agency": title.split(str(year))[0],
+        "year": year,
+        "template": "2019",
+        "truth": synthetic_truth(rng, "2019"),
+        "_name": f"synthetic-2019-{sum(map(ord, title)) % 1000}.json",
+    }
+
+
+def measured_reports() -> list[dict[str, Any]]:
+    """What `python -m tests.scans` measures: the corpus reports with full truth (three in
+    the 2021 template, one in the 2019), and the synthetic 2019 ones."""
+    return [load_truth(rel) for rel in CORPUS_REPORTS] + [synthetic_2019(t) for t in SYNTHETIC_2019]
 
 
 def main() -> None:
@@ -239,10 +271,10 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="xxgk-scans-"))
     out.mkdir(parents=True, exist_ok=True)
     totals: dict[str, dict[str, float]] = {}
-    for rel in CORPUS_REPORTS:
-        info = load_truth(rel)
+    levels = sys.argv[2].split(",") if len(sys.argv) > 2 else list(LEVELS)
+    for info in measured_reports():
         pdf = render_pdf(info, out)
-        for level in LEVELS.values():
+        for level in (LEVELS[name] for name in levels):
             pages = scanned_pages(pdf, level, seed_for(info["_name"], level.name))
             data = image_pdf(pages, level.dpi)
             (out / f"{Path(info['_name']).stem}-{level.name}.pdf").write_bytes(data)

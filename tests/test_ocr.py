@@ -272,3 +272,36 @@ def test_mixed_pdf_reads_its_scanned_page_by_ocr_and_the_rest_as_text() -> None:
     assert wrong == [] and exact >= 0.9 * len(truth)  # measured 185/200: a row cut by the page break left out
     assert any(c.box is not None and c.box.page == 3 for c in report.cells.values())
     assert all(c.box is None for k, c in report.cells.items() if k.startswith("proactive."))  # page 1-2: text
+
+
+# --- specks: never a number, never in a number -----------------------------------------------
+
+
+def _ink(*boxes: tuple[int, int, int, int]) -> Any:
+    import numpy as np
+
+    ink = np.zeros((40, 120), dtype=np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        ink[y0:y1, x0:x1] = 255
+    return ink
+
+
+def test_a_speck_clump_in_an_empty_cell_is_not_text() -> None:
+    from extract.ocr.read import _has_glyph
+
+    # two clumps of 5 and 4 pixels (what a 150 dpi scan's speckle makes): read as `5` before
+    assert not _has_glyph(_ink((40, 10, 45, 15), (60, 20, 64, 24)))
+    assert _has_glyph(_ink((40, 8, 52, 32)))  # a digit, 24 px high at the ~200 dpi of reading
+    assert _has_glyph(_ink((40, 20, 55, 23)))  # a dash: a blank mark, wide and thin
+
+
+def test_stray_marks_are_beside_the_digits_never_between_them() -> None:
+    from extract.ocr.read import _stray_marks
+
+    digits = ((10, 8, 24, 32), (30, 8, 44, 32))
+    trailing = _stray_marks(_ink(*digits, (50, 28, 53, 31)))  # `12.` -> the dot is a mark
+    assert trailing is not None and trailing[29, 51] and not trailing[20, 15]
+    above = _stray_marks(_ink(*digits, (26, 1, 29, 4)))  # a speck over the digits
+    assert above is not None and above[2, 27]
+    # `1.5`: a point between digits is part of the number
+    assert _stray_marks(_ink((10, 8, 24, 32), (28, 28, 31, 31), (36, 8, 50, 32))) is None
