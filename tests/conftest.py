@@ -79,7 +79,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=600,  # the demo OCRs two scans
+        timeout=900,  # the demo OCRs three scans (12 pages): minutes on a loaded 2-core machine
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     return proc.stdout, root
