@@ -244,14 +244,13 @@ def synthetic_2019(title: str) -> dict[str, Any]:
     seeded by its title: the same report on every run."""
     from tests.make_documents import synthetic_truth
 
-    rng = random.Random(SEED + sum(map(ord, title)))
     year = int(title.split("年")[0][-4:])
     return {
         "title": title,
         "agency": title.split(str(year))[0],
         "year": year,
         "template": "2019",
-        "truth": synthetic_truth(rng, "2019"),
+        "truth": synthetic_truth(SEED + sum(map(ord, title)), "2019"),
         "_name": f"synthetic-2019-{sum(map(ord, title)) % 1000}.json",
     }
 
