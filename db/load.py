@@ -294,12 +294,17 @@ class Loader:
         prev = conn.execute("SELECT MAX(version) FROM reports WHERE series = ?", (series,)).fetchone()[0]
         version = (prev or 0) + 1
         # A page without the tables (a "详见附件" page, a short notice) never hides a version
-        # that has them: the same report published as a page and as an attachment.
+        # that has them: the same report published as a page and as an attachment. Nor does
+        # a scan hide a version read from a text layer: the same report published as text
+        # and as images is better read from the text, whichever the crawl happened to
+        # fetch last.
         current = conn.execute(
-            "SELECT cells_found FROM reports WHERE series = ? AND is_current = 1", (series,)
+            "SELECT cells_found, method FROM reports WHERE series = ? AND is_current = 1", (series,)
         ).fetchone()
         cells_found = len(report.get("cells") or {})
-        is_current = 0 if current and current[0] and not cells_found else 1
+        read_by_ocr = report.get("method") == "ocr"
+        outranked = bool(current and current[0]) and (not cells_found or (read_by_ocr and current[1] != "ocr"))
+        is_current = 0 if outranked else 1
         if prev and is_current:
             conn.execute("UPDATE reports SET is_current = 0 WHERE series = ? AND is_current = 1", (series,))
         cells: Mapping[str, Any] = report.get("cells") or {}

@@ -208,6 +208,23 @@ def test_a_page_without_tables_does_not_hide_the_version_that_has_them(db):
     assert one(db, "SELECT applications__received_new__total AS v FROM report_wide")["v"] == 59
 
 
+@pytest.mark.parametrize("scan_first", [False, True], ids=["text-then-scan", "scan-then-text"])
+def test_a_scan_does_not_hide_the_same_report_read_from_text(db, scan_first):
+    # the same report as a text PDF and as a JPG read by OCR, with one digit misread: which
+    # one is current must not depend on which the crawl fetched last
+    text = report_from_truth(truth(SEED), "http://example.gov.cn/P020200309.pdf")
+    scan = copy.deepcopy(text)
+    scan.update(source="http://example.gov.cn/W020200309.jpg", method="ocr", ocr_pages=[1])
+    scan["cells"]["applications.received_new.total"] = 69
+    loader = Loader(db)
+    for report in (scan, text) if scan_first else (text, scan):
+        loader.load_report(report)
+    loader.commit()
+    rows = {r["source"][-3:]: r["is_current"] for r in db.query("SELECT source, is_current FROM reports")}
+    assert rows == {"pdf": 1, "jpg": 0}
+    assert one(db, "SELECT applications__received_new__total AS v FROM report_wide")["v"] == 59
+
+
 def test_a_report_that_fails_midway_leaves_nothing_and_is_recorded(db):
     # a real SQLite failure after the report's row and cells were written
     db.execute(
