@@ -303,7 +303,8 @@ class Loader:
         ).fetchone()
         cells_found = len(report.get("cells") or {})
         read_by_ocr = report.get("method") == "ocr"
-        outranked = bool(current and current[0]) and (not cells_found or (read_by_ocr and current[1] != "ocr"))
+        worse = not cells_found or (read_by_ocr and current is not None and current[1] != "ocr")
+        outranked = bool(current and current[0]) and worse
         is_current = 0 if outranked else 1
         if prev and is_current:
             conn.execute("UPDATE reports SET is_current = 0 WHERE series = ? AND is_current = 1", (series,))
