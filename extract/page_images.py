@@ -55,7 +55,8 @@ def page_image_sources(page: str | bytes, base_url: str) -> list[str]:
     """The absolute URLs of the images that make the report, in page order; [] when the
     page is not an image report (its body has a table, or more than a few lines of text,
     or no body is found). Icons, logos and QR codes are left out; a repeated image once."""
-    if not (_IMG_TAG_BYTES if isinstance(page, bytes) else _IMG_TAG).search(page):
+    has_img = _IMG_TAG_BYTES.search(page) if isinstance(page, bytes) else _IMG_TAG.search(page)
+    if not has_img:
         return []  # most pages: not parsed a second time
     try:
         root = html.fromstring(page)
