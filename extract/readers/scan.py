@@ -24,7 +24,7 @@ def read_image(data: bytes, source: str, kind: str) -> ReadDocument:
         raise ReadError(f"unsupported image type ({kind})")
     _require_ocr()
     from extract.ocr.image import image_pages
-    from extract.ocr.read import Item, page_cells, read_page
+    from extract.ocr.read import page_cells, read_page
 
     pages = [read_page(gray, n) for n, gray in enumerate(image_pages(data), start=1)]
     cells, text = page_cells(pages)
@@ -103,7 +103,7 @@ def add_page_images(doc: ReadDocument, images: Sequence[tuple[str, bytes | None]
         )
         return
     from extract.ocr.image import image_pages
-    from extract.ocr.read import page_cells, read_page
+    from extract.ocr.read import Item, page_cells, read_page
 
     pages: list[list[Item]] = []
     for name, data in present:
