@@ -48,7 +48,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 TESTS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TESTS.parent))
+if __name__ == "__main__":  # run as a script; under pytest the installed package is the one tested
+    sys.path.insert(0, str(TESTS.parent))
 
 from crawler.demo.synth import (  # noqa: E402
     Grid,

@@ -83,7 +83,16 @@ def interrupt_after_import(
     status, the stderr lines that are not import timings, and the seconds from the
     signal to the exit."""
     env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
-    proc = subprocess.Popen([XXGK, *args], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    # A shell starts a background job (`.ci/run &`) with SIGINT ignored, and Python keeps
+    # an ignored SIGINT ignored: the child gets the default disposition, as at a terminal.
+    proc = subprocess.Popen(
+        [XXGK, *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     assert proc.stderr is not None
     lines: list[str] = []
     for line in proc.stderr:
