@@ -12,11 +12,13 @@ request made to `localhost` from one made to `127.0.0.1` (the same socket).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 Reply = tuple[int, list[tuple[str, str]], bytes]
@@ -115,3 +117,20 @@ class FaultPortal:
                 self.wfile.write(body)
 
         return Handler
+
+
+def registry(tmp: Path, start: str, **options: object) -> Path:
+    """A registry file (tmp/portals.json) of one generic portal, "fault-portal", starting at
+    `start`, with the entry's `options` (allow_private=True for a portal on localhost)."""
+    path = tmp / "portals.json"
+    entry = {
+        "name": "fault-portal",
+        "title": "测试门户",
+        "region": "110000",
+        "level": "province",
+        "platform": "generic",
+        "start_urls": [start],
+        "options": options,
+    }
+    path.write_text(json.dumps({"portals": [entry]}, ensure_ascii=False), encoding="utf-8")
+    return path

@@ -18,25 +18,10 @@ import pytest
 import sqlite_utils
 
 from tests import crawl_process
-from tests.fault_portal import FaultPortal, html, list_page, redirect, report_page
+from tests.fault_portal import FaultPortal, html, list_page, redirect, registry, report_page
 
 REPO = Path(__file__).resolve().parents[1]
 T = "年政府信息公开工作年度报告"
-
-
-def registry(tmp: Path, start: str, **options: object) -> Path:
-    path = tmp / "portals.json"
-    entry = {
-        "name": "fault-portal",
-        "title": "测试门户",
-        "region": "110000",
-        "level": "province",
-        "platform": "generic",
-        "start_urls": [start],
-        "options": options,
-    }
-    path.write_text(json.dumps({"portals": [entry]}, ensure_ascii=False), encoding="utf-8")
-    return path
 
 
 def crawl(data: Path, reg: Path, timeout: float = 120, **settings: str) -> subprocess.CompletedProcess[str]:

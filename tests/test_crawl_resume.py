@@ -8,7 +8,6 @@ that the crawl is surely half done.
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import sqlite_utils
 from crawler.demo import reports as demo
 from crawler.demo.server import DemoServer
 from tests.crawl_process import crawl, crawl_command
-from tests.fault_portal import FaultPortal, html, list_page, report_page
+from tests.fault_portal import FaultPortal, html, list_page, registry, report_page
 
 REPO = Path(__file__).resolve().parents[1]
 T = "年政府信息公开工作年度报告"
@@ -79,17 +78,7 @@ def test_a_stored_page_whose_attachment_failed_gets_it_on_the_next_run(tmp_path)
         "/f/a.pdf",
         lambda hit: html("busy", 500) if hit <= 2 else (200, [("Content-Type", "application/pdf")], pdf),
     )
-    reg = tmp_path / "portals.json"
-    entry = {
-        "name": "fault-portal",
-        "title": "测试门户",
-        "region": "110000",
-        "level": "province",
-        "platform": "generic",
-        "start_urls": [f"{portal.url}/list/page_1.html"],
-        "options": {"allow_private": True},
-    }
-    reg.write_text(json.dumps({"portals": [entry]}, ensure_ascii=False), encoding="utf-8")
+    reg = registry(tmp_path, f"{portal.url}/list/page_1.html", allow_private=True)
     try:
         first = crawl(
             tmp_path, "fault-portal", demo_url=portal.url, registry=str(reg), settings={"RETRY_TIMES": "1"}
