@@ -31,6 +31,7 @@ from typing import Any
 
 from extract import settings
 from extract.model import CellValue, Check, OcrBox, ReadError, Report, Section
+from extract.readers import import_reader
 from extract.settings import mib
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -146,6 +147,7 @@ def extract_bounded(
     if problem:
         raise ReadError(problem)
     if in_child(data) or (isolate and settings.current().isolate and hasattr(os, "fork")):
+        import_reader(data)  # once here, not once per child
         state = run_in_child(_state_of_read, (read, data, source, content_type, title_hint))
         return report_from_state(state)
     return call_with_time_limit(
