@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from db.canned import CANNED  # noqa: E402
+from db.canned import BY_NAME, CANNED  # noqa: E402
 from db.load import SECTION_SHIFT, Loader  # noqa: E402
 from db.regions import RegionIndex  # noqa: E402
 from db.schema import TABLE_SECTIONS, connect  # noqa: E402
@@ -393,6 +393,13 @@ def grow(path: Path, target: int, index_only: tuple[str, ...] = ()) -> int:
     return count
 
 
+# The count by year a researcher writes in SQL (docs/database.md): it reads every match.
+MENTIONS_BY_YEAR = """SELECT r.year, COUNT(*) AS reports FROM sections_fts f
+JOIN sections s ON s.id = f.rowid JOIN reports r ON r.id = s.report_id AND r.is_current = 1
+WHERE sections_fts MATCH fts_phrase(?) AND f.rowid BETWEEN (5 << 40) AND (6 << 40) - 1
+GROUP BY r.year"""
+
+
 def time_queries(path: Path, reports: int, params: dict[str, str] | None = None) -> int:
     """Print the file's size and the canned and full-text queries' times."""
     size = path.stat().st_size
@@ -401,6 +408,7 @@ def time_queries(path: Path, reports: int, params: dict[str, str] | None = None)
     os.sync()
     db = connect(path, readonly=True)
     print(f"size: {size / 2**20:,.0f} MiB, {size / reports / 1024:.1f} KiB per report")
+    print("load average before the queries: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     for c in CANNED:
         given = {k: v for k, v in (params or {}).items() if k in c.params}
         med, worst, n, cpu = time_query(db, c.sql, {**dict.fromkeys(c.params, ""), **given})
@@ -410,11 +418,20 @@ def time_queries(path: Path, reports: int, params: dict[str, str] | None = None)
             f"query {shown}: median {med:.0f} ms, max {worst:.0f} ms, {n} rows ({flag}; goal < 200 ms); "
             f"CPU {cpu:.0f} ms"
         )
+    # Deeper pages of the paged listing, and every mention in one list (what the canned
+    # query returned before it paged): not goals, the cost of reading further.
+    listing = BY_NAME["problems_mentioning"]
+    for page, size, what in (("50", "", "page 50"), ("1", "1000000", "every mention in one list")):
+        med, worst, n, cpu = time_query(db, listing.sql, {"word": "", "page": page, "page_size": size})
+        print(f"query problems_mentioning, {what}: median {med:.0f} ms, max {worst:.0f} ms, {n} rows; CPU {cpu:.0f} ms")
+    med, worst, n, cpu = time_query(db, MENTIONS_BY_YEAR, ("疫情",))
+    print(f"query mentions of 疫情 by year (plain SQL): median {med:.0f} ms, max {worst:.0f} ms, {n} rows; CPU {cpu:.0f} ms")
     for word in ("疫情", "新冠肺炎疫情", "政务公开"):
         fts = "SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH fts_phrase(?)"
         med, worst, _, cpu = time_query(db, fts, (word,))
         n = db.execute(fts, (word,)).fetchone()[0]
         print(f"query fts {word}: median {med:.0f} ms, max {worst:.0f} ms, {n:,} sections; CPU {cpu:.0f} ms")
+    print("load average after the queries: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     db.close()
     return 0
 

@@ -27,12 +27,18 @@ CANNED: tuple[Canned, ...] = (
         "from_year..to_year (default 2019..2024): requests whose handling finished ((七)总计) and the "
         "share answered with (一)予以公开, summed over the years. Current report versions only; a report "
         "with a blank 予以公开 or (七)总计 is left out rather than counted as 0.",
+        # The province as the set of its prefectures' region codes, not as the name the view
+        # gives (a subquery per row): the planner then reads those regions' reports by the
+        # index reports_region_code, whatever the archive's size, instead of every government
+        # agency's reports (125 -> a few ms of CPU at 300,000 reports, docs/performance.md).
         """SELECT prefecture AS city, COUNT(*) AS reports, MIN(year) AS first_year, MAX(year) AS last_year,
   SUM(requests_handled) AS requests_handled, SUM(disclosed) AS disclosed,
   ROUND(1.0 * SUM(disclosed) / SUM(requests_handled), 3) AS share_disclosed
 FROM rates
-WHERE province = COALESCE(NULLIF(:province, ''), '吉林省')
-  AND region_level = 'prefecture' AND agency_kind = 'government'
+WHERE region_code IN (
+    SELECT code FROM regions WHERE level = 'prefecture' AND province_code IN (
+      SELECT code FROM regions WHERE name = COALESCE(NULLIF(:province, ''), '吉林省')))
+  AND agency_kind = 'government'
   AND year BETWEEN CAST(COALESCE(NULLIF(:from_year, ''), 2019) AS INTEGER)
                AND CAST(COALESCE(NULLIF(:to_year, ''), 2024) AS INTEGER)
   AND requests_handled > 0 AND disclosed IS NOT NULL
@@ -48,25 +54,52 @@ ORDER BY share_disclosed DESC, requests_handled DESC""",
         "(default 5) decided lawsuits.",
         # from the summary kept at load (db.summaries), not a scan of every report: the
         # same sums, over one row per agency (~1 µs per report saved: 1 s at 10^6 reports)
+        # The 100 rows first, from the summary alone; then their names and places: the joins
+        # cost 100 rows, not every agency's (63 -> ~15 ms of CPU at 300,000 reports).
         """SELECT g.path AS place, a.name AS agency, s.reports, s.first_year, s.last_year,
-  s.lawsuits_decided, s.lawsuits_corrected AS corrected,
-  ROUND(1.0 * s.lawsuits_corrected / s.lawsuits_decided, 3) AS share_corrected
-FROM agency_lawsuits s
+  s.lawsuits_decided, s.corrected, s.share_corrected
+FROM (
+  SELECT agency_id, reports, first_year, last_year, lawsuits_decided, lawsuits_corrected AS corrected,
+    ROUND(1.0 * lawsuits_corrected / lawsuits_decided, 3) AS share_corrected
+  FROM agency_lawsuits
+  WHERE lawsuits_decided >= CAST(COALESCE(NULLIF(:min_decided, ''), 5) AS INTEGER)
+  ORDER BY share_corrected DESC, corrected DESC
+  LIMIT 100
+) s
 JOIN agencies a ON a.id = s.agency_id
 LEFT JOIN regions g ON g.code = a.region_code
-WHERE s.lawsuits_decided >= CAST(COALESCE(NULLIF(:min_decided, ''), 5) AS INTEGER)
-ORDER BY share_corrected DESC, corrected DESC
-LIMIT 100""",
+ORDER BY s.share_corrected DESC, s.corrected DESC""",
         ("min_decided",),
     ),
     Canned(
         "problems_mentioning",
         "Which reports mention 疫情 under 存在的主要问题?",
         "Reports whose section 五 (存在的主要问题及改进情况) contains the word (default 疫情), any length, "
-        "with the text around its first mention. Current report versions only. Found through the "
-        "full-text index (fts_phrase, see sections_fts), then confirmed in the text itself.",
+        "with the text around its first mention: one page of page_size rows (default 100; page 1, 2, ...), "
+        "the most recently loaded first, and in `matches` the number of rows of all pages together. "
+        "Current report versions only. Found through the full-text index (fts_phrase, see sections_fts) "
+        "and confirmed in the text itself; a page costs its own rows, not every match. A word with spaces "
+        "or punctuation: `matches` counts the sections holding each part.",
+        # Paged in the index's own order (section ids, i.e. load order): the rows of one page
+        # are read and no more, so a page takes the same time at 10^4 or 10^6 reports. Every
+        # mention in one list would cost ~13 µs of CPU per row (0.58 s at 300,000 reports).
+        # `matches`: the index's count of 五 sections (a count of its entries, no rows read),
+        # less those of superseded versions (few, found by the partial index reports_superseded)
+        # and those of sections deleted by hand (sections_fts_stale, see db.schema._v5).
         """SELECT r.id AS report_id, r.year, a.name AS agency, g.path AS region, s.heading,
-  substr(s.text, MAX(1, instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) - 30), 80) AS context
+  substr(s.text, MAX(1, instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) - 30), 80) AS context,
+  (SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH fts_phrase(COALESCE(NULLIF(:word, ''), '疫情'))
+     AND rowid BETWEEN (5 << 40) AND (6 << 40) - 1)
+  - (SELECT COUNT(*) FROM reports o CROSS JOIN sections os ON os.report_id = o.id
+     WHERE o.is_current = 0 AND os.id BETWEEN (5 << 40) AND (6 << 40) - 1
+       AND os.id IN (SELECT rowid FROM sections_fts
+                     WHERE sections_fts MATCH fts_phrase(COALESCE(NULLIF(:word, ''), '疫情'))
+                       AND rowid BETWEEN (5 << 40) AND (6 << 40) - 1))
+  - (SELECT COUNT(*) FROM sections_fts_stale d
+     WHERE d.id BETWEEN (5 << 40) AND (6 << 40) - 1
+       AND +d.id IN (SELECT rowid FROM sections_fts  -- +: read the few stale ids, not every match
+                    WHERE sections_fts MATCH fts_phrase(COALESCE(NULLIF(:word, ''), '疫情'))
+                      AND rowid BETWEEN (5 << 40) AND (6 << 40) - 1)) AS matches
 FROM sections_fts f
 JOIN sections s ON s.id = f.rowid
 JOIN reports r ON r.id = s.report_id AND r.is_current = 1
@@ -75,8 +108,11 @@ LEFT JOIN regions g ON g.code = r.region_code
 WHERE sections_fts MATCH fts_phrase(COALESCE(NULLIF(:word, ''), '疫情'))
   AND f.rowid BETWEEN (5 << 40) AND (6 << 40) - 1  -- the 五 sections (ids by number, see db.load)
   AND s.number = '五' AND instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) > 0
-ORDER BY r.year, a.name""",
-        ("word",),
+ORDER BY f.rowid DESC
+LIMIT MAX(1, CAST(COALESCE(NULLIF(:page_size, ''), 100) AS INTEGER))
+OFFSET MAX(0, CAST(COALESCE(NULLIF(:page, ''), 1) AS INTEGER) - 1)
+         * MAX(1, CAST(COALESCE(NULLIF(:page_size, ''), 100) AS INTEGER))""",
+        ("word", "page", "page_size"),
     ),
 )
 

@@ -11,6 +11,7 @@ Tables (foreign keys on):
                      arithmetic placement (the view `cells` gives every cell with all of these)
   checks             the tables' arithmetic per report (names in check_names)
   sections           the six section texts, with the FTS5 index sections_fts (db.search)
+  sections_fts_stale sections deleted by hand whose entries sections_fts still holds
   report_statuses    what each reports.status means (db.status)
   extraction_errors  documents that could not be extracted, with the reason
   agency_lawsuits    a summary per agency kept by triggers (db.summaries), for canned queries
@@ -34,7 +35,7 @@ from extract.template import all_keys
 
 TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def canonical_keys() -> list[str]:
@@ -296,6 +297,32 @@ def _v4(db: sqlite_utils.Database) -> None:
     conn.execute("ALTER TABLE cell_details ADD COLUMN confidence REAL")
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    """Queries that stay fast at archive scale (issue 16): the canned problems_mentioning
+    counts its matches from the full-text index, less the entries that are not rows.
+
+    - reports_superseded: the reports that are not the current version of their series
+      (a few in a hundred), so that a query can set them apart without reading every
+      report. A partial index: it holds those few rows only, and no other query's plan
+      changes.
+    - sections_fts_stale: sections deleted since the index was built (by hand: the loader
+      deletes none). Their entries stay in sections_fts, which cannot remove them without
+      the n-grams it was given; a trigger notes their ids, in plain SQL, so that deleting
+      works in any tool. reindex_sections empties it.
+    """
+    conn = db.conn
+    conn.execute("CREATE INDEX reports_superseded ON reports(id) WHERE is_current = 0")
+    conn.execute(
+        "CREATE TABLE sections_fts_stale (id INTEGER PRIMARY KEY)  -- sections.id deleted, still in sections_fts"
+    )
+    narrative = ", ".join(f"'{n}'" for n in sorted(TABLE_SECTIONS))
+    conn.execute(
+        "CREATE TRIGGER sections_fts_stale_delete AFTER DELETE ON sections "
+        f"WHEN OLD.number IS NULL OR OLD.number NOT IN ({narrative}) "
+        "BEGIN INSERT OR IGNORE INTO sections_fts_stale (id) VALUES (OLD.id); END"
+    )
+
+
 def value_columns() -> list[str]:
     """report_values' columns in storage order: review/litigation, then the applications
     totals (what the rates read), then the rest; each group in template order."""
@@ -334,7 +361,7 @@ def _region_row(r: object) -> dict:
     return {k: getattr(r, k) for k in REGION_COLUMNS}
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 
 class SchemaError(Exception):

@@ -85,6 +85,9 @@ def create_sections_fts(conn: sqlite3.Connection) -> None:
 def reindex_sections(conn: sqlite3.Connection, narrative_only_sql: str) -> None:
     """Drop and rebuild sections_fts from `sections` (the rows the WHERE clause keeps)."""
     conn.execute("DROP TABLE IF EXISTS sections_fts")
+    stale = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sections_fts_stale'").fetchone()
+    if stale:  # schema 5: the deleted sections whose entries the old index still held
+        conn.execute("DELETE FROM sections_fts_stale")
     create_sections_fts(conn)
     conn.executemany(
         "INSERT INTO sections_fts (rowid, heading, text) VALUES (?, ?, ?)",

@@ -9,7 +9,7 @@ import json
 from db.canned import BY_NAME
 from db.load import Loader, load_paths
 from db.schema import MIGRATIONS, canonical_keys, connect
-from db.search import fts_phrase, index_text
+from db.search import fts_phrase, index_text, reindex_sections
 from extract import extract_path
 from tests.test_db import HUAIAN, SEED, one, report_from_truth, truth
 from xxgk.cli import main
@@ -55,22 +55,124 @@ def test_problems_mentioning_finds_a_two_character_word_through_the_index(tmp_pa
     loader.load_report(with_sections(other, PROBLEMS_ACROSS))
     loader.commit()
     canned = BY_NAME["problems_mentioning"]
-    rows = list(db.query(canned.sql, {"word": ""}))  # default word: 疫情
+    rows = list(db.query(canned.sql, {"word": "", "page": "", "page_size": ""}))  # default word: 疫情
     # only the current version of 白城市's report; not 淮安市 (疫情 in 一 only), not 洮北区
     # (疫，情 across a comma), not section 三's table text (not indexed)
     assert [(r["agency"], r["year"], r["region"]) for r in rows] == [
         ("白城市人民政府", 2019, "吉林省/白城市")
     ]
     assert "受新冠肺炎疫情影响" in rows[0]["context"]
-    assert [r["agency"] for r in db.query(canned.sql, {"word": "不完善"})] == ["淮安市人民政府"]
-    assert [r["agency"] for r in db.query(canned.sql, {"word": "延"})] == ["白城市人民政府"]
-    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + canned.sql, {"word": ""}))
-    assert "VIRTUAL TABLE INDEX" in plan and "SCAN s" not in plan
+    assert rows[0]["matches"] == 1
+    for word, agency in (("不完善", "淮安市人民政府"), ("延", "白城市人民政府")):
+        assert [r["agency"] for r in db.query(canned.sql, {"word": word, "page": "", "page_size": ""})] == [agency]
+    plan = [
+        r[3] for r in db.execute("EXPLAIN QUERY PLAN " + canned.sql, {"word": "", "page": "", "page_size": ""})
+    ]
+    assert plan[0].startswith("SCAN f VIRTUAL TABLE INDEX") and not any(p.startswith("SCAN s ") for p in plan)
     # the same through `xxgk query`, which opens the database read-only
     db.close()
     assert (
         main(["query", "--db", str(tmp_path / "x.db"), "--canned", "problems_mentioning", "-f", "json"]) == 0
     )
+
+
+# Every mention, as a scan of the text: what the pages of problems_mentioning hold together.
+MENTIONS = """SELECT r.id FROM sections s JOIN reports r ON r.id = s.report_id AND r.is_current = 1
+WHERE s.number = '五' AND instr(s.text, ?) > 0 ORDER BY s.id DESC"""
+
+
+def mentioning(agency: str, year: int, five: str, source: str | None = None) -> dict:
+    report = with_sections(report_from_truth(truth(SEED), source or f"{agency}-{year}-{five[:4]}"), five)
+    report["agency"], report["year"] = agency, year
+    report["title"] = f"{agency}{year}年政府信息公开工作年度报告"
+    return report
+
+
+def pages(db, word: str, size: int) -> tuple[list[list[int]], set[int]]:
+    """Every page of problems_mentioning (report ids), and the `matches` each row gave."""
+    sql, out, matches = BY_NAME["problems_mentioning"].sql, [], set()
+    for page in range(1, 20):
+        rows = list(db.query(sql, {"word": word, "page": str(page), "page_size": str(size)}))
+        if not rows:
+            return out, matches
+        out.append([r["report_id"] for r in rows])
+        matches |= {r["matches"] for r in rows}
+    raise AssertionError("more pages than reports")
+
+
+def test_problems_mentioning_pages_and_counts_every_match_through_versions_and_rollbacks(tmp_path):
+    db = connect(tmp_path / "x.db")
+    loader = Loader(db)
+    for i, agency in enumerate(("洮北区人民政府", "洮南市人民政府", "大安市人民政府", "镇赉县人民政府", "通榆县人民政府")):
+        loader.load_report(mentioning(agency, 2020 + i % 3, PROBLEMS_COVID))
+    loader.load_report(mentioning("白城市人民政府", 2021, PROBLEMS_PLAIN))  # no mention
+    loader.commit()
+
+    def check(expected: int) -> None:
+        scan = [r[0] for r in db.execute(MENTIONS, ["疫情"])]
+        assert len(scan) == expected
+        got, matches = pages(db, "疫情", 2)
+        # pages of 2, most recently loaded first, together every mention once
+        assert [len(p) for p in got] == [2] * (expected // 2) + [1] * (expected % 2)
+        assert [rid for p in got for rid in p] == scan
+        assert matches == {expected}  # every row says how many rows all the pages hold
+
+    check(5)
+    defaults = {"word": "", "page": "", "page_size": ""}  # 疫情, page 1 of 100 rows
+    assert [r["report_id"] for r in db.query(BY_NAME["problems_mentioning"].sql, defaults)] == [5, 4, 3, 2, 1]
+    # a new version of 洮北区's report without the word, then one of 洮南市's with it again:
+    # the superseded versions are not rows, nor counted
+    assert loader.load_report(mentioning("洮北区人民政府", 2020, PROBLEMS_PLAIN)) == "version"
+    assert loader.load_report(mentioning("洮南市人民政府", 2021, PROBLEMS_COVID, source="v2")) == "version"
+    loader.commit()
+    check(4)
+    # loading the same documents again changes nothing
+    assert loader.load_report(mentioning("洮南市人民政府", 2021, PROBLEMS_COVID, source="v2")) == "unchanged"
+    loader.commit()
+    check(4)
+    # a report that fails midway leaves no row and no count behind
+    bad = mentioning("白城市人民政府", 2022, PROBLEMS_COVID)
+    bad["checks"] = [{"name": "x", "ok": True, "expected": 1, "actual": 1}, {"name": 3}]
+    assert loader.load_report(bad) == "error"
+    loader.commit()
+    check(4)
+    # a new version taking the word away from the current one, and one putting it back
+    assert loader.load_report(mentioning("大安市人民政府", 2022, PROBLEMS_PLAIN)) == "version"
+    loader.commit()
+    check(3)
+    assert loader.load_report(mentioning("大安市人民政府", 2022, PROBLEMS_COVID, source="v3")) == "version"
+    loader.commit()
+    check(4)
+    # deleted by hand (sections first: foreign keys), a current report and a superseded one:
+    # their entries stay in the index, which the count leaves out
+    by_hand = db.execute(
+        "SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id "
+        "WHERE a.name = '镇赉县人民政府' OR (a.name = '洮南市人民政府' AND r.is_current = 0)"
+    ).fetchall()
+    assert len(by_hand) == 2
+    for rid in by_hand:
+        for table in ("report_values", "checks", "cell_details", "sections"):
+            db.execute(f"DELETE FROM {table} WHERE report_id = ?", rid)
+        db.execute("DELETE FROM reports WHERE id = ?", rid)
+    db.conn.commit()
+    check(3)
+    # rebuilt, the index holds the sections there are, and nothing is left to leave out
+    reindex_sections(db.conn, "number IS NULL OR number NOT IN ('二', '三', '四')")
+    db.conn.commit()
+    assert db.execute("SELECT COUNT(*) FROM sections_fts_stale").fetchone() == (0,)
+    check(3)
+    # a page past the end is empty; page 0 or a negative one is the first
+    assert pages(db, "疫情", 100)[0] == [[r[0] for r in db.execute(MENTIONS, ["疫情"])]]
+    sql = BY_NAME["problems_mentioning"].sql
+    assert list(db.query(sql, {"word": "疫情", "page": "9", "page_size": ""})) == []
+    assert len(list(db.query(sql, {"word": "疫情", "page": "0", "page_size": "3"}))) == 3
+    # a page is read in the index's order, with no sort of every match; the superseded
+    # versions are found by their partial index, not by reading every report
+    plan = [r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql, {"word": "", "page": "", "page_size": ""})]
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+    assert "SCAN o USING INDEX reports_superseded" in plan, plan
+    # and the deleted sections' ids are read (few), not looked up for every match
+    assert "SEARCH d USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in plan, plan
 
 
 def test_xxgk_query_knows_fts_phrase(tmp_path, capsys):
