@@ -423,9 +423,15 @@ def time_queries(path: Path, reports: int, params: dict[str, str] | None = None)
     listing = BY_NAME["problems_mentioning"]
     for page, size, what in (("50", "", "page 50"), ("1", "1000000", "every mention in one list")):
         med, worst, n, cpu = time_query(db, listing.sql, {"word": "", "page": page, "page_size": size})
-        print(f"query problems_mentioning, {what}: median {med:.0f} ms, max {worst:.0f} ms, {n} rows; CPU {cpu:.0f} ms")
+        print(
+            f"query problems_mentioning, {what}: median {med:.0f} ms, max {worst:.0f} ms, {n} rows; "
+            f"CPU {cpu:.0f} ms"
+        )
     med, worst, n, cpu = time_query(db, MENTIONS_BY_YEAR, ("疫情",))
-    print(f"query mentions of 疫情 by year (plain SQL): median {med:.0f} ms, max {worst:.0f} ms, {n} rows; CPU {cpu:.0f} ms")
+    print(
+        f"query mentions of 疫情 by year (plain SQL): median {med:.0f} ms, max {worst:.0f} ms, {n} rows; "
+        f"CPU {cpu:.0f} ms"
+    )
     for word in ("疫情", "新冠肺炎疫情", "政务公开"):
         fts = "SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH fts_phrase(?)"
         med, worst, _, cpu = time_query(db, fts, (word,))

@@ -312,9 +312,7 @@ def _v5(db: sqlite_utils.Database) -> None:
     """
     conn = db.conn
     conn.execute("CREATE INDEX reports_superseded ON reports(id) WHERE is_current = 0")
-    conn.execute(
-        "CREATE TABLE sections_fts_stale (id INTEGER PRIMARY KEY)  -- sections.id deleted, still in sections_fts"
-    )
+    conn.execute("CREATE TABLE sections_fts_stale (id INTEGER PRIMARY KEY)  -- deleted, still indexed")
     narrative = ", ".join(f"'{n}'" for n in sorted(TABLE_SECTIONS))
     conn.execute(
         "CREATE TRIGGER sections_fts_stale_delete AFTER DELETE ON sections "

@@ -100,4 +100,7 @@ def test_query_reads_stdin_and_warns_of_a_mistyped_parameter(tmp_path: Path, see
     assert run.stderr == "xxgk query: warning: the SQL has no parameter :yaer (it has: none)\n"
     canned = xxgk("query", "--data", data, "--canned", "problems_mentioning", "-p", "wrd=不完善")
     assert canned.returncode == 0
-    assert "the canned query problems_mentioning has no parameter :wrd (it has: :word, :page, :page_size)" in canned.stderr
+    assert (
+        "the canned query problems_mentioning has no parameter :wrd (it has: :word, :page, :page_size)"
+        in canned.stderr
+    )

@@ -19,6 +19,8 @@ PROBLEMS_COVID = "受新冠肺炎疫情影响，部分依申请公开答复工�
 PROBLEMS_PLAIN = "一些部门主动公开意识不强，公开制度建设不完善，重点领域公开不深入。"
 # 疫 and 情 next to each other only across punctuation: the index matches, the text does not
 PROBLEMS_ACROSS = "做好防疫，情况报告及时报送。"
+# problems_mentioning's parameters left empty: the word 疫情, page 1 of 100 rows
+DEFAULTS = {"word": "", "page": "", "page_size": ""}
 
 
 def with_sections(report: dict, five: str, one_text: str = "全面推进政务公开。") -> dict:
@@ -55,7 +57,7 @@ def test_problems_mentioning_finds_a_two_character_word_through_the_index(tmp_pa
     loader.load_report(with_sections(other, PROBLEMS_ACROSS))
     loader.commit()
     canned = BY_NAME["problems_mentioning"]
-    rows = list(db.query(canned.sql, {"word": "", "page": "", "page_size": ""}))  # default word: 疫情
+    rows = list(db.query(canned.sql, DEFAULTS))  # default word: 疫情
     # only the current version of 白城市's report; not 淮安市 (疫情 in 一 only), not 洮北区
     # (疫，情 across a comma), not section 三's table text (not indexed)
     assert [(r["agency"], r["year"], r["region"]) for r in rows] == [
@@ -64,10 +66,8 @@ def test_problems_mentioning_finds_a_two_character_word_through_the_index(tmp_pa
     assert "受新冠肺炎疫情影响" in rows[0]["context"]
     assert rows[0]["matches"] == 1
     for word, agency in (("不完善", "淮安市人民政府"), ("延", "白城市人民政府")):
-        assert [r["agency"] for r in db.query(canned.sql, {"word": word, "page": "", "page_size": ""})] == [agency]
-    plan = [
-        r[3] for r in db.execute("EXPLAIN QUERY PLAN " + canned.sql, {"word": "", "page": "", "page_size": ""})
-    ]
+        assert [r["agency"] for r in db.query(canned.sql, {**DEFAULTS, "word": word})] == [agency]
+    plan = [r[3] for r in db.execute("EXPLAIN QUERY PLAN " + canned.sql, DEFAULTS)]
     assert plan[0].startswith("SCAN f VIRTUAL TABLE INDEX") and not any(p.startswith("SCAN s ") for p in plan)
     # the same through `xxgk query`, which opens the database read-only
     db.close()
@@ -103,7 +103,8 @@ def pages(db, word: str, size: int) -> tuple[list[list[int]], set[int]]:
 def test_problems_mentioning_pages_and_counts_every_match_through_versions_and_rollbacks(tmp_path):
     db = connect(tmp_path / "x.db")
     loader = Loader(db)
-    for i, agency in enumerate(("洮北区人民政府", "洮南市人民政府", "大安市人民政府", "镇赉县人民政府", "通榆县人民政府")):
+    places = ("洮北区", "洮南市", "大安市", "镇赉县", "通榆县")
+    for i, agency in enumerate(f"{place}人民政府" for place in places):
         loader.load_report(mentioning(agency, 2020 + i % 3, PROBLEMS_COVID))
     loader.load_report(mentioning("白城市人民政府", 2021, PROBLEMS_PLAIN))  # no mention
     loader.commit()
@@ -118,8 +119,7 @@ def test_problems_mentioning_pages_and_counts_every_match_through_versions_and_r
         assert matches == {expected}  # every row says how many rows all the pages hold
 
     check(5)
-    defaults = {"word": "", "page": "", "page_size": ""}  # 疫情, page 1 of 100 rows
-    assert [r["report_id"] for r in db.query(BY_NAME["problems_mentioning"].sql, defaults)] == [5, 4, 3, 2, 1]
+    assert [r["report_id"] for r in db.query(BY_NAME["problems_mentioning"].sql, DEFAULTS)] == [5, 4, 3, 2, 1]
     # a new version of 洮北区's report without the word, then one of 洮南市's with it again:
     # the superseded versions are not rows, nor counted
     assert loader.load_report(mentioning("洮北区人民政府", 2020, PROBLEMS_PLAIN)) == "version"
@@ -168,7 +168,7 @@ def test_problems_mentioning_pages_and_counts_every_match_through_versions_and_r
     assert len(list(db.query(sql, {"word": "疫情", "page": "0", "page_size": "3"}))) == 3
     # a page is read in the index's order, with no sort of every match; the superseded
     # versions are found by their partial index, not by reading every report
-    plan = [r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql, {"word": "", "page": "", "page_size": ""})]
+    plan = [r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql, DEFAULTS)]
     assert not any("TEMP B-TREE" in step for step in plan), plan
     assert "SCAN o USING INDEX reports_superseded" in plan, plan
     # and the deleted sections' ids are read (few), not looked up for every match
