@@ -348,10 +348,11 @@ def grow(path: Path, target: int, index_only: tuple[str, ...] = ()) -> int:
             conn.execute(f"SELECT MAX(id) FROM {t}").fetchone()[0] for t in ("reports", "agencies")
         )
         s_off = conn.execute(f"SELECT MAX(id & {mask}) FROM sections").fetchone()[0]
+        tag = f"{copy}.{a_off}"  # unique when the file is grown again (copy counts from 1 each run)
         last = conn.execute("SELECT id FROM reports ORDER BY id LIMIT 1 OFFSET ?", (rows - 1,)).fetchone()[0]
         conn.execute("BEGIN")
         conn.execute(
-            f"INSERT INTO agencies SELECT id + {a_off}, key || '#{copy}', name || '（{copy}）', region_code, "
+            f"INSERT INTO agencies SELECT id + {a_off}, key || '#{tag}', name || '（{copy}）', region_code, "
             "level, kind, method, unresolved_reason FROM agencies WHERE id <= ?",
             (a_off,),
         )
@@ -359,9 +360,9 @@ def grow(path: Path, target: int, index_only: tuple[str, ...] = ()) -> int:
         shifted = {
             "id": f"id + {r_off}",
             "agency_id": f"agency_id + {a_off}",
-            "sha256": f"sha256 || '#{copy}'",
-            "series": f"series || '#{copy}'",
-            "source": f"source || '#{copy}'",
+            "sha256": f"sha256 || '#{tag}'",
+            "series": f"series || '#{tag}'",
+            "source": f"source || '#{tag}'",
         }
         conn.execute(
             f"INSERT INTO reports SELECT {', '.join(shifted.get(c, c) for c in rcols)} FROM reports "

@@ -37,11 +37,14 @@ IDENTITY = """r.id AS report_id, r.year, r.template, r.agency_id, a.name AS agen
     r.title, r.url, r.published, r.version, r.checks_failed, r.status,
     (SELECT label FROM report_statuses WHERE code = r.status) AS status_label,
     COALESCE(r.method, 'text') AS method"""
+# `+r.status`: most reports have numbers, so the index reports_status never narrows the
+# views' rows; without planner statistics (a database nobody ran ANALYZE on) SQLite would
+# still walk it, i.e. every report (city_share_granted: 31 -> 2 ms at 54,000 reports).
 JOINS = f"""FROM reports r
 JOIN report_values v ON v.report_id = r.id
 LEFT JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN regions g ON g.code = r.region_code
-WHERE r.is_current = 1 AND r.status IN {HAS_NUMBERS}"""
+WHERE r.is_current = 1 AND +r.status IN {HAS_NUMBERS}"""
 
 COMPARABLE_ROWS = ("received_new", "carried_over", *RESULT_ROWS_COMMON, "results_total", "carried_forward")
 COMPARABLE_PROACTIVE = ("licensing", "penalty", "coercion")  # `decisions` means the same in both

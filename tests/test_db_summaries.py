@@ -19,7 +19,8 @@ HUAIAN = json.loads((CORPUS / "dev-pdf" / "huaian-szfgs-2024.json").read_text(en
 
 # The scan the summary replaces: the canned query as it was, over every report.
 SCAN = """SELECT agency_id, COUNT(*) AS reports, MIN(year) AS first_year, MAX(year) AS last_year,
-  SUM(lawsuits_decided) AS lawsuits_decided, SUM(lawsuits_corrected) AS lawsuits_corrected
+  SUM(lawsuits_decided) AS lawsuits_decided, SUM(lawsuits_corrected) AS lawsuits_corrected,
+  ROUND(1.0 * SUM(lawsuits_corrected) / SUM(lawsuits_decided), 3) AS share_corrected
 FROM rates WHERE lawsuits_decided > 0 AND lawsuits_corrected IS NOT NULL
 GROUP BY agency_id ORDER BY agency_id"""
 SUMMARY = "SELECT * FROM agency_lawsuits ORDER BY agency_id"
@@ -104,6 +105,13 @@ def test_the_summary_holds_the_sums_of_the_current_reports(loaded):
         ("淮安市人民政府", 25, 4, 0.16),
     ]
     assert rows[0]["place"] == "吉林省/白城市" and rows[0]["reports"] == 2
+    # read in the order of the summary's index: its first 100 entries, never every agency
+    plan = [
+        r[3]
+        for r in db.execute("EXPLAIN QUERY PLAN " + BY_NAME["lawsuits_corrected"].sql, {"min_decided": "5"})
+    ]
+    assert "SCAN agency_lawsuits USING INDEX agency_lawsuits_share" in plan
+    assert "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)" in plan and "SCAN a" not in plan
 
 
 def test_loading_again_changes_nothing(loaded):
