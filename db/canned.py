@@ -83,17 +83,12 @@ ORDER BY s.share_corrected DESC, s.lawsuits_corrected DESC""",
         # are read and no more, so a page takes the same time at 10^4 or 10^6 reports. Every
         # mention in one list costs 13-20 µs of CPU per row (0.6-0.9 s at 300,000 reports).
         # `matches`: the index's count of 五 sections (a count of its entries, no rows read),
-        # less those of superseded versions (few, found by the partial index reports_superseded)
-        # and those of sections deleted by hand (sections_fts_stale, see db.schema._v5).
+        # less its entries that are not current rows: superseded versions' sections and
+        # sections deleted by hand, few, listed by triggers in sections_fts_stale (db.schema).
         """SELECT r.id AS report_id, r.year, a.name AS agency, g.path AS region, s.heading,
   substr(s.text, MAX(1, instr(s.text, COALESCE(NULLIF(:word, ''), '疫情')) - 30), 80) AS context,
   (SELECT COUNT(*) FROM sections_fts WHERE sections_fts MATCH fts_phrase(COALESCE(NULLIF(:word, ''), '疫情'))
      AND rowid BETWEEN (5 << 40) AND (6 << 40) - 1)
-  - (SELECT COUNT(*) FROM reports o CROSS JOIN sections os ON os.report_id = o.id
-     WHERE o.is_current = 0 AND os.id BETWEEN (5 << 40) AND (6 << 40) - 1
-       AND os.id IN (SELECT rowid FROM sections_fts
-                     WHERE sections_fts MATCH fts_phrase(COALESCE(NULLIF(:word, ''), '疫情'))
-                       AND rowid BETWEEN (5 << 40) AND (6 << 40) - 1))
   - (SELECT COUNT(*) FROM sections_fts_stale d
      WHERE d.id BETWEEN (5 << 40) AND (6 << 40) - 1
        AND +d.id IN (SELECT rowid FROM sections_fts  -- +: read the few stale ids, not every match

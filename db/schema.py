@@ -11,7 +11,7 @@ Tables (foreign keys on):
                      arithmetic placement (the view `cells` gives every cell with all of these)
   checks             the tables' arithmetic per report (names in check_names)
   sections           the six section texts, with the FTS5 index sections_fts (db.search)
-  sections_fts_stale sections deleted by hand whose entries sections_fts still holds
+  sections_fts_stale entries of sections_fts that are not current rows (superseded, deleted)
   report_statuses    what each reports.status means (db.status)
   extraction_errors  documents that could not be extracted, with the reason
   agency_lawsuits    a summary per agency kept by triggers (db.summaries), for canned queries
@@ -35,7 +35,7 @@ from extract.template import all_keys
 
 TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def canonical_keys() -> list[str]:
@@ -321,6 +321,40 @@ def _v5(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6(db: sqlite_utils.Database) -> None:
+    """sections_fts_stale holds every full-text entry that is not a current report's row:
+    the sections of superseded versions too, kept by triggers on `reports` and `sections`,
+    so that problems_mentioning's count reads that small table instead of walking the
+    superseded reports' sections (4.7 µs each: 119 ms at 10^6 reports). The partial
+    index of schema 5 is no longer read."""
+    conn = db.conn
+    conn.execute("DROP INDEX IF EXISTS reports_superseded")
+    narrative = f"(number IS NULL OR number NOT IN ({', '.join(repr(n) for n in sorted(TABLE_SECTIONS))}))"
+    new_narrative = narrative.replace("number", "NEW.number")
+    conn.execute(
+        "CREATE TRIGGER sections_fts_stale_superseded AFTER UPDATE OF is_current ON reports "
+        "WHEN OLD.is_current = 1 AND NEW.is_current = 0 BEGIN "
+        "INSERT OR IGNORE INTO sections_fts_stale (id) "
+        f"SELECT id FROM sections WHERE report_id = NEW.id AND {narrative}; END"
+    )
+    conn.execute(
+        "CREATE TRIGGER sections_fts_stale_current AFTER UPDATE OF is_current ON reports "
+        "WHEN OLD.is_current = 0 AND NEW.is_current = 1 BEGIN "
+        "DELETE FROM sections_fts_stale WHERE id IN (SELECT id FROM sections WHERE report_id = NEW.id); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER sections_fts_stale_insert AFTER INSERT ON sections "
+        f"WHEN {new_narrative} AND (SELECT is_current FROM reports WHERE id = NEW.report_id) = 0 BEGIN "
+        "INSERT OR IGNORE INTO sections_fts_stale (id) VALUES (NEW.id); END"
+    )
+    conn.execute(STALE_SUPERSEDED_SQL.format(narrative=narrative))
+
+
+# The sections of superseded versions (set apart in sections_fts_stale; also after a reindex).
+STALE_SUPERSEDED_SQL = """INSERT OR IGNORE INTO sections_fts_stale (id)
+SELECT s.id FROM reports r JOIN sections s ON s.report_id = r.id WHERE r.is_current = 0 AND {narrative}"""
+
+
 def value_columns() -> list[str]:
     """report_values' columns in storage order: review/litigation, then the applications
     totals (what the rates read), then the rest; each group in template order."""
@@ -359,7 +393,7 @@ def _region_row(r: object) -> dict:
     return {k: getattr(r, k) for k in REGION_COLUMNS}
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 
 class SchemaError(Exception):
