@@ -58,7 +58,8 @@ FROM rates
 WHERE lawsuits_decided > 0 AND lawsuits_corrected IS NOT NULL AND agency_id IS NOT NULL {agencies}
 GROUP BY agency_id""",
     # the canned query's order: its first 100 rows are the index's first entries that have
-    # enough lawsuits, whatever the number of agencies (covering: no table row is read)
+    # enough lawsuits, whatever the number of agencies (lawsuits_decided is in the index,
+    # so the entries without enough are skipped without reading their rows)
     (
         "CREATE INDEX agency_lawsuits_share ON agency_lawsuits "
         "(share_corrected DESC, lawsuits_corrected DESC, lawsuits_decided)",
