@@ -74,12 +74,6 @@ _RUN_TOGETHER = re.compile(
 )
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
-# section 四 printed as three five-column tables: the headers between them, and the
-# name that opens each litigation group (normalised)
-_REVIEW_HEADERS = frozenset(
-    {"行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"}
-)
-_REVIEW_SPLIT_GROUPS = ("行政复议", "未经复议直接起诉", "复议后起诉")
 _ASCII_DIGITS = frozenset("0123456789")
 
 
@@ -653,52 +647,93 @@ def _dedupe(found: list[Found], width: dict[tuple[str, str], int], mapping: Mapp
     return kept
 
 
-def review_header(tokens: list[Token], after: int) -> int | None:
-    """The index of section 四's first `行政复议` heading at or after `after`, if any."""
-    for i in range(after, len(tokens)):
-        tok = tokens[i]
-        if tok.kind == "text" and "行政复议" in tok.norm and len(tok.norm) <= 40:
-            return i
-    return None
+def review_rows(tokens: list[Token], after: int) -> list[Found]:
+    """The printed rows of section 四, under its first `行政复议` heading at or after `after`.
 
-
-def review_values(tokens: list[Token], after: int, mapping: Mapping) -> list[Token] | None:
-    """The numbers of section 四: the first value run after its `行政复议` header."""
-    start = review_header(tokens, after)
+    The section is cut into blocks: headings, then the run of values under them. Printed
+    whole, the first block's headings name all three groups and its values are the one
+    row of fifteen. Printed in parts (three small tables, each under its group's heading
+    行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉） with 结果维持 … 总计),
+    each block's headings name one group, a different one each time, over at most five
+    cells: each is a row of its group. Two or more such blocks from the first are the
+    section in parts; otherwise the first block is the table printed whole.
+    """
+    start = next(
+        (
+            i
+            for i in range(after, len(tokens))
+            if tokens[i].kind == "text" and "行政复议" in tokens[i].norm and len(tokens[i].norm) <= 40
+        ),
+        None,
+    )
     if start is None:
-        return None
-    minimum = 1 if after else 10  # with no section 三 found, demand a real row of numbers
+        return []
+    blocks: list[tuple[list[Token], list[Token], int]] = []  # headings, values, index of the first value
+    texts: list[Token] = []
     values: list[Token] = []
-    groups = 1  # section 四 split in three tables: 复议, then 直接起诉, then 复议后起诉
-    unmatched = False  # headers after a group's five cells, without the next group's name
-    for tok in tokens[start + 1 :]:
+    first = start
+    for i in range(start, len(tokens)):
+        tok = tokens[i]
         if tok.kind == "text":
-            if any(t.kind == "value" for t in values):
-                opening = groups < 3 and len(values) == 5 * groups  # the next group's headers
-                if tok.norm in _REVIEW_HEADERS and (opening or len(values) == 5 * groups - 5):
-                    if opening:
-                        unmatched = tok.norm != _REVIEW_SPLIT_GROUPS[groups]
-                        groups += not unmatched
-                    continue
+            if _holds_numbers(values):
+                blocks.append((texts, values, first))
+                texts = []
+            values = []  # empty cells among the headings are no row's
+            if len(blocks) == 3 or _SECTION_FIVE.match(tok.norm):
                 break
-            if _SECTION_FIVE.match(tok.norm):
-                return None
-            values = []
+            texts.append(tok)
             continue
-        if unmatched:
-            break
         if (
             values
             and tok.cell.col is not None
             and values[-1].cell.col is not None
-            and (tok.cell.row != values[-1].cell.row)
-            and sum(t.kind == "value" for t in values) >= 15
+            and tok.cell.row != values[-1].cell.row
+            and sum(t.kind == "value" for t in values) >= len(REVIEW_KEYS)
+        ):
+            break  # the next grid row, past a whole table's fifteen numbers
+        if not values:
+            first = i
+        values.append(tok)
+    if _holds_numbers(values):
+        blocks.append((texts, values, first))
+    parts: list[Found] = []
+    for texts, values, first in blocks:
+        named = _review_group(texts)
+        if (
+            named is None
+            or any(p.row == named[0] for p in parts)
+            or sum(t.kind != "blank" for t in values) > len(REVIEW_COLUMNS)
         ):
             break
-        values.append(tok)
-    if sum(t.kind in ("value", "run") for t in values) < minimum:
-        return None
-    return values
+        parts.append(Found("review_litigation", named[0], named[1], values, first))
+    if len(parts) >= 2:
+        return parts
+    minimum = 1 if after else 10  # with no section 三 found, demand a real row of numbers
+    if not blocks or sum(t.kind in ("value", "run") for t in blocks[0][1]) < minimum:
+        return []
+    return [Found("review_litigation", "", "行政复议/行政诉讼", blocks[0][1], blocks[0][2])]
+
+
+def _holds_numbers(values: list[Token]) -> bool:
+    return any(t.kind != "blank" for t in values)
+
+
+_REVIEW_GROUP_WORDS = (
+    ("review", "行政复议"),
+    ("litigation_direct", "直接起诉"),
+    ("litigation_after_review", "复议后起诉"),
+)
+
+
+def _review_group(texts: list[Token]) -> tuple[str, str] | None:
+    """The one section 四 group that headings name, and the heading naming it; None when
+    they name none, or more than one (the header of the table printed whole)."""
+    named: dict[str, str] = {}
+    for t in texts:
+        for group, words in _REVIEW_GROUP_WORDS:
+            if words in t.norm:
+                named[group] = t.cell.text.strip()
+    return next(iter(named.items())) if len(named) == 1 else None
 
 
 _APPLICANT_NORMS = tuple(normalize(h) for h in APPLICANT_HEADERS)
@@ -753,56 +788,6 @@ def transposed_applications(runs: list[LabelledRun], mapping: Mapping) -> list[F
     return []
 
 
-def _review_group(texts: list[Token]) -> str | None:
-    """The one section 四 group the heading nearest above a run of values names, or None."""
-    named = [t.norm for t in texts if "复议" in t.norm or "诉讼" in t.norm]
-    if not named:
-        return None
-    joined = named[-1]
-    if "复议后起诉" in joined:
-        return None if "直接起诉" in joined else "litigation_after_review"
-    if "直接起诉" in joined:
-        return "litigation_direct"
-    if "行政复议" in joined and "诉讼" not in joined:
-        return "review"
-    return None
-
-
-def review_parts(tokens: list[Token], after: int) -> list[tuple[str, list[Token]]] | None:
-    """Section 四 printed as three small tables, one per group, each under its heading
-    (行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）) with its five values;
-    None when the table is printed whole (one heading block above all fifteen values)."""
-    start = review_header(tokens, after)
-    if start is None:
-        return None
-    parts: list[tuple[str, list[Token]]] = []
-    texts: list[Token] = []
-    values: list[Token] = []
-    for tok in tokens[start:]:
-        if tok.kind == "text":
-            if values:
-                group = _review_group(texts)
-                if group is None or any(g == group for g, _ in parts):
-                    return None
-                parts.append((group, values))
-                texts, values = [], []
-                if len(parts) == 3:
-                    break
-            if _SECTION_FIVE.match(tok.norm):
-                break
-            texts.append(tok)
-        else:
-            values.append(tok)
-    if values and len(parts) < 3:
-        group = _review_group(texts)
-        if group is None or any(g == group for g, _ in parts):
-            return None
-        parts.append((group, values))
-    if len(parts) < 2 or any(sum(t.kind != "blank" for t in v) > len(REVIEW_COLUMNS) for _, v in parts):
-        return None
-    return parts
-
-
 def map_tables(doc: ReadDocument, report: Report) -> None:
     """Fill `report.cells`, `template`, `checks` and table warnings from the cell stream."""
     mapping = Mapping()
@@ -853,35 +838,18 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
 
     # --- section 四 ---
     after = max((f.start for f in app_found), default=0)
-    parts = review_parts(tokens, after)
-    rv = review_values(tokens, after, mapping) if parts is None else None
-    if parts is not None:
-        part_rows = []
-        for group, values in parts:
-            opts = row_options(
-                f"review_litigation.{group}",
-                _slots(f"review_litigation.{group}", REVIEW_COLUMNS),
-                values,
-                review_equations(),
-                mapping,
-                joined,
-            )
-            if opts is not None:
-                opts.label = group
-                part_rows.append(opts)
-        if _place(part_rows, review_equations(), report, mapping):
-            tables.add("review_litigation")
-    if rv is not None and not (
-        rv[-1] is tokens[-1]
-        and _cut_off(
-            len(tokens) - len(rv), rv, tokens, len(REVIEW_KEYS), "review_litigation", mapping, joined
-        )
-    ):
-        opts = row_options("review_litigation", REVIEW_KEYS, rv, review_equations(), mapping, joined)
+    review: list[RowOptions] = []
+    for f in review_rows(tokens, after):
+        name = f"review_litigation.{f.row}" if f.row else "review_litigation"
+        slots = _slots(name, REVIEW_COLUMNS) if f.row else REVIEW_KEYS
+        if _cut_off(f.start, f.values, tokens, len(slots), name, mapping, joined):
+            continue
+        opts = row_options(name, slots, f.values, review_equations(), mapping, joined)
         if opts is not None:
-            opts.label = "行政复议/行政诉讼"
-            if _place([opts], review_equations(), report, mapping):
-                tables.add("review_litigation")
+            opts.label = f.label
+            review.append(opts)
+    if _place(review, review_equations(), report, mapping):
+        tables.add("review_litigation")
 
     # --- section 二 ---
     pro_found = [f for f in found if f.table == "proactive"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
 from extract import extract_bytes
-from extract.template import APPLICANT_COLUMNS
+from extract.template import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS, REVIEW_RESULTS
 from tests.conftest import CORPUS
 
 TRUTH = json.loads((CORPUS / "dev-pdf" / "huaian-szfgs-2024.json").read_text(encoding="utf-8"))["truth"]
@@ -150,3 +151,102 @@ def test_a_page_without_the_standard_tables_gets_no_template_and_no_cells() -> N
     assert report.cells == {}
     assert report.checks == []
     assert any("no standard table" in w for w in report.warnings)
+
+
+# --- section 四 printed in three parts --------------------------------------------------
+
+# each part's headings as the two kinds of reports print them: one heading line (text
+# copies), or 行政诉讼 over the group's name in rows of its own (Word and PDF tables)
+PART_HEADINGS = {
+    "one line": [["行政复议"], ["行政诉讼（未经复议直接起诉）"], ["行政诉讼（复议后起诉）"]],
+    "two rows": [["行政复议"], ["行政诉讼", "未经复议直接起诉"], ["行政诉讼", "复议后起诉"]],
+}
+
+
+def part_values(group: str) -> list[str]:
+    return [str(TRUTH[f"review_litigation.{group}.{c}"]) for c in REVIEW_COLUMNS]
+
+
+def section_three_rows(sep: str) -> list[str]:
+    lines = ["三、收到和处理政府信息公开申请情况", sep.join(HEADER)]
+    for row, labels in LABELS_2021:
+        lines.append(sep.join([*labels, *(str(TRUTH[f"applications.{row}.{c}"]) for c in APPLICANT_COLUMNS)]))
+    return lines
+
+
+def review_parts_docx(headings: list[list[str]]) -> bytes:
+    """Section 四 as three Word tables of five columns, each heading a merged row."""
+    import docx
+
+    doc = docx.Document()
+    for line in section_three_rows("  "):
+        doc.add_paragraph(line)
+    doc.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    for heads, group in zip(headings, REVIEW_GROUPS, strict=True):
+        table = doc.add_table(rows=len(heads) + 2, cols=5)
+        for r, head in enumerate(heads):
+            table.cell(r, 0).merge(table.cell(r, 4)).text = head
+        for c, (name, value) in enumerate(zip(REVIEW_RESULTS, part_values(group), strict=True)):
+            table.cell(len(heads), c).text = name
+            table.cell(len(heads) + 1, c).text = value
+        doc.add_paragraph("")
+    doc.add_paragraph("五、存在的主要问题及改进情况")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def review_parts_document(layout: str, headings: list[list[str]]) -> tuple[bytes, str]:
+    if layout == "docx":
+        return review_parts_docx(headings), "x.docx"
+    sep = " | " if layout == "pipes" else "  "
+    lines = [*section_three_rows(sep), "四、政府信息公开行政复议、行政诉讼情况"]
+    for heads, group in zip(headings, REVIEW_GROUPS, strict=True):
+        if layout == "html":
+            rows = [f"<tr><td colspan=5>{h}</td></tr>" for h in heads]
+            rows += [
+                "<tr>" + "".join(f"<td>{v}</td>" for v in vs) + "</tr>"
+                for vs in (REVIEW_RESULTS, part_values(group))
+            ]
+            lines.append("<table>" + "".join(rows) + "</table>")
+        else:
+            lines += [*heads, sep.join(REVIEW_RESULTS), sep.join(part_values(group))]
+    lines.append("五、存在的主要问题及改进情况")
+    if layout == "html":
+        return (
+            "<html><body>"
+            + "".join(f"<p>{ln}</p>" if "<table>" not in ln else ln for ln in lines)
+            + "</body></html>"
+        ).encode(), "x.html"
+    return "\n".join(lines).encode(), "x.txt"
+
+
+@pytest.mark.parametrize("headings", list(PART_HEADINGS))
+@pytest.mark.parametrize("layout", ["spaces", "pipes", "html", "docx"])
+def test_section_four_printed_in_three_parts(layout: str, headings: str) -> None:
+    """One reading of section 四 whatever its shape: three small tables, each under its
+    group's heading, give the cells of the table printed whole."""
+    data, name = review_parts_document(layout, PART_HEADINGS[headings])
+    report = extract_bytes(data, name)
+    got = {k: c.value for k, c in report.cells.items() if k.startswith("review_litigation.")}
+    assert got == {k: v for k, v in TRUTH.items() if k.startswith("review_litigation.")}
+    assert all(c.ok for c in report.checks if c.table == "review_litigation")
+
+
+def test_section_four_printed_whole_with_only_its_first_heading_is_not_read_in_parts() -> None:
+    """A whole table whose header names only 行政复议 over a row that prints five numbers
+    (zeros dropped) is one row of fifteen slots, placed by the arithmetic or left out:
+    never the 行政复议 group's five cells."""
+    lines = [
+        *section_three_rows("  "),
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议  行政诉讼",
+        "  ".join(REVIEW_RESULTS * 3),
+        "1  0  1  0  2",
+        "五、存在的主要问题及改进情况",
+    ]
+    report = extract_bytes("\n".join(lines).encode(), "x.txt")
+    assert (
+        "review_litigation.review.upheld" not in report.cells
+        or report.cells["review_litigation.review.upheld"].placed != "printed"
+    )
