@@ -656,7 +656,8 @@ def review_rows(tokens: list[Token], after: int) -> list[Found]:
     行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉） with 结果维持 … 总计),
     each block's headings name one group, a different one each time, over at most five
     cells: each is a row of its group. Two or more such blocks from the first are the
-    section in parts; otherwise the first block is the table printed whole.
+    section in parts; otherwise the first block that holds numbers is the table printed
+    whole.
     """
     start = next(
         (
@@ -675,10 +676,10 @@ def review_rows(tokens: list[Token], after: int) -> list[Found]:
     for i in range(start, len(tokens)):
         tok = tokens[i]
         if tok.kind == "text":
-            if _holds_numbers(values):
+            if _is_review_row(values):
                 blocks.append((texts, values, first))
                 texts = []
-            values = []  # empty cells among the headings are no row's
+            values = []
             if len(blocks) == 3 or _SECTION_FIVE.match(tok.norm):
                 break
             texts.append(tok)
@@ -694,7 +695,7 @@ def review_rows(tokens: list[Token], after: int) -> list[Found]:
         if not values:
             first = i
         values.append(tok)
-    if _holds_numbers(values):
+    if _is_review_row(values):
         blocks.append((texts, values, first))
     parts: list[Found] = []
     for texts, values, first in blocks:
@@ -708,14 +709,19 @@ def review_rows(tokens: list[Token], after: int) -> list[Found]:
         parts.append(Found("review_litigation", named[0], named[1], values, first))
     if len(parts) >= 2:
         return parts
+    # printed whole: the first block that holds numbers
+    whole = next((b for b in blocks if any(t.kind != "blank" for t in b[1])), None)
     minimum = 1 if after else 10  # with no section 三 found, demand a real row of numbers
-    if not blocks or sum(t.kind in ("value", "run") for t in blocks[0][1]) < minimum:
+    if whole is None or sum(t.kind in ("value", "run") for t in whole[1]) < minimum:
         return []
-    return [Found("review_litigation", "", "行政复议/行政诉讼", blocks[0][1], blocks[0][2])]
+    return [Found("review_litigation", "", "行政复议/行政诉讼", whole[1], whole[2])]
 
 
-def _holds_numbers(values: list[Token]) -> bool:
-    return any(t.kind != "blank" for t in values)
+def _is_review_row(values: list[Token]) -> bool:
+    """Whether cells under section 四's headings are a row: they hold a number, or they are
+    five empty cells (a part whose zeros print empty). Other empty cells among the
+    headings are no row's."""
+    return len(values) == len(REVIEW_COLUMNS) or any(t.kind != "blank" for t in values)
 
 
 _REVIEW_GROUP_WORDS = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 
 import pytest
 
@@ -163,7 +164,10 @@ PART_HEADINGS = {
 }
 
 
-def part_values(group: str) -> list[str]:
+def part_values(group: str, empty: str | None) -> list[str]:
+    """A group's five cells as printed; the `empty` group's zeros printed as empty cells."""
+    if group == empty:
+        return [""] * len(REVIEW_COLUMNS)
     return [str(TRUTH[f"review_litigation.{group}.{c}"]) for c in REVIEW_COLUMNS]
 
 
@@ -174,7 +178,7 @@ def section_three_rows(sep: str) -> list[str]:
     return lines
 
 
-def review_parts_docx(headings: list[list[str]]) -> bytes:
+def review_parts_docx(headings: list[list[str]], empty: str | None) -> bytes:
     """Section 四 as three Word tables of five columns, each heading a merged row."""
     import docx
 
@@ -186,31 +190,35 @@ def review_parts_docx(headings: list[list[str]]) -> bytes:
         table = doc.add_table(rows=len(heads) + 2, cols=5)
         for r, head in enumerate(heads):
             table.cell(r, 0).merge(table.cell(r, 4)).text = head
-        for c, (name, value) in enumerate(zip(REVIEW_RESULTS, part_values(group), strict=True)):
+        for c, (name, value) in enumerate(zip(REVIEW_RESULTS, part_values(group, empty), strict=True)):
             table.cell(len(heads), c).text = name
             table.cell(len(heads) + 1, c).text = value
-        doc.add_paragraph("")
     doc.add_paragraph("五、存在的主要问题及改进情况")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def review_parts_document(layout: str, headings: list[list[str]]) -> tuple[bytes, str]:
+def review_parts_document(layout: str, headings: list[list[str]], empty: str | None) -> tuple[bytes, str]:
+    """Sections 三 and 四 with section 四 in three parts, as text (`spaces`, Markdown
+    `pipes`), HTML tables or Word tables."""
     if layout == "docx":
-        return review_parts_docx(headings), "x.docx"
-    sep = " | " if layout == "pipes" else "  "
-    lines = [*section_three_rows(sep), "四、政府信息公开行政复议、行政诉讼情况"]
+        return review_parts_docx(headings, empty), "x.docx"
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |" if layout == "pipes" else "  ".join(cells)
+
+    lines = [*section_three_rows("  "), "四、政府信息公开行政复议、行政诉讼情况"]
     for heads, group in zip(headings, REVIEW_GROUPS, strict=True):
         if layout == "html":
             rows = [f"<tr><td colspan=5>{h}</td></tr>" for h in heads]
             rows += [
-                "<tr>" + "".join(f"<td>{v}</td>" for v in vs) + "</tr>"
-                for vs in (REVIEW_RESULTS, part_values(group))
+                "<tr>" + "".join(f"<td>{v}</td>" for v in cells) + "</tr>"
+                for cells in (REVIEW_RESULTS, part_values(group, empty))
             ]
             lines.append("<table>" + "".join(rows) + "</table>")
         else:
-            lines += [*heads, sep.join(REVIEW_RESULTS), sep.join(part_values(group))]
+            lines += [*heads, line(REVIEW_RESULTS), line(part_values(group, empty))]
     lines.append("五、存在的主要问题及改进情况")
     if layout == "html":
         return (
@@ -226,11 +234,24 @@ def review_parts_document(layout: str, headings: list[list[str]]) -> tuple[bytes
 def test_section_four_printed_in_three_parts(layout: str, headings: str) -> None:
     """One reading of section 四 whatever its shape: three small tables, each under its
     group's heading, give the cells of the table printed whole."""
-    data, name = review_parts_document(layout, PART_HEADINGS[headings])
+    data, name = review_parts_document(layout, PART_HEADINGS[headings], None)
     report = extract_bytes(data, name)
     got = {k: c.value for k, c in report.cells.items() if k.startswith("review_litigation.")}
     assert got == {k: v for k, v in TRUTH.items() if k.startswith("review_litigation.")}
     assert all(c.ok for c in report.checks if c.table == "review_litigation")
+
+
+@pytest.mark.parametrize("empty", ["litigation_direct", "litigation_after_review"])
+@pytest.mark.parametrize("layout", ["pipes", "html", "docx"])
+def test_section_four_in_parts_with_a_part_printed_empty(layout: str, empty: str) -> None:
+    """A part whose zeros all print as empty cells is still its group's row (five blank
+    cells), in the middle or last, right before section 五: the next part stays its own."""
+    data, name = review_parts_document(layout, PART_HEADINGS["two rows"], empty)
+    report = extract_bytes(data, name)
+    got = {k: c.value for k, c in report.cells.items() if k.startswith("review_litigation.")}
+    want = {k: v for k, v in TRUTH.items() if k.startswith("review_litigation.")}
+    want.update({f"review_litigation.{empty}.{c}": None for c in REVIEW_COLUMNS})
+    assert got == want
 
 
 def test_section_four_printed_whole_with_only_its_first_heading_is_not_read_in_parts() -> None:
