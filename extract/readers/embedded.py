@@ -22,6 +22,9 @@ _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
 _TAG = re.compile(r"<(?:td|th|tr|p|div|br|table)[\s>/]", re.IGNORECASE)
 _ESCAPED_TAG = re.compile(r"&lt;(?:td|th|tr|p|div|br|table)(?:\s|&gt;|/)", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]*>")
+_ESCAPED_LT = re.compile(r"\\u003c|\\x3c", re.IGNORECASE)  # `<` escaped in a script string
+_SCRIPT_START = re.compile("<script", re.IGNORECASE)
+_SCRIPT_END = re.compile(r"</script", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_TAGS = 6  # a report has many more; fewer is a widget, not a report
 REPORT_WORDS = ("信息公开", "政务公开")
@@ -43,8 +46,7 @@ def _js_unescape(body: str) -> str:
 
 def _script_markup(text: str) -> str | None:
     """The longest script string that holds table cells once unescaped."""
-    lower = text.lower()
-    if "<" not in text and "\\u003c" not in lower and "\\x3c" not in lower:
+    if "<" not in text and not _ESCAPED_LT.search(text):
         return None
     best: str | None = None
     for m in _JS_STRING.finditer(text):
@@ -65,17 +67,18 @@ def _cjk(markup: str) -> int:
 
 
 def _script_bodies(page: str) -> str:
-    """The text of the page's `<script>` elements, joined (found by plain searches)."""
-    lower = page.lower()
+    """The text of the page's `<script>` elements, joined. (Nearly every page has
+    scripts, and nearly none holds the report there: the tags are found by case-blind
+    searches, not in a lower-cased copy of the whole page.)"""
     bodies = []
     pos = 0
-    while (start := lower.find("<script", pos)) >= 0:
-        open_end = lower.find(">", start)
-        end = lower.find("</script", open_end)
-        if open_end < 0 or end < 0:
+    while start := _SCRIPT_START.search(page, pos):
+        open_end = page.find(">", start.end())
+        end = _SCRIPT_END.search(page, open_end) if open_end >= 0 else None
+        if end is None:
             break
-        bodies.append(page[open_end + 1 : end])
-        pos = end + 8
+        bodies.append(page[open_end + 1 : end.start()])
+        pos = end.end()
     return "\n".join(bodies)
 
 
