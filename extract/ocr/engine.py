@@ -41,9 +41,11 @@ BATCH = 8
 def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """(text, confidence) for each crop of one text line (greyscale).
 
-    The engine's own loop pads every line to 320 pixels of width, in grey; a lone digit
-    then costs as much as a long label and reads worse. Here each batch is as wide as
-    its widest line (lines sorted by width), padded in white.
+    The engine's own loop pads every line to 320 pixels of width; a lone digit then
+    costs as much as a long label. Here the lines are sorted by width and each batch is
+    as wide as its widest line. The padding is grey (0 after normalising), as the model
+    was trained: padded in white, a lone `0` in a batch of wider lines looks like a small
+    mark in a wide margin and reads as `。`, or as nothing.
 
     The confidence is the lowest over the line's characters of the probability of the
     character read; for a digit, of that digit against the other digits (and the blank
@@ -66,7 +68,7 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     for start in range(0, len(order), BATCH):
         idx = order[start : start + BATCH]
         width = max(resized[i].shape[1] for i in idx)
-        batch = np.ones((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)
+        batch = np.zeros((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)
         for b, i in enumerate(idx):
             img = (resized[i].astype(np.float32) / 255.0 - 0.5) / 0.5
             batch[b, :, :, : img.shape[1]] = img

@@ -31,7 +31,7 @@ MIN_CONFIDENCE = 0.9  # a number read with less is in doubt
 MIN_INK = 12
 SPECK = 6  # pixels: smaller ink components are noise  # pixels of ink below which a cell is empty (speckle)
 MIN_GLYPH = 9  # pixels (pages are read at about 200 dpi): the least height or width of a character
-_CLEAN_NUMBER = re.compile(r"^\d{1,9}(\.\d{1,4})?$")
+_CLEAN_NUMBER = re.compile(r"^-?\d{1,9}(\.\d{1,4})?$")  # a minus only as the ink shows it: `_minus_sign`
 _BLANK_MARKS = frozenset({"-", "--", "—", "——", "/", "－", "一"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT_LIKE = re.compile(r"[0-9OoIl|!:;.,'`?。]")
@@ -94,7 +94,11 @@ def _has_glyph(ink: np.ndarray) -> bool:
 
 
 def _text_lines(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """The lines of ink inside a cell as boxes (x0, y0, x1, y1) relative to the cell."""
+    """The lines of ink inside a cell as boxes (x0, y0, x1, y1) relative to the cell.
+
+    A band of rows holding only specks (nothing the size of a character: `_has_glyph`)
+    is not a line: read, it gives nothing, and a cell's reading is as sure as its least
+    sure line, so a number in a tall cell with a few specks below it was in doubt."""
     rows = (ink > 0).sum(axis=1)
     on = rows >= 2
     bands: list[list[int]] = []
@@ -106,7 +110,7 @@ def _text_lines(ink: np.ndarray) -> list[tuple[int, int, int, int]]:
                 bands.append([y, y])
     out = []
     for y0, y1 in bands:
-        if y1 - y0 < 4:
+        if y1 - y0 < 4 or not _has_glyph(ink[y0 : y1 + 1]):  # a band of specks is not a line
             continue
         profile = (ink[y0 : y1 + 1] > 0).sum(axis=0)
         runs = _runs(profile, gap=max(8, y1 - y0 + 1))
@@ -183,9 +187,57 @@ def _read_table(
         value, readable = read_number(text, confidence)
         if not value:  # ink that reads as nothing is not a blank cell
             value, readable = "?", False
+        elif readable and _CLEAN_NUMBER.match(value):
+            # a minus read where the ink shows none (a speck), or none read where it shows
+            # one (a lost sign makes -16 into 16, which no check of section 二 can see)
+            readable = value.startswith("-") == _minus_sign(_cell_ink(text_ink, cell.box, inset))
         box = OcrBox(page.number, original_box(page, cell.box), confidence, readable)
         out.append((cell.row, cell.col, value, box))
     return out
+
+
+def _cell_ink(text_ink: np.ndarray, box: tuple[int, int, int, int], inset: int) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return _drop_specks(text_ink[y0 + inset : y1 - inset, x0 + inset : x1 - inset])
+
+
+def _digit_band(stats: np.ndarray) -> tuple[list[int], int, int, int]:
+    """(components of nearly the line's full height, i.e. its digits; the first digit's
+    left edge; the top and bottom of the digits) of a number's ink components."""
+    n = len(stats)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    tall = [k for k in range(1, n) if stats[k, cv2.CC_STAT_HEIGHT] >= 0.5 * heights.max()]
+    x0 = min(int(stats[k, cv2.CC_STAT_LEFT]) for k in tall)
+    y0 = min(int(stats[k, cv2.CC_STAT_TOP]) for k in tall)
+    y1 = max(int(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT]) for k in tall)
+    return tall, x0, y0, y1
+
+
+def _is_minus(stat: np.ndarray, first: int, top: int, bottom: int) -> bool:
+    """Whether an ink component is a minus sign before digits starting at x `first`
+    between `top` and `bottom`: a dash (half again as wide as it is thick, at least a
+    quarter of the digits' height long), wholly before the first digit and close to it,
+    at the digits' mid-height. A speck is a blot, not a dash; an underscore or a
+    ruling stub is not at mid-height."""
+    left, y, w, h = (int(v) for v in stat[:4])
+    band = bottom - top
+    middle = y + h / 2
+    return (
+        left + w <= first + 1
+        and first - (left + w) <= band
+        and w >= 1.5 * h
+        and w >= 0.25 * band
+        and top + 0.25 * band <= middle <= bottom - 0.25 * band
+    )
+
+
+def _minus_sign(ink: np.ndarray) -> bool:
+    """Whether the ink of a number cell shows a minus sign before its digits (`_is_minus`)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 2:
+        return False
+    tall, first, top, bottom = _digit_band(stats)
+    return any(k not in tall and _is_minus(stats[k], first, top, bottom) for k in range(1, n))
 
 
 def _stray_marks(ink: np.ndarray) -> np.ndarray | None:
@@ -195,20 +247,17 @@ def _stray_marks(ink: np.ndarray) -> np.ndarray | None:
     unreadable, rightly, but the digits are plain to see. Digits are ink components of
     nearly the line's full height; a mark is a component under half that height and a
     quarter of a digit's ink, lying wholly before the first digit or after the last, or
-    above or below the digits' band. A decimal point *between* digits is never a mark."""
+    above or below the digits' band. A decimal point *between* digits is never a mark,
+    nor is a minus sign before them (`_is_minus`)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n <= 2:
         return None
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    tall = [k for k in range(1, n) if stats[k, cv2.CC_STAT_HEIGHT] >= 0.5 * heights.max()]
-    x0 = min(stats[k, cv2.CC_STAT_LEFT] for k in tall)
+    tall, x0, y0, y1 = _digit_band(stats)
     x1 = max(stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] for k in tall)
-    y0 = min(stats[k, cv2.CC_STAT_TOP] for k in tall)
-    y1 = max(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT] for k in tall)
     digit_area = float(np.median([stats[k, cv2.CC_STAT_AREA] for k in tall]))
     marks = np.zeros(n, dtype=bool)
     for k in range(1, n):
-        if k in tall or stats[k, cv2.CC_STAT_AREA] > 0.25 * digit_area:
+        if k in tall or stats[k, cv2.CC_STAT_AREA] > 0.25 * digit_area or _is_minus(stats[k], x0, y0, y1):
             continue
         left, top = stats[k, cv2.CC_STAT_LEFT], stats[k, cv2.CC_STAT_TOP]
         right, bottom = left + stats[k, cv2.CC_STAT_WIDTH], top + stats[k, cv2.CC_STAT_HEIGHT]
@@ -227,8 +276,8 @@ def _reread_without_stray_marks(
     crops: list[np.ndarray] = []
     for i, text, confidence in first:
         t = text.replace(" ", "")
-        digits = re.sub(r"\D", "", t)
-        if not digits or _CJK.search(t) or read_number(text, confidence)[1]:
+        digits = ("-" if t.startswith("-") else "") + re.sub(r"\D", "", t)  # a sign is no mark
+        if not digits.strip("-") or _CJK.search(t) or read_number(text, confidence)[1]:
             continue
         x0, y0, x1, y1 = table.cells[i].box
         inside = (slice(y0 + inset, y1 - inset), slice(x0 + inset, x1 - inset))
