@@ -35,15 +35,21 @@ def engine() -> Any:
 
 
 REC_HEIGHT = 48
-BATCH = 8
+BATCH_PIXELS = 800  # widths (at REC_HEIGHT) summed over a batch's lines, padding included
+LONG_LINE = 1000  # a line wider than this (at REC_HEIGHT) is read in pieces
 
 
 def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """(text, confidence) for each crop of one text line (greyscale).
 
-    The engine's own loop pads every line to 320 pixels of width; a lone digit then
-    costs as much as a long label. Here the lines are sorted by width and each batch is
-    as wide as its widest line. The padding is grey (0 after normalising), as the model
+    The cost of the recognition model per pixel of width is least for batches of about
+    `BATCH_PIXELS` (many lone digits in one run, a label alone) and grows past that: its
+    tensors outgrow the processor's caches, and its attention layers cost the square of
+    a line's length. So the lines are sorted by width and grouped into batches of that
+    size, and a line longer than `LONG_LINE` (a line of prose) is read in pieces cut at
+    the whitest column between characters (`_pieces`), their texts joined.
+
+    The padding of a batch's narrower lines is grey (0 after normalising), as the model
     was trained: padded in white, a lone `0` in a batch of wider lines looks like a small
     mark in a wide margin and reads as `。`, or as nothing.
 
@@ -58,24 +64,61 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     decoder = rec.postprocess_op
     chars = decoder.character
     digits = _digit_indices(chars)
-    resized = []
-    for c in crops:
+    pieces: list[np.ndarray] = []
+    owner: list[int] = []  # the crop each piece belongs to
+    for n, c in enumerate(crops):
         h, w = c.shape[:2]
         width = max(8, round(w * REC_HEIGHT / max(h, 1)))
-        resized.append(cv2.resize(c, (width, REC_HEIGHT), interpolation=cv2.INTER_LINEAR))
-    order = sorted(range(len(resized)), key=lambda i: resized[i].shape[1])
-    out: list[tuple[str, float]] = [("", 0.0)] * len(resized)
-    for start in range(0, len(order), BATCH):
-        idx = order[start : start + BATCH]
-        width = max(resized[i].shape[1] for i in idx)
+        line = cv2.resize(c, (width, REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
+        for piece in _pieces(line):
+            pieces.append(piece)
+            owner.append(n)
+    read: list[tuple[str, float]] = [("", 0.0)] * len(pieces)
+    for idx in _batches([p.shape[1] for p in pieces]):
+        width = max(pieces[i].shape[1] for i in idx)
         batch = np.zeros((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)
         for b, i in enumerate(idx):
-            img = (resized[i].astype(np.float32) / 255.0 - 0.5) / 0.5
+            img = (pieces[i].astype(np.float32) / 255.0 - 0.5) / 0.5
             batch[b, :, :, : img.shape[1]] = img
         preds = rec.session(batch)[0]
         for b, i in enumerate(idx):
-            out[i] = _decode(preds[b], chars, digits)
-    return out
+            read[i] = _decode(preds[b], chars, digits)
+    texts: list[list[str]] = [[] for _ in crops]
+    confidence = [1.0] * len(crops)
+    for i, (text, score) in enumerate(read):
+        texts[owner[i]].append(text)
+        confidence[owner[i]] = min(confidence[owner[i]], score)
+    return [("".join(t), confidence[n] if "".join(t) else 0.0) for n, t in enumerate(texts)]
+
+
+def _batches(widths: list[int]) -> list[list[int]]:
+    """Indexes of lines in batches: by width, each batch's lines as many as fit, padded to
+    the widest, in `BATCH_PIXELS` (a line wider than that alone)."""
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and (len(batches[-1]) + 1) * widths[i] <= BATCH_PIXELS:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
+def _pieces(line: np.ndarray) -> list[np.ndarray]:
+    """A resized line cut into pieces no longer than about `LONG_LINE`, each cut at the
+    whitest column within a character's width of where an even cut would fall."""
+    width = line.shape[1]
+    n = -(-width // LONG_LINE)
+    if n <= 1:
+        return [line]
+    ink = (255 - line.astype(np.int32)).sum(axis=0)
+    cuts = [0]
+    for k in range(1, n):
+        target = width * k // n
+        lo, hi = max(cuts[-1] + 1, target - REC_HEIGHT), min(width - 1, target + REC_HEIGHT)
+        cuts.append(lo + int(np.argmin(ink[lo:hi])))
+    cuts.append(width)
+    return [line[:, a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
 def _digit_indices(chars: list[str]) -> np.ndarray:
