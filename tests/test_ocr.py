@@ -305,3 +305,100 @@ def test_stray_marks_are_beside_the_digits_never_between_them() -> None:
     assert above is not None and above[2, 27]
     # `1.5`: a point between digits is part of the number
     assert _stray_marks(_ink((10, 8, 24, 32), (28, 28, 31, 31), (36, 8, 50, 32))) is None
+
+
+def test_a_minus_sign_is_no_stray_mark_and_a_speck_is_no_minus() -> None:
+    from extract.ocr.read import _minus_sign, _stray_marks
+
+    digits = ((20, 8, 34, 32), (40, 8, 54, 32))
+    minus = _ink((8, 19, 16, 22), *digits)  # `-16`: a dash at the digits' mid-height
+    assert _minus_sign(minus)
+    assert _stray_marks(minus) is None  # re-read without it, -16 became 16 with full confidence
+    assert not _minus_sign(_ink((12, 18, 16, 22), *digits))  # a speck: a blot, not a dash
+    assert not _minus_sign(_ink((8, 29, 16, 32), *digits))  # an underscore: not at mid-height
+    assert not _minus_sign(_ink(*digits))
+
+
+def test_a_band_of_specks_below_a_number_is_not_a_line() -> None:
+    from extract.ocr.read import _text_lines
+
+    # a number at the top of a tall cell (the 2019 layout), specks of 3 to 5 pixels lower
+    # down: read, the specks' band gave nothing, and the cell's confidence was that of it
+    ink = _ink((10, 4, 24, 28), (30, 4, 44, 28), (60, 33, 64, 37), (90, 34, 95, 38))
+    assert _text_lines(ink) == [(10, 4, 44, 28)]
+
+
+def test_touching_character_strokes_are_no_ruling() -> None:
+    import numpy as np
+
+    from extract.ocr.grid import find_tables, line_masks
+
+    # a 2 x 3 ruled table; in one cell a run of ink as long as a narrow cell's ruling (the
+    # top strokes of `行政强制` in a blurred print), ending inside its cell
+    ink = np.zeros((2339, 1654), dtype=np.uint8)  # an A4 page at the 200 dpi of reading
+    for y in (100, 200, 300):
+        ink[y : y + 3, 100:1500] = 255
+    for x in (100, 600, 1000, 1500):
+        ink[100:303, x : x + 3] = 255
+    ink[220:224, 130:230] = 255  # the strokes' run: 100 pixels, 27 from the cell's side
+    ink[224:250, 130:230:12] = 255  # and the characters below it
+    horizontal, vertical = line_masks(ink)
+    assert not horizontal[220:224, 130:230].any()  # not cut out of the text as a ruling
+    assert horizontal[201, 100:1500].all()
+    (table,) = find_tables(ink, horizontal, vertical)
+    assert (table.nrows, table.ncols) == (2, 3)
+
+
+FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+
+
+def _line(text: str) -> Any:
+    """A line of text printed in the reports' font, black on white, as a cell crop."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), 24)
+    x0, y0, x1, y1 = font.getbbox(text)
+    img = Image.new("L", (x1 - x0 + 6, y1 - y0 + 6), 255)
+    ImageDraw.Draw(img).text((3 - x0, 3 - y0), text, font=font, fill=0)
+    return np.array(img)
+
+
+@needs_ocr
+@pytest.mark.skipif(not FONT.exists(), reason="no CJK font: apt-get install fonts-noto-cjk")
+def test_a_lone_digit_reads_the_same_beside_a_wider_line() -> None:
+    from extract.ocr.engine import recognise
+
+    # one batch: the digit padded to the label's width. Padded in white (not the grey the
+    # model was trained with) a lone 0 read as 。 and 3 as ③
+    label = _line("其他对外管理服务事项")
+    for digit in "0123456789":
+        (text, confidence), (beside, _) = recognise([_line(digit), label])
+        assert (text, beside) == (digit, "其他对外管理服务事项") and confidence >= 0.99
+
+
+@needs_ocr
+def test_a_long_line_is_read_in_pieces_whole() -> None:
+    from extract.ocr import engine
+
+    line = _line("本机关坚持以习近平新时代中国特色社会主义思想为指导认真贯彻落实政府信息公开条例")
+    assert line.shape[1] * engine.REC_HEIGHT / line.shape[0] > engine.LONG_LINE  # read in two pieces
+    text, confidence = engine.recognise([line])[0]
+    assert text == "本机关坚持以习近平新时代中国特色社会主义思想为指导认真贯彻落实政府信息公开条例"
+    assert confidence > 0.9
+
+
+@needs_ocr
+@needs_soffice
+def test_a_scan_of_the_2019_layout_reads_its_cells_and_signs(tmp_path: Path) -> None:
+    # a generated 2019-format report (numbers drawn for it, negative 本年增/减 among them):
+    # numbers at the top of tall cells, specks under them, rows of touching strokes
+    info = scans.synthetic_2019(scans.SYNTHETIC_2019[1])
+    truth = scans.printed_truth(info)
+    assert any(isinstance(v, int) and v < 0 for v in truth.values())
+    pdf = scans.render_pdf(info, tmp_path)
+    pages = scans.scanned_pages(pdf, scans.LEVELS["scan"], scans.seed_for(info["_name"], "scan"))
+    report = extract_bytes(scans.image_pdf(pages, 150), "2019.pdf").to_json()
+    s = scans.score(report, truth)
+    assert s["wrong"] == 0  # no sign lost: section 二 has no arithmetic to catch one
+    assert s["exact"] >= 0.98 * s["cells"]  # 164 of 198 before

@@ -7,6 +7,7 @@ them for the cores. `XXGK_OCR_THREADS` overrides that.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import cv2
@@ -118,7 +119,7 @@ def _pieces(line: np.ndarray) -> list[np.ndarray]:
         lo, hi = max(cuts[-1] + 1, target - REC_HEIGHT), min(width - 1, target + REC_HEIGHT)
         cuts.append(lo + int(np.argmin(ink[lo:hi])))
     cuts.append(width)
-    return [line[:, a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [line[:, a:b] for a, b in pairwise(cuts) if b > a]
 
 
 def _digit_indices(chars: list[str]) -> np.ndarray:
