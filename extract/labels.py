@@ -127,16 +127,13 @@ def application_group(norm: str) -> str | None:
     return None
 
 
-_OCR_MARKS = ":：;；·•.。,，、'`*\"“”‘’"
-
-
 def fuzzy_application_row(norm: str, allowed: tuple[str, ...], cutoff: float = 0.8) -> str | None:
     """Match a garbled label (a dropped or wrong character) to one of the `allowed` rows.
 
     Only a single clear winner is accepted: the best ratio must reach `cutoff` and
     beat the runner-up by a margin, else None (never a silent guess).
     """
-    core = _core(norm).strip(_OCR_MARKS)  # a speck read as `：` or `·` is not a character
+    core = _core(norm)
     if len(core) < 4:
         return None
     scored = sorted(

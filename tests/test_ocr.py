@@ -48,6 +48,9 @@ REPORT = "dev-pdf/hongze-2024.json"
         ("", 0.0, ("", True)),  # an empty cell
         ("1.属于国家秘密", 0.7, ("1.属于国家秘密", True)),  # a label, whatever its confidence
         ("-", 0.95, ("-", True)),  # a blank mark
+        ("规章：", 0.7, ("规章", True)),  # a speck read at a label's end: no row matched it
+        ("·行政强制", 0.7, ("行政强制", True)),
+        ("-16", 0.99, ("-16", True)),  # signed, where the ink shows the minus (`_minus_sign`)
     ],
 )
 def test_read_number_never_coerces(text: str, confidence: float, expected: tuple[str, bool]) -> None:

@@ -35,6 +35,7 @@ _CLEAN_NUMBER = re.compile(r"^-?\d{1,9}(\.\d{1,4})?$")  # a minus only as the in
 _BLANK_MARKS = frozenset({"-", "--", "—", "——", "/", "－", "一"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT_LIKE = re.compile(r"[0-9OoIl|!:;.,'`?。]")
+_SPECK_MARKS = ":：;；·•.。,，、'`*\"“”‘’"  # what OCR makes of a speck at a label's end
 
 
 @dataclass(slots=True)
@@ -59,11 +60,13 @@ def read_number(text: str, confidence: float) -> tuple[str, bool]:
 
     `0:` is not 0 and `l0` is not 10: a cell that looks like digits but is not exactly a
     number, or a number read with a confidence under `MIN_CONFIDENCE`, is unreadable and
-    keeps its text as read. Labels (any Chinese character) and blank marks are as read.
+    keeps its text as read. Labels (any Chinese character) and blank marks are as read,
+    but for the marks a speck at either end of a label reads as (`规章：`, `·行政强制`),
+    which made a row label match no row.
     """
     t = text.replace(" ", "")
     if not t or _CJK.search(t):
-        return text.strip(), True
+        return text.strip().strip(_SPECK_MARKS).strip(), True
     if _CLEAN_NUMBER.match(t):
         return t, confidence >= MIN_CONFIDENCE
     if t in _BLANK_MARKS:
