@@ -113,7 +113,18 @@ def run_example(command: str, cwd: Path) -> str:
     return proc.stdout
 
 
-@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
+def documents() -> list[object]:
+    """The documents, each with the shared runs its examples take in an `xdist_group` mark:
+    in a parallel run it goes to the worker that runs the other tests of that run
+    (conftest.py), which computes it once."""
+    params = []
+    for path in DOCUMENTS:
+        shared = sorted({SHARED_RUNS[ex.command] for ex in examples(path) if ex.command in SHARED_RUNS})
+        params.append(pytest.param(path, id=path.name, marks=[pytest.mark.xdist_group(f) for f in shared]))
+    return params
+
+
+@pytest.mark.parametrize("document", documents())
 def test_examples_print_what_the_documentation_shows(document: Path, tmp_path: Path, request) -> None:
     (tmp_path / "tests").symlink_to(REPO / "tests")
     failures = []

@@ -10,6 +10,7 @@ rendering and format is printed in the session's summary.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,6 @@ class Rendered:
     paths: dict[str, Path]  # format -> the file read ("doc": LibreOffice's DOCX of the DOC)
 
 
-RECALL: dict[tuple[str, str], tuple[float, int, int]] = {}  # (case, format) -> recall, absent, wrong
-
-
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
     """Every rendering as DOCX, DOC and PDF: one LibreOffice start per conversion."""
@@ -57,10 +55,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
     }
 
 
-def recall_table() -> list[str]:
-    """The recall of each rendering and format read so far (tests/conftest.py prints it)."""
-    if not RECALL:
-        return []
+def recall_table(recall: dict[tuple[str, str], tuple[float, int, int]]) -> list[str]:
+    """The recall, absent and wrong cells of each rendering and format read, by (case,
+    format): tests/conftest.py gathers them from the tests' reports and prints this."""
     lines = [
         "rendering matrix: recall per rendering and format (absent/wrong cells)",
         f"{'case':<6} {'template':<8} " + " ".join(f"{f:>14}" for f in FORMATS) + "  layout",
@@ -68,7 +65,7 @@ def recall_table() -> list[str]:
     for case in CASES:
         cells = []
         for fmt in FORMATS:
-            got = RECALL.get((case.name, fmt))
+            got = recall.get((case.name, fmt))
             cells.append(f"{got[0]:.3f} ({got[1]}/{got[2]})" if got else "-")
         row = f"{case.name:<6} {case.template:<8} " + " ".join(f"{c:>14}" for c in cells)
         lines.append(f"{row}  {case.style.describe()}")
@@ -85,11 +82,13 @@ def read(path: Path, fmt: str):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", [c.name for c in CASES])
-def test_every_cell_right_or_absent(rendered: dict[str, Rendered], name: str, fmt: str) -> None:
+def test_every_cell_right_or_absent(
+    rendered: dict[str, Rendered], name: str, fmt: str, record_property: Callable[[str, object], None]
+) -> None:
     r = rendered[name]
     report = read(r.paths[fmt], fmt)
     s = score(report, r.case.expected)
-    RECALL[(name, fmt)] = (s.recall, len(s.absent), len(s.wrong))
+    record_property("matrix_recall", (name, fmt, s.recall, len(s.absent), len(s.wrong)))
     assert s.wrong == [], f"{r.case.style.describe()}: wrong cells"
     assert report.year == r.case.info["year"] and report.template == r.case.template
     assert s.recall >= MIN_RECALL, f"{r.case.style.describe()}: absent {s.absent}"

@@ -78,16 +78,16 @@ def xxgk(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def saved_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
-    """Pages 2 and 3 of a scanned corpus report (sections 二 to 四) as JPEGs named against
-    their order (b.jpg is page 2, a.jpg page 3), in a saved page that shows them in order."""
+def saved_page(
+    tmp_path_factory: pytest.TempPathFactory, printed_2024: tuple[dict[str, Any], Path]
+) -> tuple[dict[str, Any], Path]:
+    """Pages 2 and 3 of a scanned corpus report (sections 二 to 四; printed by conftest.py) as
+    JPEGs named against their order (b.jpg is page 2, a.jpg page 3), in a saved page that
+    shows them in order."""
     if not ocr_available():
         pytest.skip("the OCR extra is not installed: pip install -e '.[ocr]'")
-    if not scans.has_libreoffice():
-        pytest.skip("LibreOffice is not installed: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
     folder = tmp_path_factory.mktemp("scanned-page")
-    info = scans.load_truth("dev-pdf/hongze-2024.json")
-    pdf = scans.render_pdf(info, folder)
+    info, pdf = printed_2024
     pages = scans.scanned_pages(pdf, scans.LEVELS["clean"], scans.seed_for(info["_name"], "page"))
     assert len(pages) == 3
     (folder / "b.jpg").write_bytes(scans.image_file(pages[1], "JPEG"))
