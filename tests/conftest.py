@@ -151,6 +151,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(names[root(keys[0])]))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fail rather than silently compute each group's fixtures in every worker: xdist
+    applies a group by appending `@group` to the test's node id, which pytest 9.2 ignores
+    (hence the pin in pyproject.toml)."""
+    if getattr(session.config.option, "loadgroup", False):
+        lost = [i.nodeid for i in session.items if any(i.iter_markers("xdist_group")) and "@" not in i.nodeid]
+        if lost:
+            raise pytest.UsageError(f"pytest-xdist did not group {len(lost)} test(s), such as {lost[0]}")
+
+
 # (case, format) -> (recall, absent, wrong) of the rendering matrix, from the tests' reports:
 # under xdist the tests run in the workers, and this summary is printed by the controller
 MATRIX_RECALL: dict[tuple[str, str], tuple[float, int, int]] = {}
