@@ -35,7 +35,7 @@ from extract.template import all_keys
 
 TABLE_SECTIONS = frozenset("二三四")  # the tables' text: not worth a full-text index
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 5
 
 
 def canonical_keys() -> list[str]:
@@ -299,38 +299,24 @@ def _v4(db: sqlite_utils.Database) -> None:
 
 def _v5(db: sqlite_utils.Database) -> None:
     """Queries that stay fast at archive scale (issue 16): the canned problems_mentioning
-    counts its matches from the full-text index, less the entries that are not rows.
+    counts its matches from the full-text index, less its entries that are not a current
+    report's row, listed in sections_fts_stale, a small table a count reads instead of
+    walking the superseded reports' sections (4.7 µs each: 119 ms at 10^6 reports).
 
-    - reports_superseded: the reports that are not the current version of their series
-      (a few in a hundred), so that a query can set them apart without reading every
-      report. A partial index: it holds those few rows only, and no other query's plan
-      changes.
-    - sections_fts_stale: sections deleted since the index was built (by hand: the loader
-      deletes none). Their entries stay in sections_fts, which cannot remove them without
-      the n-grams it was given; a trigger notes their ids, in plain SQL, so that deleting
-      works in any tool. reindex_sections empties it.
+    Triggers keep it: a version that stops being current adds its narrative sections (and
+    one that becomes current again takes them back), a section inserted into a superseded
+    version is added, and a section deleted (by hand: the loader deletes none) is added,
+    since the index cannot remove an entry without the n-grams it was given. Plain SQL,
+    so that writing works in any tool; reindex_sections recomputes it.
     """
     conn = db.conn
-    conn.execute("CREATE INDEX reports_superseded ON reports(id) WHERE is_current = 0")
-    conn.execute("CREATE TABLE sections_fts_stale (id INTEGER PRIMARY KEY)  -- deleted, still indexed")
-    narrative = ", ".join(f"'{n}'" for n in sorted(TABLE_SECTIONS))
+    narrative = f"(number IS NULL OR number NOT IN ({', '.join(repr(n) for n in sorted(TABLE_SECTIONS))}))"
+    conn.execute("CREATE TABLE sections_fts_stale (id INTEGER PRIMARY KEY)  -- indexed, not a current row")
     conn.execute(
         "CREATE TRIGGER sections_fts_stale_delete AFTER DELETE ON sections "
-        f"WHEN OLD.number IS NULL OR OLD.number NOT IN ({narrative}) "
+        f"WHEN {narrative.replace('number', 'OLD.number')} "
         "BEGIN INSERT OR IGNORE INTO sections_fts_stale (id) VALUES (OLD.id); END"
     )
-
-
-def _v6(db: sqlite_utils.Database) -> None:
-    """sections_fts_stale holds every full-text entry that is not a current report's row:
-    the sections of superseded versions too, kept by triggers on `reports` and `sections`,
-    so that problems_mentioning's count reads that small table instead of walking the
-    superseded reports' sections (4.7 µs each: 119 ms at 10^6 reports). The partial
-    index of schema 5 is no longer read."""
-    conn = db.conn
-    conn.execute("DROP INDEX IF EXISTS reports_superseded")
-    narrative = f"(number IS NULL OR number NOT IN ({', '.join(repr(n) for n in sorted(TABLE_SECTIONS))}))"
-    new_narrative = narrative.replace("number", "NEW.number")
     conn.execute(
         "CREATE TRIGGER sections_fts_stale_superseded AFTER UPDATE OF is_current ON reports "
         "WHEN OLD.is_current = 1 AND NEW.is_current = 0 BEGIN "
@@ -344,7 +330,8 @@ def _v6(db: sqlite_utils.Database) -> None:
     )
     conn.execute(
         "CREATE TRIGGER sections_fts_stale_insert AFTER INSERT ON sections "
-        f"WHEN {new_narrative} AND (SELECT is_current FROM reports WHERE id = NEW.report_id) = 0 BEGIN "
+        f"WHEN {narrative.replace('number', 'NEW.number')} "
+        "AND (SELECT is_current FROM reports WHERE id = NEW.report_id) = 0 BEGIN "
         "INSERT OR IGNORE INTO sections_fts_stale (id) VALUES (NEW.id); END"
     )
     conn.execute(STALE_SUPERSEDED_SQL.format(narrative=narrative))
@@ -393,7 +380,7 @@ def _region_row(r: object) -> dict:
     return {k: getattr(r, k) for k in REGION_COLUMNS}
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 
 class SchemaError(Exception):

@@ -86,7 +86,7 @@ def reindex_sections(conn: sqlite3.Connection, narrative_only_sql: str) -> None:
     """Drop and rebuild sections_fts from `sections` (the rows the WHERE clause keeps)."""
     conn.execute("DROP TABLE IF EXISTS sections_fts")
     stale = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sections_fts_stale'").fetchone()
-    if stale:  # schema 6: no deleted section left in the index; the superseded ones still are
+    if stale:  # schema 5: no deleted section left in the index; the superseded ones still are
         from db.schema import STALE_SUPERSEDED_SQL
 
         conn.execute("DELETE FROM sections_fts_stale")
