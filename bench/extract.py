@@ -18,7 +18,7 @@ beside this script (which only provides tests/render.py). Both run inside
 collector runs less often). It prints documents/second for each kind and for the
 whole mix, and the ratio to the floor; with --stages, also the milliseconds per
 document each stage takes (reader, table mapper, metadata), to show where the time
-goes. Goals: extraction at most 3x the floor over the mix, and at least 500
+goes. Goals: extraction at most 3.5x the floor over the mix, and at least 500
 plain-text reports/s, and no document of the mix above 10x the median document
 (each document timed alone, best of --repeat; the degraded forms of
 tests/degrade.py are timed too and reported against the mix's median).
@@ -58,7 +58,7 @@ from tests.render import RandomChoices, build_case, generate_case  # noqa: E402
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 TEXT_LAYOUTS = ("text_lines", "text_pipes", "text_spaces", "text_stacked")
 WORD_PAGE_KB = 100  # Word-exported pages are padded with prose up to about this size
-GOAL_RATIO = 3.0
+GOAL_RATIO = 3.5  # issue 13 (an earlier issue asked 3x)
 GOAL_TEXT_RATE = 500.0
 GOAL_SPREAD = 10.0  # no document above this many times the median document
 # CPU time of this process, not wall time: extraction is CPU-bound and runs on one core,
