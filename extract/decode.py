@@ -64,24 +64,32 @@ def decode_as(data: bytes, *, content_type: str | None = None, html: bool = Fals
             declared.append(meta)
     # A declaration is trusted when the bytes decode cleanly under it; a header that
     # disagrees with the page (a common server misconfiguration) is then overruled.
-    for enc in declared:
-        if enc in _UNTRUSTED:
-            continue  # error pages declare iso-8859-1 over GBK or UTF-8 bytes
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+    for enc in [*(e for e in declared if e not in _UNTRUSTED), "utf-8", "gb18030"]:
+        # error pages declare iso-8859-1 over GBK or UTF-8 bytes: such a declaration is
+        # no evidence
+        decoded = _decode_strict(data, enc)
+        if decoded is not None:
+            return decoded
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None:
         return str(best), ""
     return data.decode(declared[0] if declared else "utf-8", errors="replace"), ""
+
+
+def _decode_strict(data: bytes, enc: str) -> tuple[str, str] | None:
+    """`data` decoded with `enc` without replacing a byte, or None. A copy cut at a byte
+    limit may end inside a character: that partial character is dropped (the encoding
+    is then returned as "": the text is no longer exactly the bytes decoded)."""
+    try:
+        return data.decode(enc), enc
+    except UnicodeDecodeError:
+        pass
+    except LookupError:
+        return None
+    try:
+        text = codecs.getincrementaldecoder(enc)().decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+    return text, ""

@@ -177,8 +177,8 @@ def test_html_flattened_one_paragraph_per_cell() -> None:
 
 def test_a_note_on_its_own_line_belongs_to_the_value_above() -> None:
     text = "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n" + "\n".join(
-        ["0", "2", "0", "0", "2", "0", "0", "3", "7", "(市自然资源局)", "10", "0", "0", "0", "0", "0"]
-    )
+        ["0", "2", "0", "0", "2", "0", "0", "3", "7", "(市自然资源局)", "10", "0", "0", "0", "0", "0", ""]
+    )  # ends with its line break: a text stopping mid-line is a cut copy (test_cut_copies.py)
     report = extract_bytes(text.encode(), "x.txt")
     cell = report.cells["review_litigation.litigation_direct.pending"]
     assert (cell.value, cell.raw, cell.note) == (7, "7(市自然资源局)", "市自然资源局")
@@ -211,3 +211,41 @@ def test_a_page_printing_every_marker_character_is_refused_with_a_reason() -> No
     page = f"<html><body><p>{pua}</p><table><tr><td>1</td><td>2</td><td>3</td></tr></table></body></html>"
     with pytest.raises(ReadError, match="private-use character"):
         read_html(page.encode(), "x.html")
+
+
+def test_outer_pipes_are_syntax_only_in_pairs() -> None:
+    from extract.readers.text import split_pipe_row
+
+    assert split_pipe_row("| 规章 | 0 | 3 |") == ["规章", "0", "3"]  # Markdown
+    assert split_pipe_row("规章 | 0 | 3 | |") == ["规章", "0", "3", "", ""]  # padded export
+    # an export row whose first cells are empty: the leading pipe closes a blank cell
+    assert split_pipe_row(" |  | 1 | 14") == ["", "", "1", "14"]
+    assert split_pipe_row("|") == []
+
+
+def test_a_pipe_row_starting_with_blank_cells_keeps_its_columns() -> None:
+    """Found by hypothesis (test_property.test_text_pipes): section 四's value row
+    printed ` |  | 1 | 14 | 15 | …`, its first two cells blank. Read as Markdown, the
+    row lost one blank cell, and 14 cells for 15 columns were ambiguous."""
+    text = "\n".join(
+        [
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "行政复议 | 行政诉讼 |  |  |  |  |  |  |  |  |  |  |  |  |",
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉",
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计",
+            " |  | 1 | 14 | 15 | 3 |  | 6 | 3 | 12 | 0 | 1 | 0 | 0 | 1",
+            "五、存在的主要问题及改进情况",
+        ]
+    )
+    cells = {k: c.value for k, c in extract_bytes(text.encode(), "x.txt").cells.items()}
+    assert [
+        cells[f"review_litigation.review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")
+    ] == [
+        None,
+        None,
+        1,
+        14,
+        15,
+    ]
+    assert cells["review_litigation.litigation_direct.corrected"] is None
+    assert cells["review_litigation.litigation_after_review.total"] == 1

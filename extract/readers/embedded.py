@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 # a JavaScript string literal, double- or single-quoted, escapes included, where a value
 # starts (after `=`, `(`, `:`, `,`, `+` or `[`): so that the text between two quoted
@@ -28,6 +29,15 @@ _SCRIPT_END = re.compile(r"</script", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_TAGS = 6  # a report has many more; fewer is a widget, not a report
 REPORT_WORDS = ("信息公开", "政务公开")
+
+
+class Embedded(NamedTuple):
+    """A report's markup found in a document. `whole` is True for a script string, which
+    was read up to its closing quote; escaped markup ends where the document does, so
+    whether it was cut off is for the HTML reader to tell."""
+
+    markup: str
+    whole: bool
 
 
 def _js_unescape(body: str) -> str:
@@ -82,7 +92,7 @@ def _script_bodies(page: str) -> str:
     return "\n".join(bodies)
 
 
-def embedded_markup(text: str, *, html_page: bool = False) -> str | None:
+def embedded_markup(text: str, *, html_page: bool = False) -> Embedded | None:
     """The report's HTML when `text` (an HTML page, or a text file) holds it in a script
     string or escaped, with more table cells than the page itself shows."""
     scripts = _script_bodies(text) if html_page else text
@@ -90,11 +100,11 @@ def embedded_markup(text: str, *, html_page: bool = False) -> str | None:
     if markup is not None:
         # a script string holding more of the report than the page shows outside scripts
         shown = _cjk(text) - _cjk(scripts) if html_page else 0
-        return markup if _cjk(markup) > shown else None
+        return Embedded(markup, whole=True) if _cjk(markup) > shown else None
     if (
         "&lt;" in text
         and len(_ESCAPED_TAG.findall(text)) >= MIN_TAGS
         and any(w in text for w in REPORT_WORDS)
     ):
-        return html.unescape(text)
+        return Embedded(html.unescape(text), whole=False)
     return None

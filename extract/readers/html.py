@@ -22,8 +22,8 @@ from lxml import etree
 
 from extract.decode import decode_as
 from extract.model import Cell, ReadDocument, ReadError
-from extract.readers.embedded import embedded_markup
-from extract.readers.text import lines_to_cells
+from extract.readers.embedded import Embedded, embedded_markup
+from extract.readers.text import lines_to_cells, may_be_cut
 
 BLOCK_TAGS = frozenset(
     [
@@ -69,6 +69,9 @@ DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "sel
 _WS = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 # comments go at parse time (their text joins the text around them, as drop_tree would)
 _PARSER = etree.HTMLParser(remove_comments=True)
+# a page that ends neither its body nor itself was cut off (a copy stored up to a byte
+# limit, an interrupted download): its last cell may be a number cut short
+_CLOSED = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 # UTF-8 pages are parsed from their bytes: libxml2 reads UTF-8 directly, while a str
 # holding Chinese reaches it as UTF-16 to be converted
 _UTF8_PARSER = etree.HTMLParser(remove_comments=True, encoding="utf-8")
@@ -318,9 +321,14 @@ class _Lines:
         self.block += 1
 
 
-def read_embedded(markup: str, source: str, page: str | None = None) -> ReadDocument:
+def read_embedded(found: Embedded, source: str, page: str | None = None) -> ReadDocument:
     """Read a report held in a script string or escaped in a page (or a text file), as HTML."""
-    doc = read_html(markup.encode("utf-8"), source, content_type="text/html; charset=utf-8")
+    doc = read_html(
+        found.markup.encode("utf-8"),
+        source,
+        content_type="text/html; charset=utf-8",
+        whole=found.whole or None,
+    )
     if page is not None and not doc.title_hint:
         title_el, meta, _body = _landmarks(parse_html(page))
         if meta is not None and meta.get("content"):
@@ -362,13 +370,17 @@ def parse_html(text: str, data: bytes | None = None) -> etree._Element:
     return root
 
 
-def read_html(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
+def read_html(
+    data: bytes, source: str, *, content_type: str | None = None, whole: bool | None = None
+) -> ReadDocument:
+    """Read an HTML page. `whole`: whether the page is known to be complete; by default
+    a page that closes neither `<body>` nor `<html>` is taken to be cut off."""
     text, encoding = decode_as(data, content_type=content_type, html=True)
     if "<script" in text or "&lt;" in text or "\\u" in text or "\\x" in text:
         # a script string (in a page, or saved alone), or markup escaped in the page
-        markup = embedded_markup(text, html_page="<script" in text)
-        if markup is not None:
-            return read_embedded(markup, source, page=text)
+        found = embedded_markup(text, html_page="<script" in text)
+        if found is not None:
+            return read_embedded(found, source, page=text)
     root = parse_html(text, data if encoding == "utf-8" else None)
     title_el, meta, body = _landmarks(root)
     title_hint = _STRING(title_el).strip() if title_el is not None else None
@@ -377,10 +389,19 @@ def read_html(data: bytes, source: str, *, content_type: str | None = None) -> R
     start = body if body is not None else root
     texts = _ALL_TEXT(start)  # every text piece under the page's <body>
     lines = read_body(find_body(start, texts), _free_mark("".join(texts)))
+    warnings = []
+    cut = not whole and _CLOSED.search(text) is None
+    if cut and lines.cells and may_be_cut(lines.cells[-1]):
+        last = lines.cells.pop()
+        warnings.append(
+            f"the page stops before </body>, so its last cell {last.text.strip()!r} "
+            "may be cut short; left out"
+        )
     return ReadDocument(
         source=source,
         text="\n".join(lines.text_lines),
         cells=lines.cells,
         format="html",
         title_hint=title_hint,
+        warnings=warnings,
     )

@@ -55,13 +55,13 @@ def is_double_spaced(lines: list[str]) -> bool:
 
 def split_pipe_row(line: str) -> list[str]:
     """Cells of a pipe row; a Markdown row's outer pipes (`| a | b |`) are syntax, not
-    empty cells (a row that only ends in `|`, `a | b |`, keeps its empty last cell)."""
+    empty cells. A row that only ends in `|` (`a | b |`) keeps its empty last cell, and
+    one that only starts with `|` (`| 1 | 2`: an export whose first cell is empty) its
+    empty first cell."""
     stripped = line.strip()
     parts = [p.strip() for p in stripped.split("|")]
-    if parts and parts[0] == "" and stripped.startswith("|"):
-        parts = parts[1:]
-        if len(parts) > 1 and parts[-1] == "" and stripped.endswith("|"):
-            parts = parts[:-1]
+    if len(parts) >= 2 and stripped.startswith("|") and stripped.endswith("|"):
+        parts = parts[1:-1]
     return parts
 
 
@@ -126,6 +126,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
         if "|" in stripped and "---" in stripped and _MARKDOWN_RULE.match(stripped):
             continue
         parts: list[str] | None = split_pipe_row(stripped) if "|" in stripped else None
+        if parts == []:
+            continue  # a line of a single `|`: no cell
         if parts is not None and len(parts) == 1 and stripped.startswith("|"):
             stripped = parts[0]  # a Markdown row of one cell: `| 行政许可 |`
             if not stripped:
@@ -150,12 +152,29 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
     return cells, row
 
 
+def may_be_cut(cell: Cell) -> bool:
+    """A last cell that a byte limit may have cut short: a number (`79000.1元` cut to
+    `790`) or an empty cell (`    0` cut inside its padding). A cut label or prose line
+    names no number, so it is kept."""
+    return cell.blank or any(ch.isdigit() for ch in cell.text)
+
+
 def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
+    """Cells of a text document. A document that stops without a final line break was
+    cut off mid-line (stored copies are cut at a byte limit): its last cell may hold
+    only the first digits of a number, so it is left out, with a warning."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cut_mid_line = lines[-1] != ""
     while lines and lines[-1] == "":
         lines.pop()  # the file's final newline is not an empty cell
     cells, _ = lines_to_cells(lines)
-    return ReadDocument(source=source, text=text, cells=cells, format=fmt)
+    warnings = []
+    if cut_mid_line and cells and may_be_cut(cells[-1]):
+        last = cells.pop()
+        warnings.append(
+            f"the text ends mid-line, so its last cell {last.text.strip()!r} may be cut short; left out"
+        )
+    return ReadDocument(source=source, text=text, cells=cells, format=fmt, warnings=warnings)
 
 
 def read_text_bytes(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
@@ -164,9 +183,9 @@ def read_text_bytes(data: bytes, source: str, *, content_type: str | None = None
         # a page's script string or escaped markup saved as text (see readers.embedded)
         from extract.readers.embedded import embedded_markup
 
-        markup = embedded_markup(text)
-        if markup is not None:
+        found = embedded_markup(text)
+        if found is not None:
             from extract.readers.html import read_embedded
 
-            return read_embedded(markup, source)
+            return read_embedded(found, source)
     return read_text(text, source)
