@@ -1,0 +1,3 @@
+from tests.converted import main
+
+main()
