@@ -19,6 +19,8 @@ copying and converting reports produce (issue 13):
   script_text       that script string saved as a text file
   escaped           the page as HTML-escaped markup (`&lt;td&gt;`) inside a page
   year_in_body      a title without the year; the body's 统计期限 sentence gives it
+  one_line          the tables with their line breaks lost: from section 二 on, one line
+  padded            every line indented, the blank ones too (no line is empty any more)
 
 and combinations (`FORMS` lists them). `render(source, form, rnd)` returns the bytes
 and the cells a careful reader finds there (`Degraded.expected`); `python -m
@@ -207,6 +209,10 @@ FORMS: tuple[str, ...] = (
     "markdown+review_parts",
     "escaped+markdown",
     "year_in_body+joined_all",
+    "one_line",
+    "padded",
+    "one_line+wrapped_labels",
+    "markdown+padded",
 )
 PARTS = ("wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed")
 
@@ -401,6 +407,11 @@ def render(src: Source, form: str, seed: int = 0) -> Degraded:
                 "<div class='article'>" + html.escape(markup) + "</div></body></html>"
             )
         return Degraded(src, form, page.encode("utf-8"), "page.html", expected)
+    if "one_line" in parts:  # a page copied with its line breaks lost, from the tables on
+        start = lines.index(tpl.SECTION_HEADINGS["二"])
+        lines = [*lines[:start], " ".join(lines[start:])]
+    if "padded" in parts:
+        lines = [x for line in lines for x in ("  " + line, "  ")]  # double-spaced, no line empty
     return Degraded(src, form, ("\n".join(lines) + "\n").encode("utf-8"), "page.txt", expected)
 
 

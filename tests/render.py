@@ -243,6 +243,8 @@ def draw_layout(ch: Choices, t: Tables, name: str | None = None) -> Layout:
         lay.blank_lines = ch.boolean(0.6)
     if name == "text_lines" and lay.blank_lines:
         lay.wrap_headers = ch.boolean(0.3)
+    if name == "text_lines" and ch.boolean(0.3):
+        lay.padded = ch.choice(("indented", "trailing"))
     if name in ("text_lines", "text_pipes"):
         lay.spaced_labels = ch.boolean(0.3)
     if name == "text_pipes":
@@ -430,7 +432,9 @@ def render_text(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
                 lines.append(" ".join(c.text for c in row if c.kind == "value"))
             else:
                 lines += [
-                    cell_line(c, stack and c.kind == "header") for c in row if c.text or c.kind == "value"
+                    cell_line(c, stack and c.kind == "header") if c.text else " "  # an empty cell
+                    for c in row
+                    if c.text or c.kind == "value"
                 ]
         return sep.join(lines)
 
@@ -444,6 +448,10 @@ def render_text(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
         "联系电话：0436-3293331  地址：公园东路14号",
     ]
     text = sep.join(parts) + "\n"
+    if lay.padded == "indented":  # every line, the blank ones too: no line is empty any more
+        text = "\n".join("  " + line for line in text.split("\n"))
+    elif lay.padded == "trailing":
+        text = "\n".join(line + "  " for line in text.split("\n"))
     return text.translate(_HALF) if lay.halfwidth else text
 
 

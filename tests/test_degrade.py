@@ -83,6 +83,8 @@ FLOORS = {
     "escaped": 1.0,
     "joined_all": 0.85,
     "bare_rows": 0.85,
+    "one_line": 1.0,
+    "padded": 1.0,
 }
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from extract import extract_bytes
 from extract.readers.html import read_html
 from extract.readers.text import read_text
+from tests.conftest import CORPUS
 
 
 def texts_by_row(doc) -> list[list[str]]:
@@ -249,3 +254,29 @@ def test_a_pipe_row_starting_with_blank_cells_keeps_its_columns() -> None:
     ]
     assert cells["review_litigation.litigation_direct.corrected"] is None
     assert cells["review_litigation.litigation_after_review.total"] == 1
+
+
+@pytest.mark.parametrize(
+    "pad", [lambda ln: "    " + ln, lambda ln: ln + "\u00a0 "], ids=["indented", "trailing"]
+)
+def test_blank_lines_that_hold_spaces_are_separators_not_cells(pad) -> None:
+    """y2019-16 prints one cell per line, blank lines between, and an empty cell as a
+    line holding a space. Padded, no line is empty any more: every separator read as an
+    empty cell shifted 行政许可's 0 into 本年增/减 (a wrong number no check catches)."""
+    path = CORPUS / "dev" / "y2019-16.txt"
+    truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["truth"]
+    text = "\n".join(pad(line) for line in path.read_text(encoding="utf-8").split("\n"))
+    cells = {k: c.value for k, c in extract_bytes(text.encode(), "padded.txt").cells.items()}
+    assert cells == truth
+    assert (cells["proactive.licensing.prev_items"], cells["proactive.licensing.change"]) == (0, None)
+
+
+def test_blank_lines_of_no_steady_pattern_are_never_cells() -> None:
+    """A run of two blank lines between cells fits no separator/empty-cell pattern: no
+    blank line is then read as a cell, and the short row is left out, not shifted."""
+    labels = ["二、主动公开政府信息情况", "第二十条第（五）项", "信息内容", "上一年项目数量", "本年增/减"]
+    lines = [x for label in [*labels, "处理决定数量", "行政许可", "0"] for x in (label, " ")]
+    text = "\n".join([*lines, " ", "5", " "])  # two blank lines between 0 and 5
+    report = extract_bytes(text.encode(), "x.txt")
+    assert not any(k.startswith("proactive.licensing") for k in report.cells)
+    assert "empty cells cannot be told from separators" in report.warnings[0]

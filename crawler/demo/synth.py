@@ -394,7 +394,8 @@ LAYOUTS = (
 )
 HTML_LAYOUTS = ("html_table", "html_flat")
 DROP_LAYOUTS = ("html_table", "html_flat", "text_lines", "text_spaces", "text_stacked")
-BLANK_LAYOUTS = ("html_table", "text_pipes")  # layouts where an empty cell keeps its place
+# layouts where an empty cell keeps its place (text_lines: a line holding a space)
+BLANK_LAYOUTS = ("html_table", "text_pipes", "text_lines")
 
 
 @dataclass
@@ -415,6 +416,7 @@ class Layout:
     blank_zeros: frozenset[str] = frozenset()  # zero cells printed empty (value None)
     prose_summary: bool = False  # a prose summary of section 三 before its table
     padding_kb: int = 0  # extra realistic prose/markup (benchmark's 100 KB pages)
+    padded: str = ""  # text_lines: every line, blank ones too, "indented" or "trailing" spaces
 
     def describe(self) -> str:
         defaults = Layout.__dataclass_fields__

@@ -71,8 +71,6 @@ def split_space_row(line: str) -> list[str] | None:
     Neighbouring non-value tokens are one cell (`(一) 予以公开`, `商业 企业`), and a
     bracketed note after a value stays with it (`7 (市自然资源局)`).
     """
-    if len(line) > 300:
-        return None
     tokens = _SPACES.split(line.strip())
     if len(tokens) < 2:
         return None
@@ -93,6 +91,36 @@ def split_space_row(line: str) -> list[str] | None:
         else:
             cells.append(token)
             last_is_value = False
+    return cells
+
+
+def holds_rows(parts: list[str]) -> bool:
+    """True when a line split into cells holds several table rows: two or more labels
+    each followed by two or more numbers (`规章 0 0 0 规范性文件 3 0 8`). Pages whose
+    text was copied with the line breaks lost print whole tables so, on one line."""
+    rows = 0
+    label = False
+    numbers = 0
+    for part in [*parts, ""]:
+        if is_value(part) or _NOTE_ONLY.match(part):
+            numbers += is_value(part)
+            continue
+        if label and numbers >= 2:
+            rows += 1
+        label, numbers = True, 0
+    return rows >= 2
+
+
+def stream_cells(line: str) -> list[str]:
+    """A line holding several rows as a stream of cells, one per word, as if each had
+    been printed on a line of its own (the layout the mapper reads as one cell per
+    line); a bracketed note stays with the number before it."""
+    cells: list[str] = []
+    for token in _SPACES.split(line.strip()):
+        if cells and _NOTE_ONLY.match(token) and is_value(cells[-1]):
+            cells[-1] += token
+        else:
+            cells.append(token)
     return cells
 
 
@@ -138,6 +166,12 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             # letters and digits alone hold none (a cheaper test than the search)
             has_space = not stripped.isalnum() and _SPACES.search(stripped) is not None
             parts = split_space_row(stripped) if has_space else None
+            if parts is not None and holds_rows(parts):
+                row = _flush(pending, cells, row, block)
+                for text in stream_cells(stripped):
+                    cells.append(Cell(text, row, None, block))
+                    row += 1
+                continue
         if parts is not None:
             row = _flush(pending, cells, row, block)
             for col, part in enumerate(parts):
@@ -159,6 +193,48 @@ def may_be_cut(cell: Cell) -> bool:
     return cell.blank or any(ch.isdigit() for ch in cell.text)
 
 
+def spaced_separators(lines: list[str]) -> tuple[list[str], str | None]:
+    """The lines of a text whose blank lines all hold spaces, with its separators made
+    empty; and a warning when its empty cells cannot be told from its separators.
+
+    A one-cell-per-line text separates cells by blank lines and prints an empty cell as a
+    line of spaces. Some copies have no truly empty line: every line is indented or
+    padded, or each empty paragraph was a `&nbsp;`. Then every blank line would read as
+    an empty cell, the separators too, and each row's numbers would shift into the wrong
+    columns. When such blank lines double-space the text, a run of k of them between
+    two cells holds (k - 1) / 2 empty cells (separator, then empty cell and separator).
+    A run of even length breaks that pattern: then no blank line is taken for a cell,
+    and rows that printed empty cells come out short, for the arithmetic to place or
+    leave out.
+    """
+    if "" in lines or not any(ln.isspace() for ln in lines):
+        return lines, None
+    as_empty = ["" if ln.isspace() else ln for ln in lines]
+    if not is_double_spaced(as_empty):
+        return lines, None
+    runs: list[int] = []  # lengths of the runs of blank lines between printed lines
+    out: list[str] = []
+    run = 0
+    for ln in as_empty:
+        if ln == "":
+            run += 1
+            continue
+        if run:
+            if out:  # a run before the first printed line separates nothing
+                runs.append(run)
+            out.append("")
+            out.extend([" ", ""] * ((run - 1) // 2))
+            run = 0
+        out.append(ln)
+    # a run after the last printed line separates nothing either: dropped
+    if all(r % 2 for r in runs):
+        return out, None
+    return [ln for ln in as_empty], (
+        "blank lines hold spaces throughout, and empty cells cannot be told from separators: "
+        "none is read as a cell"
+    )
+
+
 def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
     """Cells of a text document. A document that stops without a final line break was
     cut off mid-line (stored copies are cut at a byte limit): its last cell may hold
@@ -167,8 +243,9 @@ def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
     cut_mid_line = lines[-1] != ""
     while lines and lines[-1] == "":
         lines.pop()  # the file's final newline is not an empty cell
+    lines, ambiguous = spaced_separators(lines)
+    warnings = [ambiguous] if ambiguous else []
     cells, _ = lines_to_cells(lines)
-    warnings = []
     if cut_mid_line and cells and may_be_cut(cells[-1]):
         last = cells.pop()
         warnings.append(
