@@ -71,6 +71,9 @@ class ReadDocument:
     warnings: list[str] = field(default_factory=list)
     title_hint: str | None = None  # e.g. an HTML <title> or a PDF's metadata title
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
+    # the text tore its tables apart (a converter's rebuilt grid): a label's values are
+    # only those printed on its own line; other values are rows without a label
+    own_line_values: bool = False
 
 
 class ReadError(Exception):

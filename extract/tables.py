@@ -108,6 +108,9 @@ class Mapping:
     warnings: list[str] = field(default_factory=list)
     bare: list[Found] = field(default_factory=list)  # rows of values with no label
     steps_left: int = DOCUMENT_READING_STEPS  # the document's budget for `placement.readings`
+    # the document's rows are torn (`ReadDocument.own_line_values`): a row printed short
+    # may have lost numbers to another line, whether or not it runs digits together
+    torn: bool = False
 
     def readings(
         self, pieces: list[Piece], slots: tuple[str, ...], eqs: Sequence[Equation], gaps: bool
@@ -235,6 +238,25 @@ def labelled_runs(tokens: list[Token]) -> list[LabelledRun]:
     if values or texts:
         runs.append(LabelledRun(texts, values, start))
     return runs
+
+
+def own_line_runs(runs: list[LabelledRun]) -> list[LabelledRun]:
+    """Each run's values printed on the line of its last text stay its own; the rest,
+    line by line, become runs without a label (for the template order and the
+    arithmetic to place, or to leave out). For texts whose tables were torn apart, where
+    a value on a line of its own may belong to the label before or after it."""
+    out: list[LabelledRun] = []
+    for run in runs:
+        own_row = run.texts[-1].cell.row if run.texts else None
+        keep = [t for t in run.values if t.cell.row == own_row]
+        out.append(LabelledRun(run.texts, keep, run.start))
+        rest = [(i, t) for i, t in enumerate(run.values) if t.cell.row != own_row]
+        by_row: dict[int, list[tuple[int, Token]]] = {}
+        for i, tok in rest:
+            by_row.setdefault(tok.cell.row, []).append((i, tok))
+        for row_toks in by_row.values():
+            out.append(LabelledRun([], [t for _i, t in row_toks], run.start + row_toks[0][0]))
+    return out
 
 
 def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
@@ -498,7 +520,7 @@ def row_options(
         printed = " ".join(t.cell.text.strip() for t in runs)
         if n == 1 and len(pieces) == 1 and pieces[0].cell.value is not None:
             return RowOptions(name, slots, [{slots[0]: pieces[0].cell}])
-        found = mapping.readings(pieces, slots, eqs, gaps=False)
+        found = mapping.readings(pieces, slots, eqs, gaps=mapping.torn)
         if not found.complete:
             return RowOptions(
                 name,
@@ -796,9 +818,11 @@ def transposed_applications(runs: list[LabelledRun], mapping: Mapping) -> list[F
 
 def map_tables(doc: ReadDocument, report: Report) -> None:
     """Fill `report.cells`, `template`, `checks` and table warnings from the cell stream."""
-    mapping = Mapping()
+    mapping = Mapping(torn=doc.own_line_values)
     tokens = tokenize(doc.cells)
     runs = labelled_runs(tokens)
+    if doc.own_line_values:
+        runs = own_line_runs(runs)
     found = find_rows(tokens, runs, mapping)
     turned = transposed_applications(runs, mapping)
     if turned:

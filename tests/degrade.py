@@ -21,6 +21,10 @@ copying and converting reports produce (issue 13):
   year_in_body      a title without the year; the body's 统计期限 sentence gives it
   one_line          the tables with their line breaks lost: from section 二 on, one line
   padded            every line indented, the blank ones too (no line is empty any more)
+  merged_columns    Markdown as a converter rebuilds the grid from the page: neighbouring
+                    numbers merged into one cell (`| 95 0 | 0 0 |`), empty cells where the
+                    grid has gaps, a row's first number on a line of its own before its
+                    label, some rows' numbers on a line after their label
 
 and combinations (`FORMS` lists them). `render(source, form, rnd)` returns the bytes
 and the cells a careful reader finds there (`Degraded.expected`); `python -m
@@ -213,6 +217,8 @@ FORMS: tuple[str, ...] = (
     "padded",
     "one_line+wrapped_labels",
     "markdown+padded",
+    "merged_columns",
+    "merged_columns+wrapped_labels",
 )
 PARTS = ("wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed")
 
@@ -246,6 +252,29 @@ def _wrap(label: str, rnd: random.Random) -> list[str]:
     return pieces
 
 
+def _merged_lines(labels: list[str], texts: list[str], rnd: random.Random) -> list[str]:
+    """One row as a converter that rebuilt the grid prints it (the `merged_columns` form):
+    every row of two numbers or more merges two of them, the sign the reader goes by."""
+    before: list[str] = []
+    if labels and len(texts) > 1 and rnd.random() < 0.25:
+        before, texts = [texts[0]], texts[1:]  # the first number torn off, above the label
+    cells: list[str] = []
+    merge_at = rnd.randrange(len(texts) - 1) if len(texts) > 1 else -1  # one merge at least
+    i = 0
+    while i < len(texts):
+        if i + 1 < len(texts) and (i == merge_at or rnd.random() < 0.4):
+            cells.append(f"{texts[i]} {texts[i + 1]}")
+            i += 2
+        else:
+            cells.append(texts[i])
+            i += 1
+    for _ in range(rnd.randint(0, 2)):
+        cells.insert(rnd.randint(0, len(cells)), "")  # a gap of the rebuilt grid
+    if labels and rnd.random() < 0.15:  # the numbers on a line after the label's
+        return [*before, _cells_line(labels, "markdown"), _cells_line(cells, "markdown")]
+    return [*before, _cells_line(labels + cells, "markdown")]
+
+
 def table_text(lines: list[Line], parts: set[str], style: str, joined: str, rnd: random.Random) -> list[str]:
     """The printed lines of one table in the given form."""
     out: list[str] = []
@@ -265,6 +294,10 @@ def table_text(lines: list[Line], parts: set[str], style: str, joined: str, rnd:
         if "bare_rows" in parts and line.table == "applications" and rnd.random() < 0.3:
             labels, label_lines = [], []
         run = joined == "all" or (joined == "rows" and rnd.random() < 0.5)
+        if "merged_columns" in parts and not run:
+            out += label_lines
+            out += _merged_lines(labels, line.texts, rnd)
+            continue
         if run:
             values_line = "".join(labels) + "".join(line.texts)
             label_cells = []
@@ -312,7 +345,7 @@ def transposed_text(src: Source, style: str) -> list[str]:
 
 def document_lines(src: Source, form: str, rnd: random.Random) -> list[str]:
     parts = set(form.split("+"))
-    style = "markdown" if "markdown" in parts else "spaces"
+    style = "markdown" if "markdown" in parts or "merged_columns" in parts else "spaces"
     joined = "all" if "joined_all" in parts else "rows" if "joined_rows" in parts else ""
     year_in_title = "year_in_body" not in parts
     title = (

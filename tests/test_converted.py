@@ -26,7 +26,7 @@ MIN_RECALL = {
     "pdfminer": 0.07,
     "pymupdf": 0.71,
     "pymupdf4llm": 0.65,
-    "markitdown": 0.11,
+    "markitdown": 0.5,
 }
 # documents still read with wrong cells: a strict xfail, so a fix shows as XPASS and is
 # taken off this list
@@ -45,11 +45,6 @@ KNOWN_WRONG = {
     ("pymupdf", "matrix-m02b"),
     ("pymupdf4llm", "matrix-m02b"),
     ("pymupdf4llm", "matrix-m04b"),
-    ("markitdown", "hongze-2024"),
-    ("markitdown", "matrix-m01a"),
-    ("markitdown", "matrix-m04b"),
-    ("markitdown", "matrix-m05a"),
-    ("markitdown", "matrix-m07a"),
 }
 DOCS = documents()
 

@@ -280,3 +280,36 @@ def test_blank_lines_of_no_steady_pattern_are_never_cells() -> None:
     report = extract_bytes(text.encode(), "x.txt")
     assert not any(k.startswith("proactive.licensing") for k in report.cells)
     assert "empty cells cannot be told from separators" in report.warnings[0]
+
+
+def test_a_grid_that_merges_columns_shows_no_blanks_and_pairs_values_on_their_line() -> None:
+    """Markdown rebuilt from a PDF's layout (markitdown) merges neighbouring numbers into
+    one cell (`| 3 0 |`) and leaves empty cells where its grid has gaps: `| 规章 |  | 602 |  |`
+    is one number of three columns, not two blanks around 本年废止件数. A number on a line
+    of its own (`7`) may be the row above's or the row below's: it is neither's."""
+    text = "\n".join(
+        [
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+            "| --- | --- | --- | --- |",
+            "| 规章 |  | 602 |  |",
+            "| 行政规范性文件 | 3 0 | 8 |",
+            "第二十条第（五）项",
+            "| 信息内容 | 本年处理决定数量 |",
+            "| --- | --- |",
+            "| 行政许可 |  | 9487 |",
+            "7",
+            "| 行政处罚 |  |  |",
+            "三、收到和处理政府信息公开申请情况",
+        ]
+    )
+    report = extract_bytes((text + "\n").encode(), "x.md")
+    cells = {k: c.value for k, c in report.cells.items()}
+    assert cells == {
+        "proactive.normative_documents.issued": 3,
+        "proactive.normative_documents.repealed": 0,
+        "proactive.normative_documents.in_force": 8,
+        "proactive.licensing.decisions": 9487,
+    }
+    assert any("merge columns" in w for w in report.warnings)

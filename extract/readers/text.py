@@ -65,6 +65,40 @@ def split_pipe_row(line: str) -> list[str]:
     return parts
 
 
+def _numbers_only(cell: str) -> list[str] | None:
+    """The numbers of a cell printing two or more of them apart (`95 0`), else None."""
+    tokens = _SPACES.split(cell.strip())
+    return tokens if len(tokens) >= 2 and all(is_value(t) for t in tokens) else None
+
+
+def read_merged_grid(doc: ReadDocument) -> None:
+    """Read a document whose grid holds two numbers in one cell (`| 95 0 | 0 0 |`).
+
+    A converter that rebuilt the grid from the page's layout (PDF to Markdown) then
+    merged columns the table printed apart: its cells are not the table's cells, an
+    empty cell it shows is a gap of its grid, not a blank the table printed, and its
+    rows may tear a label from its numbers. So each number becomes a cell of its own,
+    the grid's empty cells are dropped, and a label takes only the numbers on its own
+    line (`ReadDocument.own_line_values`). Other documents are left as they are; so
+    are HTML pages, whose cells join their paragraphs (`<p>1</p><p>2</p>` is `1 2`).
+    """
+    if not any(c.col is not None and _numbers_only(c.text) for c in doc.cells):
+        return
+    cells: list[Cell] = []
+    for cell in doc.cells:
+        numbers = _numbers_only(cell.text) if cell.col is not None else None
+        if numbers is not None:
+            cells.extend(Cell(n, cell.row, cell.col, cell.block) for n in numbers)
+        elif cell.col is None or not cell.blank:
+            cells.append(cell)
+    doc.cells = cells
+    doc.own_line_values = True
+    doc.warnings.append(
+        "the tables merge columns (two numbers in one cell): their empty cells are not read "
+        "as blanks, and a label takes only the numbers on its own line"
+    )
+
+
 def split_space_row(line: str) -> list[str] | None:
     """Split `规章 0 0 0` into cells; None when the line is not a row of values.
 
@@ -251,7 +285,9 @@ def read_text(text: str, source: str, fmt: str = "text") -> ReadDocument:
         warnings.append(
             f"the text ends mid-line, so its last cell {last.text.strip()!r} may be cut short; left out"
         )
-    return ReadDocument(source=source, text=text, cells=cells, format=fmt, warnings=warnings)
+    doc = ReadDocument(source=source, text=text, cells=cells, format=fmt, warnings=warnings)
+    read_merged_grid(doc)
+    return doc
 
 
 def read_text_bytes(data: bytes, source: str, *, content_type: str | None = None) -> ReadDocument:
