@@ -249,6 +249,7 @@ def draw_layout(ch: Choices, t: Tables, name: str | None = None) -> Layout:
         lay.spaced_labels = ch.boolean(0.3)
     if name == "text_pipes":
         lay.extra_pad = ch.integer(0, 2)
+        lay.tabs = ch.boolean(0.3)
     if name == "text_stacked":
         lay.runs = ch.boolean(0.5)
     if t.template == "2019":
@@ -421,7 +422,7 @@ def render_text(t: Tables, meta: Meta, lay: Layout, grids: list[Grid]) -> str:
                 cells = [c.text if c.kind == "value" else cell_line(c, False) for c in row]
                 # Pad with empty cells to the grid width, as exports of merged cells do.
                 cells += [""] * (max(0, g.width - len(cells)) + lay.extra_pad)
-                lines.append(" | ".join(cells).rstrip())
+                lines.append("\t".join(cells) if lay.tabs else " | ".join(cells).rstrip())
             elif lay.name == "text_spaces":
                 lines.append(" ".join(c.text for c in row if c.text))
             elif lay.name == "text_stacked" and lay.runs and row and all(c.kind == "value" for c in row):

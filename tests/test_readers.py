@@ -222,10 +222,13 @@ def test_outer_pipes_are_syntax_only_in_pairs() -> None:
     from extract.readers.text import split_pipe_row
 
     assert split_pipe_row("| 规章 | 0 | 3 |") == ["规章", "0", "3"]  # Markdown
-    assert split_pipe_row("规章 | 0 | 3 | |") == ["规章", "0", "3", "", ""]  # padded export
-    # an export row whose first cells are empty: the leading pipe closes a blank cell
-    assert split_pipe_row(" |  | 1 | 14") == ["", "", "1", "14"]
     assert split_pipe_row("|") == []
+    # an export's ` | `-joined rows: a row whose first cell is empty starts with a space,
+    # and its outer pipes close empty cells (unless the text is Markdown, with `|---|`)
+    assert split_pipe_row("规章 | 0 | 3 | |") == ["规章", "0", "3", "", ""]
+    assert split_pipe_row(" |  | 1 | 14") == ["", "", "1", "14"]
+    assert split_pipe_row(" | 15 |  | 0 |") == ["", "15", "", "0", ""]
+    assert split_pipe_row(" | 15 |  | 0 |", markdown=True) == ["15", "", "0"]
 
 
 def test_a_pipe_row_starting_with_blank_cells_keeps_its_columns() -> None:

@@ -417,6 +417,7 @@ class Layout:
     prose_summary: bool = False  # a prose summary of section 三 before its table
     padding_kb: int = 0  # extra realistic prose/markup (benchmark's 100 KB pages)
     padded: str = ""  # text_lines: every line, blank ones too, "indented" or "trailing" spaces
+    tabs: bool = False  # text_pipes: a tab between cells instead of " | " (a browser's copy)
 
     def describe(self) -> str:
         defaults = Layout.__dataclass_fields__

@@ -7,7 +7,9 @@ Layouts seen in real stored pages (shared/corpus):
 - one cell per line with no blank lines (each line a cell, an empty line an empty cell);
 - a table row per line with `|` between cells (extra empty trailing cells kept: the
   table mapper knows they may be padding);
-- a table row per line with cells separated by spaces (`规章 0 0 0`).
+- a table row per line with cells separated by spaces (`规章 0 0 0`);
+- a table row per line with cells separated by tabs, one tab per cell (a browser's copy);
+- whole tables on one line (a copy that lost its line breaks): read as a stream.
 
 The layout is decided per line, except the blank-line convention, decided per document.
 """
@@ -53,14 +55,16 @@ def is_double_spaced(lines: list[str]) -> bool:
     return nonempty > 0 and followed / nonempty >= 0.5
 
 
-def split_pipe_row(line: str) -> list[str]:
-    """Cells of a pipe row; a Markdown row's outer pipes (`| a | b |`) are syntax, not
-    empty cells. A row that only ends in `|` (`a | b |`) keeps its empty last cell, and
-    one that only starts with `|` (`| 1 | 2`: an export whose first cell is empty) its
-    empty first cell."""
+def split_pipe_row(line: str, markdown: bool = False) -> list[str]:
+    """Cells of a pipe row. A Markdown row's outer pipes (`| a | b |`) are syntax, not
+    empty cells: a row is one when the text has a `|---|` line (`markdown`) or the row
+    starts with its pipe. In an export whose cells are joined by ` | `, a row whose
+    first cell is empty starts with a space (` |  | 1 | 14 |`): its leading pipe, and its
+    trailing one, close empty cells."""
     stripped = line.strip()
     parts = [p.strip() for p in stripped.split("|")]
-    if len(parts) >= 2 and stripped.startswith("|") and stripped.endswith("|"):
+    syntax = markdown or line.startswith("|")
+    if syntax and len(parts) >= 2 and stripped.startswith("|") and stripped.endswith("|"):
         parts = parts[1:-1]
     return parts
 
@@ -97,6 +101,13 @@ def read_merged_grid(doc: ReadDocument) -> None:
         "the tables merge columns (two numbers in one cell): their empty cells are not read "
         "as blanks, and a label takes only the numbers on its own line"
     )
+
+
+def split_tab_row(line: str) -> list[str]:
+    """Cells of a line whose cells are separated by tabs (a browser's text of a table
+    row): each tab ends one cell, so two tabs in a row hold an empty cell, and a row's
+    trailing empty cells keep their places, as in a pipe row (`行政许可\t0\t\t`)."""
+    return [p.strip() for p in line.strip(" \u00a0\u3000\r").split("\t")]
 
 
 def split_space_row(line: str) -> list[str] | None:
@@ -170,6 +181,8 @@ def _flush(pending: list[str], cells: list[Cell], row: int, block: int) -> int:
 def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[list[Cell], int]:
     """Cells of a run of text lines; returns the cells and the next free row index."""
     double = is_double_spaced(lines)
+    # a Markdown table has its `|---|` line; without one, outer pipes close empty cells
+    markdown = any("---" in ln and _MARKDOWN_RULE.match(ln.strip()) for ln in lines)
     cells: list[Cell] = []
     pending: list[str] = []  # wrapped lines of one cell (double-spaced layout)
     for raw in lines:
@@ -187,7 +200,7 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             continue
         if "|" in stripped and "---" in stripped and _MARKDOWN_RULE.match(stripped):
             continue
-        parts: list[str] | None = split_pipe_row(stripped) if "|" in stripped else None
+        parts: list[str] | None = split_pipe_row(raw, markdown) if "|" in stripped else None
         if parts == []:
             continue  # a line of a single `|`: no cell
         if parts is not None and len(parts) == 1 and stripped.startswith("|"):
@@ -195,6 +208,10 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             if not stripped:
                 continue
             parts = None
+        if parts is None and "\t" in stripped:
+            parts = split_tab_row(raw)
+            if holds_rows(parts):
+                parts = None  # a table on one line: read below, as a stream
         if parts is None or len(parts) < 2:
             # a line without spaces is no row of values (most prose and label lines);
             # letters and digits alone hold none (a cheaper test than the search)
