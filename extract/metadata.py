@@ -34,12 +34,35 @@ SECTION_WORDS = {
 _NUMERALS = tuple(SECTION_WORDS)
 
 
+def _title_shapes(lines: list[str]) -> list[str]:
+    """The lines that may print the title, and each pipe row with its cells joined: a
+    converter may lay a long title out as a table row (`| 示例县第 | 13 局 2020 | 年…|`)."""
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if "|" in line:
+            out.append(re.sub(r"\s*\|\s*", "", line))
+    return out
+
+
+def _wrapped_titles(lines: list[str]) -> list[str]:
+    """Each short line joined to the next: a title wrapped over two lines (`…2020年政府
+    信息公开工作` / `年度报告`). Tried only when no line holds a title: a joined pair
+    could take the line above the title (`首页 > 年报`) for the agency."""
+    return [line + lines[i + 1] for i, line in enumerate(lines[:-1]) if len(line) < 60]
+
+
 def find_title(lines: list[str], hint: str | None) -> tuple[str | None, str | None, int | None]:
     """(title, agency, year) from the first lines of the document (or the page title)."""
+    top = [stripped for ln in lines[:60] if (stripped := ln.strip())]
+    found = _find_title(_title_shapes(top) + ([hint.strip()] if hint else []))
+    if found == (None, None, None):
+        found = _find_title(_wrapped_titles(top))
+    return found
+
+
+def _find_title(candidates: list[str]) -> tuple[str | None, str | None, int | None]:
     best: tuple[str, str, int] | None = None
-    candidates = [stripped for ln in lines[:60] if (stripped := ln.strip())]
-    if hint:
-        candidates.append(hint.strip())
     for line in candidates:
         if len(line) > 80 or "年" not in line or ("信息公开" not in line and "政务公开" not in line):
             continue  # words the title pattern requires: most lines fail here, without the regex

@@ -72,3 +72,24 @@ def test_title_after_a_metadata_label() -> None:
         "广州市人民政府办公厅",
         2024,
     )
+
+
+def test_a_title_laid_out_as_a_table_row_or_wrapped_over_two_lines() -> None:
+    """What converters make of a PDF's title: markitdown took a widely spaced title for a
+    table row (tests/converted/markitdown/matrix-m06b.md), and a long title wraps."""
+    from extract.metadata import find_title
+
+    row = "| 示例县第 | 13 局 2020 | 年政府信息公开工作年度报告 |     |"
+    # the cells joined; the spaces inside a cell stay as printed
+    assert find_title([row, "一、总体情况"], None) == (
+        "示例县第13 局 2020年政府信息公开工作年度报告",
+        "示例县第13 局",
+        2020,
+    )
+    wrapped = ["首页 > 政务公开", "宁国市商务局2023年政府信息公开工作", "年度报告", "一、总体情况"]
+    assert find_title(wrapped, None) == ("宁国市商务局2023年政府信息公开工作年度报告", "宁国市商务局", 2023)
+    # a title on one line is found as before: the line above it never joins it
+    assert (
+        find_title(["首页 > 政府信息公开年报", "白城市2019年政府信息公开工作年度报告"], None)[1]
+        == "白城市人民政府"
+    )
