@@ -260,12 +260,20 @@ def own_line_runs(runs: list[LabelledRun]) -> list[LabelledRun]:
 
 
 def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
-    """(table, row key, printed label) named by the end of a text run, or None."""
+    """(table, row key, printed label) named by the end of a text run, or None.
+
+    A label wrapped over lines is matched by joining the last texts. But when the last
+    text alone names a row that cannot be here (`其他` outside the （六） group, `总计`
+    before the results), it is that row's label, not a wrapped label's tail: no longer
+    join may claim it (`申请人逾期…申请` + `其他` would read as the 缴纳费用 row, the
+    patterns being lenient at the end)."""
     for n, key, pkey in _tail_keys(tuple([t.norm for t in texts[-4:]])):
         if key is not None and _app_row_allowed(key, last_app, texts):
             return "applications", key, "".join([t.cell.text for t in texts[-n:]])
         if pkey is not None:
             return "proactive", pkey, "".join([t.cell.text for t in texts[-n:]])
+        if n == 1 and key is not None:
+            return None
     return None
 
 

@@ -272,3 +272,22 @@ def test_section_four_printed_whole_with_only_its_first_heading_is_not_read_in_p
         "review_litigation.review.upheld" not in report.cells
         or report.cells["review_litigation.review.upheld"].placed != "printed"
     )
+
+
+def test_a_row_label_alone_is_never_the_tail_of_the_label_before_it() -> None:
+    """Run-together rows whose next enumeration stuck to the previous run (`…申请60000063.`
+    then `其他10820000110`): the 缴纳费用 label, garbled by the digits, and `其他` were
+    joined as one wrapped label, which the lenient pattern read as the 缴纳费用 row, with
+    the 其他 row's numbers (108 for 6). `其他` alone names a row; it ends no other label."""
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "（六）其他处理1.",
+            "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请6730010712.",
+            "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请60000063.",
+            "其他10820000110",
+            "（七）总计293253006143050",
+        ]
+    )
+    report = extract_bytes(text.encode(), "x.txt")
+    assert not any(k.startswith("applications.other_unpaid_fee") for k in report.cells)
