@@ -75,9 +75,22 @@ def _core(label: str) -> str:
 def _match_patterns(core: str, full: str, patterns: dict[str, str]) -> str | None:
     for key, pattern in patterns.items():
         rx = compiled(pattern)
-        if rx.match(core) or rx.match(full):
-            return key
+        m = rx.match(core) or rx.match(full)
+        if m:
+            return None if _another_label_follows(m.string[m.end() :]) else key
     return None
+
+
+_LEADING_NOTES = re.compile(r"^(?:\([^()]*\))+")
+
+
+def _another_label_follows(rest: str) -> bool:
+    """Whether the text after a row's label starts the next enumerated label
+    (`3.补正后申请…`, after notes such as `(已办结)`): a cell holding the labels of two
+    rows, wrapped lines a converter joined, names neither row for certain."""
+    rest = _LEADING_NOTES.sub("", rest)
+    m = _ENUM.match(rest)
+    return m is not None and _HAS_CJK.match(rest, m.end()) is not None
 
 
 def _peel_group(label: str) -> str | None:

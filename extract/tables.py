@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from extract.checks import application_equations, evaluate_checks, review_equations
 from extract.labels import (
@@ -107,10 +108,14 @@ class Found:
 class Mapping:
     warnings: list[str] = field(default_factory=list)
     bare: list[Found] = field(default_factory=list)  # rows of values with no label
+    # where section 三 labels were printed whose numbers are read as bare rows
+    split_labels: list[int] = field(default_factory=list)
     steps_left: int = DOCUMENT_READING_STEPS  # the document's budget for `placement.readings`
     # the document's rows are torn (`ReadDocument.own_line_values`): a row printed short
     # may have lost numbers to another line, whether or not it runs digits together
     torn: bool = False
+    # the document's empty lines separate cells (see `_blank_lines_separate`): none is a cell
+    blank_lines_separate: bool = False
 
     def readings(
         self, pieces: list[Piece], slots: tuple[str, ...], eqs: Sequence[Equation], gaps: bool
@@ -210,7 +215,11 @@ def labelled_runs(tokens: list[Token]) -> list[LabelledRun]:
     """Cut the stream into (labels, values) pairs.
 
     A new value run starts at a change of source row when both cells sit on a grid
-    (so a table row whose label was lost does not glue onto the row before).
+    (so a table row whose label was lost does not glue onto the row before), and at an
+    empty line after a grid row, or a number on a line of its own after a grid row of
+    values: no cell of that row (`pdftotext -layout` prints a cell of a taller row
+    above or under the others). A label printed with its first value
+    (`5.要求行政机关确认 0`) may go on with the others a line each.
     """
     runs: list[LabelledRun] = []
     texts: list[Token] = []
@@ -227,8 +236,12 @@ def labelled_runs(tokens: list[Token]) -> list[LabelledRun]:
             prev = values[-1].cell
             if (
                 prev.col is not None
-                and tok.cell.col is not None
                 and (prev.row != tok.cell.row or prev.block != tok.cell.block)
+                and (
+                    tok.cell.col is not None
+                    or tok.kind == "blank"
+                    or sum(t.cell.row == prev.row for t in values) > 1
+                )
             ):
                 runs.append(LabelledRun(texts, values, start))
                 texts, values = [], []
@@ -259,8 +272,11 @@ def own_line_runs(runs: list[LabelledRun]) -> list[LabelledRun]:
     return out
 
 
-def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
+def _row_label(
+    texts: list[Token], last_app: str | None, after_review: bool = False
+) -> tuple[str, str, str] | None:
     """(table, row key, printed label) named by the end of a text run, or None.
+    `after_review`: section 四's heading was printed since the last row of section 三.
 
     A label wrapped over lines is matched by joining the last texts. But when the last
     text alone names a row that cannot be here (`其他` outside the （六） group, `总计`
@@ -268,7 +284,7 @@ def _row_label(texts: list[Token], last_app: str | None) -> tuple[str, str, str]
     join may claim it (`申请人逾期…申请` + `其他` would read as the 缴纳费用 row, the
     patterns being lenient at the end)."""
     for n, key, pkey in _tail_keys(tuple([t.norm for t in texts[-4:]])):
-        if key is not None and _app_row_allowed(key, last_app, texts):
+        if key is not None and _app_row_allowed(key, last_app, texts, after_review):
             return "applications", key, "".join([t.cell.text for t in texts[-n:]])
         if pkey is not None:
             return "proactive", pkey, "".join([t.cell.text for t in texts[-n:]])
@@ -295,13 +311,16 @@ def _mentions_other_group(texts: list[Token]) -> bool:
 _REVIEW_RESULT_HEADERS = frozenset(REVIEW_RESULTS[:4])  # 结果维持 … 尚未审结
 
 
-def _app_row_allowed(key: str, last_app: str | None, texts: list[Token]) -> bool:
-    """`其他` is the 2021 (六)3 row only inside the (六) group; `总计` only after result rows."""
+def _app_row_allowed(key: str, last_app: str | None, texts: list[Token], after_review: bool = False) -> bool:
+    """`其他` is the 2021 (六)3 row only inside the (六) group; `总计` only after result rows
+    and before section 四's heading (whose 总计 column header a converter may print on
+    its own line, its value after it)."""
     if key == "other_other":
         return _mentions_other_group(texts) or last_app in ("other_overdue_correction", "other_unpaid_fee")
     if key == "results_total":
         return (
-            not any(t.norm in _REVIEW_RESULT_HEADERS for t in texts[-6:])  # section 四's 总计 header
+            not after_review
+            and not any(t.norm in _REVIEW_RESULT_HEADERS for t in texts[-6:])  # section 四's 总计 header
             and last_app is not None
             and APP_INDEX[last_app] >= APP_INDEX["disclosed"]
             and last_app != "carried_forward"
@@ -323,21 +342,26 @@ _COLUMN_HEADERS = tuple(
 )
 
 
-def _names_a_row(texts: list[Token]) -> bool:
-    """Whether the end of a text run names a row (section 四's 总计 header names none)."""
+def _names_a_row(texts: list[Token], whole: bool = False) -> bool:
+    """Whether the end of a text run names a row (section 四's 总计 header names none);
+    `whole`: all its texts together (up to 4, a label wrapped over them), not only its end."""
     if not texts:
         return False
     after_review = any(t.norm in _REVIEW_RESULT_HEADERS for t in texts[-6:])
+    keys = _tail_keys(tuple([t.norm for t in texts[-4:]]))
     return any(
         pk or (k and not (k == "results_total" and after_review))
-        for _n, k, pk in _tail_keys(tuple([t.norm for t in texts[-4:]]))
+        for n, k, pk in keys
+        if not whole or n == len(texts)
     )
 
 
 def _label_prefix(texts: list[Token]) -> int:
-    """How many of the first texts name a row (a label wrapped over up to 4 lines), or 0."""
+    """How many of the first texts name a row (a label wrapped over up to 4 lines), or 0.
+    They must name it together: a label after other texts (the heading of the next table,
+    `第二十条第（五）项` / `信息内容` / `行政许可`) is no label that starts the run."""
     for m in range(1, min(4, len(texts)) + 1):
-        if _names_a_row(texts[:m]):
+        if _names_a_row(texts[:m], whole=True):
             return m
     return 0
 
@@ -403,20 +427,26 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
     found: list[Found] = []
     runs = values_before_labels(runs, mapping)
     last_app: str | None = None
+    after_review = False  # section 四's heading printed since the last row of section 三
+    heading: list[Token] = []  # the texts before this run's label: the last run's and its own
     for run in runs:
+        heading = heading + run.texts[:-1]
+        if last_app is not None and any("行政复议" in t.norm for t in heading):
+            after_review = True
+        heading = run.texts[-1:]
         if not run.texts:
             if any(t.kind == "value" or t.kind == "run" for t in run.values):
                 mapping.bare.append(Found("", "", "", run.values, run.start))
             continue
         if not any(t.kind == "value" or t.kind == "run" for t in run.values):
             # a label row without numbers: group labels, headers, or an empty row
-            hit = _row_label(run.texts, last_app)
+            hit = _row_label(run.texts, last_app, after_review)
             if hit and run.values:
                 found.append(Found(hit[0], hit[1], hit[2], run.values, run.start))
                 if hit[0] == "applications":
-                    last_app = hit[1]
+                    last_app, after_review = hit[1], False
             continue
-        hit = _row_label(run.texts, last_app)
+        hit = _row_label(run.texts, last_app, after_review)
         if hit is None and len(run.values) >= 3:  # a garbled label (OCR): the rows that may come next
             hit = _fuzzy_row(run.texts, last_app)
             if hit:
@@ -429,10 +459,37 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
                 mapping.warnings.append(f"numbers after group label {last.cell.text!r} (a subtotal) ignored")
             continue
         table, key, label = hit
-        found.append(Found(table, key, label, run.values, run.start))
         if table == "applications":
-            last_app = key
+            last_app, after_review = key, False
+            if _several_rows(run.values):
+                _as_bare_rows(run, mapping)
+                continue
+        found.append(Found(table, key, label, run.values, run.start))
     return found
+
+
+def _several_rows(values: list[Token]) -> bool:
+    """Whether a section 三 label is followed, one number per line, by two or more rows'
+    worth of numbers (exactly seven each, none empty): the labels of the rows after it
+    were printed elsewhere (a converter moved a group's labels out of the table), or the
+    table was read column by column."""
+    width = len(APPLICANT_COLUMNS)
+    return (
+        len(values) >= 2 * width
+        and not len(values) % width
+        and all(t.kind == "value" and t.cell.col is None for t in values)
+    )
+
+
+def _as_bare_rows(run: LabelledRun, mapping: Mapping) -> None:
+    """The numbers after a label, seven at a time, as rows of values without a label: the
+    label alone does not say whether they run row by row or column by column. The
+    bare-row rule places them only where the template misses exactly that many rows
+    and the column sums confirm them (`_bare_row_options`, `_place_verified`)."""
+    width = len(APPLICANT_COLUMNS)
+    mapping.split_labels.append(run.start)
+    for i in range(0, len(run.values), width):
+        mapping.bare.append(Found("", "", "", run.values[i : i + width], run.start + i))
 
 
 def _fuzzy_row(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
@@ -513,6 +570,8 @@ def row_options(
     n = len(slots)
     eqs: Sequence[Equation] = equations or ()
     toks = _without_blank_lines(values)
+    if mapping.blank_lines_separate:
+        toks = [t for t in toks if not (t.kind == "blank" and t.cell.col is None)]
     # drop padding: trailing blanks beyond the row's width, leading blanks likewise
     while len(toks) > n and toks[-1].kind == "blank":
         toks.pop()
@@ -584,6 +643,32 @@ def row_options(
             f"(search bound hit: {MAX_READING_STEPS} steps a row, {DOCUMENT_READING_STEPS} a document)",
         )
     return RowOptions(name, slots, found.options, reason=f"{len(cells)} numbers for {n} columns")
+
+
+def _blank_lines_separate(found: list[Found], width: dict[tuple[str, str], int]) -> bool:
+    """Whether the document's empty lines separate cells rather than print empty ones.
+
+    The sign: a row printed one cell per line with an empty line between every two of its
+    numbers, more lines than the row has columns (`规章` / `` / `0` / `` / `0` / `` /
+    `0` / ``, as PDF converters print a block per cell). Where empty lines are empty
+    cells, a row never holds more of them than columns. Then an empty line after a label
+    says nothing of its cells: a row with only empty lines printed none."""
+    for f in found:
+        if any(t.cell.col is not None for t in f.values):
+            continue
+        toks = list(f.values)
+        while toks and toks[0].kind == "blank":
+            toks.pop(0)
+        numbers = toks[0::2]
+        gaps = toks[1::2]
+        if (
+            len(numbers) >= 2
+            and len(toks) > width.get((f.table, f.row), 0)
+            and all(t.kind in ("value", "run") for t in numbers)
+            and all(t.kind == "blank" for t in gaps)
+        ):
+            return True
+    return False
 
 
 def _without_blank_lines(values: list[Token]) -> list[Token]:
@@ -734,6 +819,7 @@ def review_rows(tokens: list[Token], after: int) -> list[Found]:
             named is None
             or any(p.row == named[0] for p in parts)
             or sum(t.kind != "blank" for t in values) > len(REVIEW_COLUMNS)
+            or not _headers_in_order(texts)
         ):
             break
         parts.append(Found("review_litigation", named[0], named[1], values, first))
@@ -745,6 +831,18 @@ def review_rows(tokens: list[Token], after: int) -> list[Found]:
     if whole is None or sum(t.kind in ("value", "run") for t in whole[1]) < minimum:
         return []
     return [Found("review_litigation", "", "行政复议/行政诉讼", whole[1], whole[2])]
+
+
+_REVIEW_HEADER = re.compile("|".join(REVIEW_RESULTS))
+
+
+def _headers_in_order(texts: list[Token]) -> bool:
+    """Whether the column headers among a part's headings (结果维持 … 总计) come in the
+    template's order. Out of order (`尚未审结`, `总计`, then `结果维持` …), the part's
+    headings hold the end of another part's header row: a converter tore the parts apart,
+    and the values under them are no certain row of this part."""
+    found = [REVIEW_RESULTS.index(m.group()) for m in _REVIEW_HEADER.finditer("".join(t.norm for t in texts))]
+    return all(a < b for a, b in pairwise(found))
 
 
 def _is_review_row(values: list[Token]) -> bool:
@@ -850,6 +948,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         )
     )
     found = _dedupe(found, _row_widths(template), mapping)
+    mapping.blank_lines_separate = _blank_lines_separate(found, _row_widths(template))
     if other_rows == OTHER_ROWS_2021 and any(f.row == "other_handling" for f in found):
         # numbers on the (六) group label above its three sub-rows: a subtotal, not a key
         mapping.warnings.append("numbers on the （六）其他处理 group label (a subtotal) ignored")
@@ -875,7 +974,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
         tables.add("applications")
 
     # --- section 四 ---
-    after = max((f.start for f in app_found), default=0)
+    after = max([f.start for f in app_found] + mapping.split_labels, default=0)
     review: list[RowOptions] = []
     for f in review_rows(tokens, after):
         name = f"review_litigation.{f.row}" if f.row else "review_litigation"

@@ -25,6 +25,9 @@ copying and converting reports produce (issue 13):
                     numbers merged into one cell (`| 95 0 | 0 0 |`), empty cells where the
                     grid has gaps, a row's first number on a line of its own before its
                     label, some rows' numbers on a line after their label
+  page_footers      page breaks inside the tables, as PDF converters print them: a page
+                    number line (`- 2 -`, `—3—`, `第 2 页`) and a form feed, anywhere,
+                    also between a wrapped label and its values
 
 and combinations (`FORMS` lists them). `render(source, form, rnd)` returns the bytes
 and the cells a careful reader finds there (`Degraded.expected`); `python -m
@@ -219,6 +222,9 @@ FORMS: tuple[str, ...] = (
     "markdown+padded",
     "merged_columns",
     "merged_columns+wrapped_labels",
+    "page_footers",
+    "wrapped_labels+page_footers",
+    "values_first+page_footers",
 )
 PARTS = ("wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed")
 
@@ -374,7 +380,24 @@ def document_lines(src: Source, form: str, rnd: random.Random) -> list[str]:
     else:
         lines += table_text(review_lines(src), parts, style, joined, rnd)
     lines += [tpl.SECTION_HEADINGS["五"], "无。", tpl.SECTION_HEADINGS["六"], "无。"]
+    if "page_footers" in parts:
+        lines = page_breaks(lines, rnd)
     return lines
+
+
+def page_breaks(lines: list[str], rnd: random.Random) -> list[str]:
+    """Three to six page breaks after random lines of the tables: a page number line,
+    centred or not, and the next page's first line after a form feed."""
+    start = lines.index(tpl.SECTION_HEADINGS["二"]) + 1
+    end = lines.index(tpl.SECTION_HEADINGS["五"])
+    cuts = sorted(rnd.sample(range(start, end), k=min(end - start, rnd.randint(3, 6))), reverse=True)
+    out = list(lines)
+    for i, cut in enumerate(cuts):
+        page = len(cuts) + 1 - i
+        number = rnd.choice([f"- {page} -", f"-{page}-", f"—{page}—", f"— {page} —", f"第 {page} 页"])
+        out[cut] = "\f" + out[cut]
+        out.insert(cut, " " * rnd.choice([0, 0, 20, 40]) + number)
+    return out
 
 
 def _html_page(lines: list[str], form: str) -> str:

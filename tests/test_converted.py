@@ -20,9 +20,9 @@ from tests.converted import CONVERTERS, documents, score
 
 # measured recall of each converter over its 15 documents (raise it when you improve it)
 MIN_RECALL = {
-    "pdftotext": 0.32,
+    "pdftotext": 0.33,
     "pdftotext-raw": 0.73,
-    "pdftotext-layout": 0.57,
+    "pdftotext-layout": 0.59,
     "pdfminer": 0.07,
     "pymupdf": 0.71,
     "pymupdf4llm": 0.65,
@@ -31,15 +31,6 @@ MIN_RECALL = {
 # documents still read with wrong cells: a strict xfail, so a fix shows as XPASS and is
 # taken off this list
 KNOWN_WRONG = {
-    ("pdftotext", "hongze-2023"),
-    ("pdftotext", "hongze-2024"),
-    ("pdftotext", "landscape-2021"),
-    ("pdftotext", "matrix-m02b"),
-    ("pdftotext", "matrix-m04b"),
-    ("pdftotext-layout", "matrix-m02b"),
-    ("pdftotext-layout", "matrix-m04b"),
-    ("pdftotext-layout", "matrix-m07a"),
-    ("pdftotext-layout", "matrix-m08b"),
     ("pdfminer", "matrix-m02b"),
     ("pdfminer", "matrix-m04b"),
     ("pymupdf", "matrix-m02b"),

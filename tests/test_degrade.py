@@ -32,7 +32,9 @@ def forms(draw) -> str:  # type: ignore[no-untyped-def]
     parts += [p for p in [draw(st.sampled_from(["", "joined_rows", "joined_all"]))] if p]
     table = draw(
         st.sets(
-            st.sampled_from(["wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed"])
+            st.sampled_from(
+                ["wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed", "page_footers"]
+            )
         )
     )
     if "values_first" in table:
@@ -89,6 +91,9 @@ FLOORS = {
     "one_line": 1.0,
     "padded": 1.0,
     "merged_columns": 0.8,
+    "page_footers": 1.0,
+    "wrapped_labels+page_footers": 1.0,
+    "values_first+page_footers": 0.99,
 }
 
 

@@ -24,6 +24,10 @@ from extract.values import is_value
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]*[)）]$")
+# a page number printed as a footer (`- 2 -`, `—3—`, `第 2 页`, `第2页 共5页`): no cell
+_PAGE_FOOTER = re.compile(
+    r"^(?:[-—–－‒~～]+\s*\d{1,4}\s*[-—–－‒~～]+|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?)$"
+)
 # a Markdown table's alignment line (`|---|:---:|`): no cells, only the table's shape
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
@@ -200,6 +204,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             continue
         if "|" in stripped and "---" in stripped and _MARKDOWN_RULE.match(stripped):
             continue
+        if _PAGE_FOOTER.match(stripped):
+            continue  # a page break inside a table: the cells go on after it
         parts: list[str] | None = split_pipe_row(raw, markdown) if "|" in stripped else None
         if parts == []:
             continue  # a line of a single `|`: no cell
