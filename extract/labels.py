@@ -81,16 +81,22 @@ def _match_patterns(core: str, full: str, patterns: dict[str, str]) -> str | Non
     return None
 
 
-_LEADING_NOTES = re.compile(r"^(?:\([^()]*\))+")
+_LEADING_NOTE = re.compile(r"^\([^()]*\)")
 
 
 def _another_label_follows(rest: str) -> bool:
     """Whether the text after a row's label starts the next enumerated label
-    (`3.补正后申请…`, after notes such as `(已办结)`): a cell holding the labels of two
-    rows, wrapped lines a converter joined, names neither row for certain."""
-    rest = _LEADING_NOTES.sub("", rest)
-    m = _ENUM.match(rest)
-    return m is not None and _HAS_CJK.match(rest, m.end()) is not None
+    (`3.补正后申请…`, `（三）不予公开…`, also after notes such as `(已办结)`): a cell
+    holding the labels of two rows, or lines of two labels joined, names neither row for
+    certain."""
+    while True:
+        m = _ENUM.match(rest)
+        if m is not None and _HAS_CJK.match(rest, m.end()) is not None:
+            return True
+        note = _LEADING_NOTE.match(rest)
+        if note is None:
+            return False
+        rest = rest[note.end() :]
 
 
 def _peel_group(label: str) -> str | None:

@@ -429,7 +429,7 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
     last_app: str | None = None
     after_review = False  # section 四's heading printed since the last row of section 三
     heading: list[Token] = []  # the texts before this run's label: the last run's and its own
-    for run in runs:
+    for i, run in enumerate(runs):
         heading = heading + run.texts[:-1]
         if last_app is not None and any("行政复议" in t.norm for t in heading):
             after_review = True
@@ -447,6 +447,11 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
                     last_app, after_review = hit[1], False
             continue
         hit = _row_label(run.texts, last_app, after_review)
+        if hit is None and _same_line(run) and i + 1 < len(runs):
+            below = runs[i + 1]
+            hit, used = _label_continued_below(run.texts[-1], below.texts, last_app, after_review)
+            if used:  # the lines are this label's: they name no row after it
+                runs[i + 1] = LabelledRun(below.texts[used:], below.values, below.start)
         if hit is None and len(run.values) >= 3:  # a garbled label (OCR): the rows that may come next
             hit = _fuzzy_row(run.texts, last_app)
             if hit:
@@ -466,6 +471,37 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
                 continue
         found.append(Found(table, key, label, run.values, run.start))
     return found
+
+
+def _label_continued_below(
+    head: Token, below: list[Token], last_app: str | None, after_review: bool
+) -> tuple[tuple[str, str, str] | None, int]:
+    """The row named by a label whose first line is printed with the row's values and
+    the rest on the lines under them (`一、本年新收政府信息  56  3 …` / `公开申请数量`, as
+    `pdftotext -layout` prints a label wrapped in its cell). Only lines of text alone
+    count, up to three; the label must be named by the head and them together, and by
+    one row whichever of them it takes. Returns the row and how many lines it took (the
+    most that name it), or (None, 0)."""
+    lines: list[Token] = []
+    for tok in below[:3]:
+        if tok.cell.col is not None:
+            break  # the next row's own line
+        lines.append(tok)
+    hits: list[tuple[str, str, str]] = []
+    used = 0
+    for j in range(1, len(lines) + 1):
+        texts = [head, *lines[:j]]
+        _n, key, pkey = _tail_keys(tuple(t.norm for t in texts))[-1]
+        label = "".join(t.cell.text for t in texts)
+        if key is not None and _app_row_allowed(key, last_app, texts, after_review):
+            hits.append(("applications", key, label))
+            used = j
+        elif pkey is not None:
+            hits.append(("proactive", pkey, label))
+            used = j
+    if len({h[:2] for h in hits}) != 1:
+        return None, 0
+    return hits[-1], used
 
 
 def _several_rows(values: list[Token]) -> bool:

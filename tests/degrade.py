@@ -25,6 +25,8 @@ copying and converting reports produce (issue 13):
                     numbers merged into one cell (`| 95 0 | 0 0 |`), empty cells where the
                     grid has gaps, a row's first number on a line of its own before its
                     label, some rows' numbers on a line after their label
+  labels_below      a long label's first line printed with the row's values, the rest on
+                    the lines under them (`pdftotext -layout` on a label wrapped in its cell)
   page_footers      page breaks inside the tables, as PDF converters print them: a page
                     number line (`- 2 -`, `—3—`, `第 2 页`) and a form feed, anywhere,
                     also between a wrapped label and its values
@@ -225,6 +227,8 @@ FORMS: tuple[str, ...] = (
     "page_footers",
     "wrapped_labels+page_footers",
     "values_first+page_footers",
+    "labels_below",
+    "labels_below+page_footers",
 )
 PARTS = ("wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed")
 
@@ -300,6 +304,10 @@ def table_text(lines: list[Line], parts: set[str], style: str, joined: str, rnd:
         if "bare_rows" in parts and line.table == "applications" and rnd.random() < 0.3:
             labels, label_lines = [], []
         run = joined == "all" or (joined == "rows" and rnd.random() < 0.5)
+        below: list[str] = []
+        if "labels_below" in parts and labels and not run and not parts & {"values_first", "merged_columns"}:
+            pieces = _wrap(labels[-1], rnd)
+            labels, below = [*labels[:-1], pieces[0]], pieces[1:]
         if "merged_columns" in parts and not run:
             out += label_lines
             out += _merged_lines(labels, line.texts, rnd)
@@ -317,6 +325,7 @@ def table_text(lines: list[Line], parts: set[str], style: str, joined: str, rnd:
             continue
         out += label_lines
         out.append(values_line)
+        out += below
     return out
 
 

@@ -225,3 +225,31 @@ def test_numbers_read_column_by_column_after_a_label_are_left_out() -> None:
     cells = _cells("\n\n".join(blocks) + "\n")
     _no_wrong(cells)
     assert not any(k.startswith(("applications.disclosed", "applications.partially")) for k in cells)
+
+
+def test_a_label_wrapped_under_its_values_names_the_row() -> None:
+    # pdftotext -layout: the first line of a label printed with the values, the rest under
+    lines = [TITLE, "三、收到和处理政府信息公开申请情况"]
+    lines += ["一、本年新收政府信息        " + "    ".join(_values("received_new")), "公开申请数量", ""]
+    lines += ["二、上年结转政府信息        " + "    ".join(_values("carried_over")), "公开申请数量", ""]
+    lines += ["（二）部分公开         " + "    ".join(_values("partially_disclosed"))]
+    lines += ["（区分处理的，只", "计这一情形，不计", "其他情形）", ""]
+    lines += ["（三）不予公开 1.属于国家  " + "    ".join(_values("withheld_state_secret")), "秘密", ""]
+    lines += ["五、存在的主要问题及改进情况", ""]
+    cells = _cells("\n".join(lines))
+    _no_wrong(cells)
+    for row in ("received_new", "carried_over", "partially_disclosed", "withheld_state_secret"):
+        assert [cells[f"applications.{row}.{c}"] for c in COLUMNS] == [int(v) for v in _values(row)]
+
+
+def test_lines_under_a_label_are_not_reused_by_the_row_after_it() -> None:
+    # the lines under `（二）` complete its label; the row after them has no label of its
+    # own, so its numbers are not read as 部分公开's
+    lines = [TITLE, "三、收到和处理政府信息公开申请情况"]
+    lines += ["一、本年新收政府信息公开申请数量 " + " ".join(_values("received_new"))]
+    lines += ["（二） " + " ".join(_values("partially_disclosed"))]
+    lines += ["部分公开（区分处理的，只计这一情形，不计", "其他情形）"]
+    lines += [" ".join(_values("withheld_law_prohibited")), "五、存在的主要问题及改进情况", ""]
+    cells = _cells("\n".join(lines))
+    _no_wrong(cells)
+    assert cells["applications.partially_disclosed.total"] == TRUTH["applications.partially_disclosed.total"]

@@ -33,7 +33,15 @@ def forms(draw) -> str:  # type: ignore[no-untyped-def]
     table = draw(
         st.sets(
             st.sampled_from(
-                ["wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed", "page_footers"]
+                [
+                    "wrapped_labels",
+                    "values_first",
+                    "bare_rows",
+                    "review_parts",
+                    "transposed",
+                    "page_footers",
+                    "labels_below",
+                ]
             )
         )
     )
@@ -94,6 +102,8 @@ FLOORS = {
     "page_footers": 1.0,
     "wrapped_labels+page_footers": 1.0,
     "values_first+page_footers": 0.99,
+    "labels_below": 1.0,
+    "labels_below+page_footers": 1.0,
 }
 
 
