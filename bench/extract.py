@@ -21,7 +21,8 @@ document each stage takes (reader, table mapper, metadata), to show where the ti
 goes. Goals: extraction at most 3.5x the floor over the mix, and at least 500
 plain-text reports/s, and no document of the mix above 10x the median document
 (each document timed alone, best of --repeat; the degraded forms of
-tests/degrade.py are timed too and reported against the mix's median).
+tests/degrade.py and the converter outputs of tests/converted are timed too, against
+the mix's median, and held to the same goal).
 Each figure is the best of --repeat passes. If
 bench/extract_office.py is present, its PDF/DOCX measurement runs afterwards (skip
 with --no-office).
@@ -189,9 +190,17 @@ def write_degraded(folder: Path) -> list[Path]:
     return out
 
 
-def report_spread(paths: list[Path], degraded: list[Path], repeat: int) -> bool:
-    """Print the median and slowest document of the mix, and of the degraded forms
-    against the mix's median; True when no mix document takes over GOAL_SPREAD x the median."""
+def converted_documents() -> list[Path]:
+    """What real PDF converters made of reports (tests/converted, committed files)."""
+    from tests.converted import documents
+
+    return [doc.path for doc in documents()]
+
+
+def report_spread(paths: list[Path], others: dict[str, list[Path]], repeat: int) -> bool:
+    """Print the median and slowest document of the mix, and of each other group of
+    documents against the mix's median; True when no document of any group takes over
+    GOAL_SPREAD x the mix's median."""
     times = per_document(paths, repeat)
     median = times[len(times) // 2][0]
     slowest, path = times[-1]
@@ -199,17 +208,21 @@ def report_spread(paths: list[Path], degraded: list[Path], repeat: int) -> bool:
         f"per document: median {median * 1000:.2f} ms, slowest {slowest * 1000:.2f} ms "
         f"= {slowest / median:.1f}x the median ({path.name}); goal <= {GOAL_SPREAD:g}x"
     )
-    if degraded:
-        dtimes = per_document(degraded, repeat)
+    ok = slowest <= GOAL_SPREAD * median
+    for name, group in others.items():
+        if not group:
+            continue
+        dtimes = per_document(group, repeat)
         dmedian = dtimes[len(dtimes) // 2][0]
         dslow, dpath = dtimes[-1]
         over = sum(1 for t, _ in dtimes if t > GOAL_SPREAD * median)
         print(
-            f"degraded forms ({len(dtimes)} documents of tests/degrade.py): median {dmedian * 1000:.2f} ms, "
-            f"slowest {dslow * 1000:.2f} ms = {dslow / median:.1f}x the mix median ({dpath.name}); "
-            f"{over} above {GOAL_SPREAD:g}x"
+            f"{name} ({len(dtimes)} documents): median {dmedian * 1000:.2f} ms, "
+            f"slowest {dslow * 1000:.2f} ms = {dslow / median:.1f}x the mix median "
+            f"({dpath.parent.name}/{dpath.name}); {over} above {GOAL_SPREAD:g}x"
         )
-    return slowest <= GOAL_SPREAD * median
+        ok = ok and over == 0
+    return ok
 
 
 def best_of(repeat: int, fn, paths: list[Path]) -> float:  # type: ignore[no-untyped-def]
@@ -254,7 +267,7 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="write the documents here and keep them")
     ap.add_argument("--no-office", action="store_true", help="skip the PDF/DOCX benchmark")
     ap.add_argument(
-        "--no-degraded", action="store_true", help="skip timing the degraded forms of tests/degrade.py"
+        "--no-degraded", action="store_true", help="skip timing the degraded forms and the converter outputs"
     )
     ap.add_argument("--stages", action="store_true", help="also time the reader, mapper and metadata apart")
     ap.add_argument("--office-seconds", type=float, default=5.0, help="time per office format (default 5)")
@@ -306,9 +319,16 @@ def main() -> int:
             f"{'met' if text_rate >= GOAL_TEXT_RATE else 'MISSED'} ({text_rate:.0f}/s)"
         )
         all_paths = [p for kind_paths in paths.values() for p in kind_paths]
-        degraded = [] if args.no_degraded else write_degraded(folder / "degraded")
+        others = (
+            {}
+            if args.no_degraded
+            else {
+                "degraded forms of tests/degrade.py": write_degraded(folder / "degraded"),
+                "converter outputs of tests/converted": converted_documents(),
+            }
+        )
         print("timing each document...", file=sys.stderr)
-        spread_ok = report_spread(all_paths, degraded, args.repeat)
+        spread_ok = report_spread(all_paths, others, args.repeat)
         if args.stages:
             print(f"{'ms/doc':<11} {'reader':>7} {'mapper':>7} {'metadata':>8}")
             for kind, kind_paths in paths.items():
