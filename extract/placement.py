@@ -428,7 +428,7 @@ def _holds(terms: _Terms, values: dict[str, Value]) -> bool:
     return -total * unknown_sign >= -1e-9
 
 
-MAX_JOINT = 5_000  # steps of the search over rows' readings tried together
+MAX_JOINT = 1_000  # steps of the search over rows' readings tried together
 
 
 def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
