@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from extract.model import OcrBox
 
@@ -162,7 +163,7 @@ def _run(values: dict[str, Value], prepared: _Prepared, queue: list[int]) -> dic
                 blank = True
                 break
             else:
-                total += sign * v  # type: ignore[operator]
+                total += sign * cast(float, v)  # an int too: see _holds
         if blank:
             continue
         fixed: list[str]
@@ -411,6 +412,9 @@ def readings(
 def _holds(terms: _Terms, values: dict[str, Value]) -> bool:
     """Whether one equation can still hold: exactly, when all its terms are known; else
     the unknown counts, when all on one side, must not need to be negative."""
+    # `cast(float, v)`, not `sign * v` with its type error ignored: mypyc then takes the
+    # product for an int (int * object) and raises on a float value (an amount, or a
+    # count printed `1.0`) in the compiled wheel only
     total = 0.0
     unknown_sign = 0
     for k, sign in terms:
@@ -422,7 +426,7 @@ def _holds(terms: _Terms, values: dict[str, Value]) -> bool:
         elif v is None:
             return True  # a blank: not evaluated
         else:
-            total += sign * v  # type: ignore[operator]
+            total += sign * cast(float, v)  # an int too: see _holds
     if not unknown_sign:
         return abs(total) < 1e-6
     return -total * unknown_sign >= -1e-9
@@ -671,7 +675,7 @@ def _with_option(
             continue
         if v is None or b is None:
             return propagate({**known, **new}, equations)
-        if abs(v - b) > 1e-6:  # type: ignore[operator]
+        if abs(cast(float, v) - cast(float, b)) > 1e-6:
             differs = True
     return None if differs else extend(base, new, equations)
 

@@ -211,3 +211,20 @@ def test_rows_ambiguous_alone_are_fixed_together_by_the_column_sums() -> None:
         # every cell returned is one the arithmetic fixes; none is a guess
         assert all(v == "?" or isinstance(v, int) for v in got)
     assert values(report, "carried_over") == [0] * 7
+
+
+def test_the_arithmetic_takes_decimal_values() -> None:
+    """A cell may print a decimal (an amount, a count printed `1.0` by a converter). The
+    compiled wheel raised `int object expected; got float` on one in the equations
+    (tests/converted/pdfminer/landscape-2021.txt), where pure Python, and so every test
+    of an editable install, passed: these fail in the compiled build without the fix."""
+    from extract.placement import Equation, _holds, _with_option, propagate
+
+    eq = (Equation("t", ("a", "b"), ("c",)),)
+    assert propagate({"a": 1.5, "b": 2}, eq) is None  # the derived 3.5 is no count
+    assert propagate({"a": 1.0, "b": 2, "c": 3}, eq) is not None
+    assert propagate({"a": 1.5, "b": 2, "c": 3}, eq) is None  # 3.5 != 3
+    assert _holds((("a", 1), ("b", 1), ("c", -1)), {"a": 1.5, "b": 2, "c": 3.5})
+    assert not _holds((("a", 1), ("b", 1), ("c", -1)), {"a": 1.5, "b": 2, "c": 3})
+    base = propagate({"a": 1.0, "b": 2}, eq)
+    assert _with_option(base, {"a": 1.0, "b": 2}, {"a": 1.5}, eq) is None  # contradicts a
