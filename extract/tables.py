@@ -74,6 +74,8 @@ _RUN_TOGETHER = re.compile(
     r"^(?P<label>.*[\u4e00-\u9fff)）\u201d\u300d\u300f\x22])(?P<digits>[0-9][0-9 .+\-]*)$"
 )
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
+# the numbering that starts a row label: （一） / (二) / 三、 / 2. / 1、
+_NUMBERED = re.compile(r"[（(][一二三四五六七八九十][)）]|[一二三四五六七八九十][、，,.．]|\d[.．、]")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
 _ASCII_DIGITS = frozenset("0123456789")
 
@@ -272,6 +274,118 @@ def own_line_runs(runs: list[LabelledRun]) -> list[LabelledRun]:
     return out
 
 
+def _first_line(run: LabelledRun) -> tuple[tuple[int, int], list[Token], list[Token]] | None:
+    """(block, row) of the grid line a run's values start on, the values on that line,
+    and the values after it; None when the run has no values or they start off a grid."""
+    if not run.values or run.values[0].cell.col is None:
+        return None
+    first = run.values[0].cell
+    line = (first.block, first.row)
+    n = 0
+    while n < len(run.values) and (run.values[n].cell.block, run.values[n].cell.row) == line:
+        n += 1
+    if any(t.cell.col is None for t in run.values[:n]):
+        return None
+    return line, run.values[:n], run.values[n:]
+
+
+def _names_section_three_row(run: LabelledRun, line: tuple[int, int]) -> bool | None:
+    """True when the run's label, ending on its values' line (it may begin on lines
+    above), names a row of section 三; False when the line prints no label or only a
+    piece of one; None when it names a row of another table, prints a numbered label
+    (`（一）`, `三、`, `2.`) that names no row (a row of its own, not read), or a text
+    with digits (`0<br>0`, two rows' numbers in one cell)."""
+    if not run.texts or (run.texts[-1].cell.block, run.texts[-1].cell.row) != line:
+        return False
+    keys = _tail_keys(tuple([t.norm for t in run.texts[-4:]]))
+    if any(k for _n, k, _pk in keys):
+        return True
+    own = [t.cell.text for t in run.texts if (t.cell.block, t.cell.row) == line]
+    if any(pk for _n, _k, pk in keys) or any(_NUMBERED.search(text) for text in own):
+        return None
+    if any(ch.isdigit() for text in own for ch in text):
+        return None  # a cell with digits that is no number (`0<br>0`): a line in doubt
+    return False
+
+
+def _complementary(a: list[Token], b: list[Token]) -> list[Token] | None:
+    """The cells of two grid lines as one line, when each prints its numbers only in
+    columns that the other leaves empty; None otherwise."""
+    cols_a = {t.cell.col: t for t in a}
+    cols_b = {t.cell.col: t for t in b}
+    merged: list[Token] = []
+    for col in sorted(set(cols_a) | set(cols_b), key=lambda c: c or 0):
+        ta, tb = cols_a.get(col), cols_b.get(col)
+        if ta is None or tb is None:
+            only = ta if ta is not None else tb
+            if only is not None and only.kind != "blank":
+                return None  # a number where the other line has no value cell
+            continue  # an empty cell under the other line's label
+        if ta.kind != "blank" and tb.kind != "blank":
+            return None
+        merged.append(ta if ta.kind != "blank" else tb)
+    return merged
+
+
+def _adds_up(values: list[Token]) -> bool:
+    """A row's numbers, the last their total: the parts add up to it (section 三's row
+    equation, read on the printed numbers)."""
+    numbers: list[int] = []
+    for tok in values:
+        if tok.kind == "value":
+            value = tok.placed.value if tok.placed is not None else None
+            if not isinstance(value, int):
+                return False  # an amount or a number in doubt: no count to add
+            numbers.append(value)
+    return len(numbers) >= 2 and sum(numbers[:-1]) == numbers[-1]
+
+
+def rejoin_split_rows(runs: list[LabelledRun], mapping: Mapping) -> list[LabelledRun]:
+    """Rejoin a row of section 三 that a converter split over two lines of its grid.
+
+    The sign: two neighbouring grid lines of one table, one naming a row and the other
+    naming none, whose numbers sit in columns the other line leaves empty (`|本|（二）|部
+    分公开|||||||68|` over `|年度办|（区分…|…|8|0|60|0|0|0||`). They are one row only if its
+    numbers then add up to its total; then the row takes both lines' numbers. Otherwise
+    the named line's empty cells are in doubt (the other line may hold their numbers):
+    they are dropped, and the arithmetic places what it can.
+    """
+    out = list(runs)
+    i = 0
+    while i < len(out) - 1:
+        i += 1
+        first, second = out[i - 1], out[i]
+        a, b = _first_line(first), _first_line(second)
+        if a is None or b is None or a[2] or a[0][0] != b[0][0] or b[0][1] != a[0][1] + 1:
+            continue  # not two neighbouring lines of one grid
+        named = (_names_section_three_row(first, a[0]), _names_section_three_row(second, b[0]))
+        if sorted(named, key=str) != [False, True]:
+            continue
+        merged = _complementary(a[1], b[1])
+        k = 0 if named[0] else 1
+        row, other, other_values = (first, second, b[1]) if k == 0 else (second, first, a[1])
+        if merged is None or not any(t.kind == "value" for t in other_values):
+            continue  # a line of empty cells continues nothing
+        label = row.texts[-1].cell.text
+        if _adds_up(merged):
+            kept = LabelledRun(row.texts, merged, row.start)
+            mapping.warnings.append(
+                f"the row {label!r} is printed over two lines of its grid; read as one, as its numbers add up"
+            )
+        else:
+            kept = LabelledRun(row.texts, [t for t in row.values if t.kind != "blank"], row.start)
+            mapping.warnings.append(
+                f"the row {label!r} may continue on the next line of its grid; "
+                "its empty cells are not read as blanks"
+            )
+        rest = LabelledRun(other.texts, [], other.start)
+        pair = [kept, rest] if k == 0 else [rest, kept]
+        if b[2]:  # the second run's values after its first line: a run of their own
+            pair.append(LabelledRun([], b[2], second.start + len(b[1])))
+        out[i - 1 : i + 1] = pair
+    return out
+
+
 def _row_label(
     texts: list[Token], last_app: str | None, after_review: bool = False
 ) -> tuple[str, str, str] | None:
@@ -443,8 +557,10 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
             hit = _row_label(run.texts, last_app, after_review)
             if hit and run.values:
                 found.append(Found(hit[0], hit[1], hit[2], run.values, run.start))
-                if hit[0] == "applications":
-                    last_app, after_review = hit[1], False
+            if hit and hit[0] == "applications" and (run.values or mapping.torn):
+                # in a torn table a row's label printed without its numbers still says
+                # where in the template the text is (`其他` after （六）1 is （六）3)
+                last_app, after_review = hit[1], False
             continue
         hit = _row_label(run.texts, last_app, after_review)
         if hit is None and _same_line(run) and i + 1 < len(runs):
@@ -464,6 +580,12 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
                 mapping.warnings.append(f"numbers after group label {last.cell.text!r} (a subtotal) ignored")
             continue
         table, key, label = hit
+        other = _other_row_in_cell(run.texts, key)
+        if other is not None:
+            mapping.warnings.append(
+                f"one cell names two rows ({other!r} and {label!r}); its numbers are left out"
+            )
+            continue
         if table == "applications":
             last_app, after_review = key, False
             if _several_rows(run.values):
@@ -526,6 +648,21 @@ def _as_bare_rows(run: LabelledRun, mapping: Mapping) -> None:
     mapping.split_labels.append(run.start)
     for i in range(0, len(run.values), width):
         mapping.bare.append(Found("", "", "", run.values[i : i + width], run.start + i))
+
+
+def _other_row_in_cell(texts: list[Token], key: str) -> str | None:
+    """The text of another row's label printed in the same cell as the label naming
+    `key` (lines of one cell: `（一）予以公开<br>（二）部分公开…`), if there is one: the
+    cell's numbers may then be either row's."""
+    last = texts[-1].cell
+    for tok in texts[:-1]:
+        cell = tok.cell
+        if (cell.block, cell.row, cell.col) != (last.block, last.row, last.col):
+            continue
+        for _n, k, pk in _tail_keys((tok.norm,)):
+            if (k or pk) and (k or pk) != key:
+                return tok.cell.text
+    return None
 
 
 def _fuzzy_row(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
@@ -965,6 +1102,7 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
     runs = labelled_runs(tokens)
     if doc.own_line_values:
         runs = own_line_runs(runs)
+    runs = rejoin_split_rows(runs, mapping)
     found = find_rows(tokens, runs, mapping)
     turned = transposed_applications(runs, mapping)
     if turned:
@@ -1003,7 +1141,9 @@ def map_tables(doc: ReadDocument, report: Report) -> None:
             opts.label = f.label
             app_rows.append(opts)
     tables: set[str] = set()  # the tables with a cell placed
-    bare_rows = _bare_row_options(app_found, mapping, other_rows, app_equations, joined)
+    bare_rows = _bare_row_options(
+        app_found, mapping, other_rows, app_equations, joined, _review_heading(tokens, app_found)
+    )
     if (bare_rows and _place_verified(app_rows, bare_rows, app_equations, report, mapping)) or _place(
         app_rows, app_equations, report, mapping
     ):
@@ -1067,32 +1207,38 @@ def _bare_row_options(
     other_rows: tuple[str, ...],
     equations: Sequence[Equation],
     joined: bool,
+    section_end: int | None = None,
 ) -> list[RowOptions]:
-    """Rows of bare values (no label) between two recognised rows of section 三, put in
-    template order where their number is exactly the number of template rows missing
-    between those two rows (a row that could be two template rows is never guessed).
-    Whether they stay is for the arithmetic to say (`_place_verified`)."""
+    """Rows of bare values (no label) between two recognised rows of section 三, or
+    between the last one and `section_end` (section 四's heading), put in template order
+    where their number is exactly the number of template rows missing between those two
+    rows (a row that could be two template rows is never guessed). Whether they stay is
+    for the arithmetic to say (`_place_verified`)."""
     if not mapping.bare or not app_found:
         return []
     order = application_rows(other_rows)
     position = {k: i for i, k in enumerate(order)}
     anchors = sorted((f for f in app_found if f.row in position), key=lambda f: f.start)
     have = {f.row for f in anchors}
-    groups: dict[tuple[int, int], list[Found]] = {}
+    groups: dict[tuple[int, int | None], list[Found]] = {}
     for bare in mapping.bare:
         before = [a for a in anchors if a.start < bare.start]
         after = [a for a in anchors if a.start > bare.start]
         if before and after:
             groups.setdefault((before[-1].start, after[0].start), []).append(bare)
+        elif before and section_end is not None and bare.start < section_end:
+            groups.setdefault((before[-1].start, None), []).append(bare)  # the table's last rows
     by_start = {a.start: a for a in anchors}
     out: list[RowOptions] = []
     for (a, b), bares in groups.items():
-        lo, hi = position[by_start[a].row], position[by_start[b].row]
+        lo = position[by_start[a].row]
+        hi = position[by_start[b].row] if b is not None else len(order)
         missing = [k for k in order[lo + 1 : hi] if k not in have]
         if len(missing) != len(bares) or lo >= hi:
+            upto = by_start[b].row if b is not None else "the end of the table"
             mapping.warnings.append(
                 f"{len(bares)} row(s) of values without a label between {by_start[a].row} and "
-                f"{by_start[b].row}, where {len(missing)} template row(s) are missing; left out"
+                f"{upto}, where {len(missing)} template row(s) are missing; left out"
             )
             continue
         for key, bare in zip(missing, sorted(bares, key=lambda f: f.start), strict=True):
@@ -1104,6 +1250,19 @@ def _bare_row_options(
     return out
 
 
+def _review_heading(tokens: list[Token], app_found: list[Found]) -> int | None:
+    """Where section 四's heading follows the last recognised row of section 三, if it does."""
+    after = max((f.start for f in app_found), default=0)
+    return next(
+        (
+            i
+            for i in range(after, len(tokens))
+            if tokens[i].kind == "text" and "行政复议" in tokens[i].norm and len(tokens[i].norm) <= 40
+        ),
+        None,
+    )
+
+
 def _place_verified(
     rows: list[RowOptions],
     bare: list[RowOptions],
@@ -1111,30 +1270,43 @@ def _place_verified(
     report: Report,
     mapping: Mapping,
 ) -> bool:
-    """Place `rows` with the unlabelled `bare` rows in their template places, and keep
-    that reading only if every column equation each bare cell takes part in holds
-    (evaluated on printed numbers). False, with nothing placed, when it does not."""
-    trial = Report(source=report.source, format=report.format)
-    scratch = Mapping()
-    if not _place(rows + bare, equations, trial, scratch):
-        return False
-    values = {k: c.value for k, c in trial.cells.items()}
-    for row in bare:
-        for slot in row.slots:
-            column_eqs = [eq for eq in equations if slot in eq.left + eq.right and _spans_rows(eq)]
-            if not any(_holds_exactly(eq, values) for eq in column_eqs):
-                mapping.warnings.append(
-                    f"rows of values without a label: the arithmetic does not confirm {row.name} "
-                    "in its template place; left out"
-                )
-                return False
-    report.cells.update(trial.cells)
-    mapping.warnings.extend(scratch.warnings)
-    mapping.warnings.append(
-        "rows of values without a label placed in template order: "
-        + ", ".join(r.name for r in bare)
-        + " (each confirmed by the column sums)"
-    )
+    """Place `rows` with the unlabelled `bare` rows in their template places, keeping
+    only the bare rows each of whose cells takes part in a column equation that holds
+    (evaluated on the placed numbers). A bare row not confirmed is left out and the
+    others are tried again without it (they may have leant on it). False, with nothing
+    placed, when no bare row is confirmed."""
+    trying = list(bare)
+    while trying:
+        trial = Report(source=report.source, format=report.format)
+        scratch = Mapping()
+        if not _place(rows + trying, equations, trial, scratch):
+            return False
+        values = {k: c.value for k, c in trial.cells.items()}
+        unconfirmed = [row for row in trying if not _confirmed(row, equations, values)]
+        for row in unconfirmed:
+            mapping.warnings.append(
+                f"rows of values without a label: the arithmetic does not confirm {row.name} "
+                "in its template place; left out"
+            )
+        if not unconfirmed:
+            report.cells.update(trial.cells)
+            mapping.warnings.extend(scratch.warnings)
+            mapping.warnings.append(
+                "rows of values without a label placed in template order: "
+                + ", ".join(r.name for r in trying)
+                + " (each confirmed by the column sums)"
+            )
+            return True
+        trying = [row for row in trying if row not in unconfirmed]
+    return False
+
+
+def _confirmed(row: RowOptions, equations: Sequence[Equation], values: dict[str, int | float | None]) -> bool:
+    """Every cell of the row takes part in a column equation that holds exactly."""
+    for slot in row.slots:
+        column_eqs = [eq for eq in equations if slot in eq.left + eq.right and _spans_rows(eq)]
+        if not any(_holds_exactly(eq, values) for eq in column_eqs):
+            return False
     return True
 
 

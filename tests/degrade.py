@@ -21,6 +21,10 @@ copying and converting reports produce (issue 13):
   year_in_body      a title without the year; the body's 统计期限 sentence gives it
   one_line          the tables with their line breaks lost: from section 二 on, one line
   padded            every line indented, the blank ones too (no line is empty any more)
+  split_rows        Markdown where some rows of section 三 are printed over two grid lines,
+                    each line holding some of the numbers, empty cells for the others
+  br_cells          Markdown whose label cells hold their lines joined by `<br>`: a row's
+                    group label over its label, long labels wrapped (`三、<br>（一）予以公开`)
   merged_columns    Markdown as a converter rebuilds the grid from the page: neighbouring
                     numbers merged into one cell (`| 95 0 | 0 0 |`), empty cells where the
                     grid has gaps, a row's first number on a line of its own before its
@@ -229,6 +233,10 @@ FORMS: tuple[str, ...] = (
     "values_first+page_footers",
     "labels_below",
     "labels_below+page_footers",
+    "split_rows",
+    "split_rows+wrapped_labels",
+    "br_cells",
+    "br_cells+split_rows",
 )
 PARTS = ("wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed")
 
@@ -285,6 +293,15 @@ def _merged_lines(labels: list[str], texts: list[str], rnd: random.Random) -> li
     return [*before, _cells_line(labels + cells, "markdown")]
 
 
+def _split_lines(labels: list[str], texts: list[str], rnd: random.Random) -> list[str]:
+    """One row printed over two lines of its grid (the `split_rows` form): each line
+    holds some of the numbers and empty cells in the other's columns."""
+    first = rnd.sample(range(len(texts)), k=rnd.randint(1, len(texts) - 1))
+    upper = [t if i in first else "" for i, t in enumerate(texts)]
+    lower = [t if i not in first else "" for i, t in enumerate(texts)]
+    return [_cells_line(labels + upper, "markdown"), _cells_line([""] * len(labels) + lower, "markdown")]
+
+
 def table_text(lines: list[Line], parts: set[str], style: str, joined: str, rnd: random.Random) -> list[str]:
     """The printed lines of one table in the given form."""
     out: list[str] = []
@@ -303,11 +320,31 @@ def table_text(lines: list[Line], parts: set[str], style: str, joined: str, rnd:
             label_lines, labels = pieces[:-1], pieces[-1:]
         if "bare_rows" in parts and line.table == "applications" and rnd.random() < 0.3:
             labels, label_lines = [], []
+        if "br_cells" in parts and labels:
+            wrapped = "wrapped_labels" in parts  # its pieces, else cut here
+            pieces = [*label_lines, *labels] if wrapped else [*labels[:-1], *_wrap(labels[-1], rnd)]
+            labels, label_lines = ["<br>".join(pieces)], []
         run = joined == "all" or (joined == "rows" and rnd.random() < 0.5)
         below: list[str] = []
-        if "labels_below" in parts and labels and not run and not parts & {"values_first", "merged_columns"}:
+        if (
+            "labels_below" in parts
+            and labels
+            and not run
+            and not parts & {"values_first", "merged_columns", "br_cells"}
+        ):
             pieces = _wrap(labels[-1], rnd)
             labels, below = [*labels[:-1], pieces[0]], pieces[1:]
+        if (
+            "split_rows" in parts
+            and line.table == "applications"
+            and labels
+            and not run
+            and not below
+            and rnd.random() < 0.3
+        ):
+            out += label_lines
+            out += _split_lines(labels, line.texts, rnd)
+            continue
         if "merged_columns" in parts and not run:
             out += label_lines
             out += _merged_lines(labels, line.texts, rnd)
@@ -360,7 +397,7 @@ def transposed_text(src: Source, style: str) -> list[str]:
 
 def document_lines(src: Source, form: str, rnd: random.Random) -> list[str]:
     parts = set(form.split("+"))
-    style = "markdown" if "markdown" in parts or "merged_columns" in parts else "spaces"
+    style = "markdown" if parts & {"markdown", "merged_columns", "split_rows", "br_cells"} else "spaces"
     joined = "all" if "joined_all" in parts else "rows" if "joined_rows" in parts else ""
     year_in_title = "year_in_body" not in parts
     title = (

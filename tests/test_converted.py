@@ -25,8 +25,8 @@ MIN_RECALL = {
     "pdftotext-layout": 0.67,
     "pdfminer": 0.07,
     "pymupdf": 0.71,
-    "pymupdf4llm": 0.65,
-    "markitdown": 0.5,
+    "pymupdf4llm": 0.79,
+    "markitdown": 0.52,
 }
 # documents still read with wrong cells: a strict xfail, so a fix shows as XPASS and is
 # taken off this list
@@ -34,8 +34,6 @@ KNOWN_WRONG = {
     ("pdfminer", "matrix-m02b"),
     ("pdfminer", "matrix-m04b"),
     ("pymupdf", "matrix-m02b"),
-    ("pymupdf4llm", "matrix-m02b"),
-    ("pymupdf4llm", "matrix-m04b"),
 }
 DOCS = documents()
 

@@ -41,21 +41,26 @@ def forms(draw) -> str:  # type: ignore[no-untyped-def]
                     "transposed",
                     "page_footers",
                     "labels_below",
+                    "split_rows",
+                    "br_cells",
                 ]
             )
         )
     )
     if "values_first" in table:
         # values above their labels with some labels missing, or some rows run together
-        # on their label's line: no reader can tell which label the other rows' values
-        # belong to (docs/extracting.md), so these are not generated together
+        # or split (`split_rows`) on their label's line: no reader can tell which label
+        # the other rows' values belong to (docs/extracting.md), so these are not
+        # generated together
         table.discard("bare_rows")
+        table.discard("split_rows")
         if parts[-1] == "joined_rows":
             parts.pop()
     parts += sorted(table)
-    if parts[0] != "merged_columns":
+    if parts[0] != "merged_columns" and "br_cells" not in table:
         # a converter's Markdown is text: as HTML, a cell's two numbers are two paragraphs
-        # (`<p>1</p><p>2</p>`), no sign of a grid that merges columns
+        # (`<p>1</p><p>2</p>`), no sign of a grid that merges columns, and a `<br>` is an
+        # element, not the text the generator would escape
         parts += [p for p in [draw(st.sampled_from(["", "script", "script_text", "escaped"]))] if p]
     if draw(st.booleans()):
         parts.append("year_in_body")
@@ -104,6 +109,8 @@ FLOORS = {
     "values_first+page_footers": 0.99,
     "labels_below": 1.0,
     "labels_below+page_footers": 1.0,
+    "split_rows": 0.99,
+    "br_cells": 0.95,
 }
 
 

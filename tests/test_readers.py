@@ -9,6 +9,7 @@ import pytest
 from extract import extract_bytes
 from extract.readers.html import read_html
 from extract.readers.text import read_text
+from extract.template import APPLICANT_COLUMNS
 from tests.conftest import CORPUS
 
 
@@ -316,3 +317,42 @@ def test_a_grid_that_merges_columns_shows_no_blanks_and_pairs_values_on_their_li
         "proactive.licensing.decisions": 9487,
     }
     assert any("merge columns" in w for w in report.warnings)
+
+
+def test_a_cell_s_lines_joined_by_br_are_texts_of_their_own_and_numbers_stay_whole() -> None:
+    """pymupdf4llm prints a cell's lines joined by `<br>`: the vertical group label's
+    pieces over the row's label (`三、<br>1.属于国家秘密`) read as one text named no row.
+    A cell of two numbers (`12<br>36`, two rows' numbers in one cell) is no number."""
+    from extract.readers.text import cell_lines
+
+    assert cell_lines("三、<br>1.属于国家秘密") == ["三、", "1.属于国家秘密"]
+    assert cell_lines("法人或其<br>") == ["法人或其"]
+    assert cell_lines("12<br>36") == ["12<br>36"]
+    # a Markdown row of one cell: its lines too
+    one_cell = read_text("| 一、本年<br>新收政府信息公开<br>申请数量 |\n", "x.md").cells
+    assert [c.text for c in one_cell] == ["一、本年", "新收政府信息公开", "申请数量"]
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "||自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|",
+            "|---|---|---|---|---|---|---|---|---|",
+            "|三、<br>1.属于国家秘密|2|0|0|0|0|0|2|",
+            "|本<br>2.其他法律行政法规禁止公开|30|1|0|0|0|0|31|",
+            "|三<br>（一）予以公开<br>（二）部分公开|43|3|0|0|0|0|46|",
+        ]
+    )
+    report = extract_bytes((text + "\n").encode(), "x.md")
+    cells = {k: c.value for k, c in report.cells.items()}
+    assert [cells[f"applications.withheld_state_secret.{c}"] for c in APPLICANT_COLUMNS] == [
+        2,
+        0,
+        0,
+        0,
+        0,
+        0,
+        2,
+    ]
+    assert cells["applications.withheld_law_prohibited.total"] == 31
+    # one cell naming two rows: its numbers may be either's
+    assert not any(k.startswith(("applications.disclosed", "applications.partially")) for k in cells)
+    assert any("one cell names two rows" in w for w in report.warnings)

@@ -291,3 +291,106 @@ def test_a_row_label_alone_is_never_the_tail_of_the_label_before_it() -> None:
     )
     report = extract_bytes(text.encode(), "x.txt")
     assert not any(k.startswith("applications.other_unpaid_fee") for k in report.cells)
+
+
+def test_a_row_printed_over_two_lines_of_its_grid_is_read_whole_when_it_adds_up() -> None:
+    """pymupdf4llm splits a row whose label wraps: `（二）部分公开` with only its total on
+    its line, the other numbers on the next line under the label's continuation. Read
+    as printed, the label's empty cells were five blanks (wrong numbers). The two lines
+    are one row when their numbers sit in each other's empty columns and add up; a
+    line that does not add up leaves the empty cells in doubt."""
+    head = [
+        "三、收到和处理政府信息公开申请情况",
+        "|||自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "|一、|本年新收政府信息公开申请数量||221|249|159|293|92|140|1154|",
+    ]
+    split = [
+        "|本|（二）部分公开|||||||68|",
+        "|年度|（区分处理的，只计这一情形，不计其他情形）|8|0|60|0|0|0||",
+    ]
+    report = extract_bytes(("\n".join(head + split) + "\n").encode(), "x.md")
+    row = {c: report.cells[f"applications.partially_disclosed.{c}"].value for c in APPLICANT_COLUMNS}
+    assert list(row.values()) == [8, 0, 60, 0, 0, 0, 68]
+    assert any("two lines of its grid" in w for w in report.warnings)
+    # the same lines not adding up: no blank is read, nothing is guessed
+    wrong_total = [split[0].replace("68", "69"), split[1]]
+    report = extract_bytes(("\n".join(head + wrong_total) + "\n").encode(), "x.md")
+    assert not any(k.startswith("applications.partially_disclosed") for k in report.cells)
+
+
+def test_bare_value_rows_ending_section_three_take_its_last_rows_when_they_add_up() -> None:
+    """A converter that tears labels from values may print （七）总计's and 结转下年度's
+    numbers as rows without a label after the last row it labelled, before section 四:
+    as many rows as the template still misses there, placed in its order, and kept
+    because the column sums then hold."""
+    lines = ["三、收到和处理政府信息公开申请情况", " ".join(HEADER)]
+    for row, labels in LABELS_2021:
+        values = " ".join(str(TRUTH[f"applications.{row}.{c}"]) for c in APPLICANT_COLUMNS)
+        lines.append(values if row in ("results_total", "carried_forward") else " ".join([*labels, values]))
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        *REVIEW_HEADER,
+        " ".join(str(TRUTH[k]) for k in REVIEW_KEYS),
+    ]
+    report = extract_bytes(("\n".join(lines) + "\n").encode(), "x.txt")
+    check_all(report)
+    assert any("placed in template order" in w for w in report.warnings)
+
+
+def test_a_line_printing_a_numbered_label_of_its_own_does_not_continue_the_row_above() -> None:
+    """pymupdf4llm printed `二、上年结转…` with empty cells over a line whose one label cell
+    holds `三、本年度办理结果（一）予以公开（二）部分公开…` and 43, 3, 46: numbers in the
+    empty columns that add up, but under labels of their own, not 上年结转's."""
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "||自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|",
+            "|---|---|---|---|---|---|---|---|",
+            "|一、本年新收政府信息公开申请数量|56|3|||||59|",
+            "|二、上年结转政府信息公开申请数量||||||||",
+            "|三、本年度办理结果（一）予以公开（二）部分公开（区分处理的，只计这一情形，不计其他情形）|43|3|||||46|",
+        ]
+    )
+    report = extract_bytes((text + "\n").encode(), "x.md")
+    assert not any(c.value for k, c in report.cells.items() if k.startswith("applications.carried_over"))
+
+
+def test_bare_rows_are_confirmed_one_by_one() -> None:
+    """上年结转 printed without its label is confirmed by 一+二 = 七+四 in every column; a
+    bare 2.没有现成信息 is not (a row missing whole, 4.保护第三方, breaks the results sum it
+    would lean on). The first is kept, the second left out: one row the arithmetic cannot
+    confirm no longer takes the others with it."""
+    lines = ["三、收到和处理政府信息公开申请情况", " ".join(HEADER)]
+    for row, labels in LABELS_2021:
+        values = " ".join(str(TRUTH[f"applications.{row}.{c}"]) for c in APPLICANT_COLUMNS)
+        if row == "withheld_third_party":
+            continue
+        bare = row in ("carried_over", "unavailable_needs_creation")
+        lines.append(values if bare else " ".join([*labels, values]))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况"]
+    report = extract_bytes(("\n".join(lines) + "\n").encode(), "x.txt")
+    for c in APPLICANT_COLUMNS:
+        assert report.cells[f"applications.carried_over.{c}"].value == TRUTH[f"applications.carried_over.{c}"]
+    assert not any(k.startswith("applications.unavailable_needs_creation") for k in report.cells)
+
+
+def test_in_a_torn_table_a_label_without_its_numbers_still_says_where_the_text_is() -> None:
+    """markitdown printed （六）1 and 2's labels on lines of their own, their numbers on
+    the next lines: `3、其他` is then （六）3, as the label before it says, though that
+    label took no numbers."""
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "| 自然人 | 商业企业 科研机构 | 社会公益组织 法律服务机构 | 其他 | 总计 |",
+            "| （五）不予处理 | 5.要求行政机关确认或重新出具已获取信息 | 0 0 | 0 0 | 0 0 | 0 |",
+            "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "| 1 0 | 0 0 | 0 0 | 1 |",
+            "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "| 0 0 | 0 0 | 0 0 | 0 |",
+            "| 3、其他 | 2 0 | 0 0 | 0 0 | 2 |",
+        ]
+    )
+    report = extract_bytes((text + "\n").encode(), "x.md")
+    row = [report.cells[f"applications.other_other.{c}"].value for c in APPLICANT_COLUMNS]
+    assert row == [2, 0, 0, 0, 0, 0, 2]

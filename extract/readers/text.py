@@ -79,6 +79,23 @@ def _numbers_only(cell: str) -> list[str] | None:
     return tokens if len(tokens) >= 2 and all(is_value(t) for t in tokens) else None
 
 
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def cell_lines(part: str) -> list[str]:
+    """The lines of a table cell, `<br>` being a line break inside it (Markdown from a
+    converter): a label wrapped, or pieces of a group label stacked over a row's label
+    (`三、<br>1.属于国家秘密`), each a text of its own, so that the row's label is found
+    at the end. A cell with a number among its lines (`12<br>36`: two rows' numbers,
+    or one number broken) is kept whole, as printed: no number is made of it."""
+    if "<" not in part:
+        return [part]
+    pieces = [p.strip() for p in _BR.split(part)]
+    if len(pieces) == 1 or any(is_value(p) for p in pieces if p):
+        return [part]
+    return [p for p in pieces if p] or [""]
+
+
 def read_merged_grid(doc: ReadDocument) -> None:
     """Read a document whose grid holds two numbers in one cell (`| 95 0 | 0 0 |`).
 
@@ -214,6 +231,12 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
             if not stripped:
                 continue
             parts = None
+            lines_of_cell = cell_lines(stripped)
+            if len(lines_of_cell) > 1:  # `| 一、本年<br>新收… |`: its lines, one text each
+                row = _flush(pending, cells, row, block)
+                cells.extend(Cell(text, row, None, block) for text in lines_of_cell)
+                row += 1
+                continue
         if parts is None and "\t" in stripped:
             parts = split_tab_row(raw)
             if holds_rows(parts):
@@ -232,7 +255,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
         if parts is not None:
             row = _flush(pending, cells, row, block)
             for col, part in enumerate(parts):
-                cells.append(Cell(part, row, col, block))
+                for text in cell_lines(part):
+                    cells.append(Cell(text, row, col, block))
             row += 1
         elif double:
             pending.append(stripped)
