@@ -25,8 +25,8 @@ MIN_RECALL = {
     "pdftotext-layout": 0.67,
     "pdfminer": 0.07,
     "pymupdf": 0.71,
-    "pymupdf4llm": 0.79,
-    "markitdown": 0.52,
+    "pymupdf4llm": 0.82,
+    "markitdown": 0.63,
 }
 # documents still read with wrong cells: a strict xfail, so a fix shows as XPASS and is
 # taken off this list
