@@ -563,6 +563,8 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
                 last_app, after_review = hit[1], False
             continue
         hit = _row_label(run.texts, last_app, after_review)
+        if hit is None and _same_line(run):
+            hit = _without_group_pieces(run.texts, last_app, after_review)
         if hit is None and _same_line(run) and i + 1 < len(runs):
             below = runs[i + 1]
             hit, used = _label_continued_below(run.texts[-1], below.texts, last_app, after_review)
@@ -595,6 +597,36 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
     return found
 
 
+_GROUP_PIECE = re.compile(r"^\S{1,2}\s+(?=\S)")
+
+
+def _without_group_pieces(
+    texts: list[Token], last_app: str | None, after_review: bool
+) -> tuple[str, str, str] | None:
+    """The row a label names once the piece of a group label printed before it on its
+    line is dropped (`三   （一）予以公开`, `本   （二）部分公开`: `pdftotext -layout` prints
+    the group's label a character or two per line, beside the rows' labels)."""
+    last = _group_piece_dropped(texts[-1])
+    if last is texts[-1]:
+        return None
+    return _row_label([*texts[:-1], last], last_app, after_review)
+
+
+def _group_piece_dropped(tok: Token) -> Token:
+    """A label's text less a group label's piece printed before it (or the same token)."""
+    text = tok.cell.text.strip()
+    stripped = _GROUP_PIECE.sub("", text, count=1)
+    if stripped == text:
+        return tok
+    return Token(Cell(stripped, tok.cell.row, tok.cell.col, tok.cell.block), "text", normalize(stripped))
+
+
+def _label_readings(texts: list[Token]) -> list[list[Token]]:
+    """The lines of a label as printed, and less the group label's pieces beside them."""
+    dropped = [_group_piece_dropped(t) for t in texts]
+    return [texts] if all(d is t for d, t in zip(dropped, texts, strict=True)) else [texts, dropped]
+
+
 def _label_continued_below(
     head: Token, below: list[Token], last_app: str | None, after_review: bool
 ) -> tuple[tuple[str, str, str] | None, int]:
@@ -611,8 +643,8 @@ def _label_continued_below(
         lines.append(tok)
     hits: list[tuple[str, str, str]] = []
     used = 0
-    for j in range(1, len(lines) + 1):
-        texts = [head, *lines[:j]]
+    readings = [(n, t) for n in range(1, len(lines) + 1) for t in _label_readings([head, *lines[:n]])]
+    for j, texts in readings:
         _n, key, pkey = _tail_keys(tuple(t.norm for t in texts))[-1]
         label = "".join(t.cell.text for t in texts)
         if key is not None and _app_row_allowed(key, last_app, texts, after_review):

@@ -22,7 +22,7 @@ from tests.converted import CONVERTERS, documents, score
 MIN_RECALL = {
     "pdftotext": 0.34,
     "pdftotext-raw": 0.73,
-    "pdftotext-layout": 0.67,
+    "pdftotext-layout": 0.70,
     "pdfminer": 0.07,
     "pymupdf": 0.71,
     "pymupdf4llm": 0.82,

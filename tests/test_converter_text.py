@@ -253,3 +253,19 @@ def test_lines_under_a_label_are_not_reused_by_the_row_after_it() -> None:
     cells = _cells("\n".join(lines))
     _no_wrong(cells)
     assert cells["applications.partially_disclosed.total"] == TRUTH["applications.partially_disclosed.total"]
+
+
+def test_a_group_label_piece_beside_a_row_label_is_not_part_of_it() -> None:
+    # pdftotext -layout prints the group label 三、本年度办理结果 a character or two per
+    # line, beside the rows' labels
+    lines = [TITLE, "三、收到和处理政府信息公开申请情况"]
+    lines += ["一、本年新收政府信息公开申请数量   " + "   ".join(_values("received_new"))]
+    lines += ["三   （一）予以公开           " + "   ".join(_values("disclosed")), "、"]
+    lines += ["本   （二）部分公开           " + "   ".join(_values("partially_disclosed"))]
+    lines += ["年   （区分处理的，只", "度   计这一情形，不计", "办   其他情形）", "理"]
+    lines += ["  （三   1.属于国家秘密    " + "   ".join(_values("withheld_state_secret"))]
+    lines += ["五、存在的主要问题及改进情况", ""]
+    cells = _cells("\n".join(lines))
+    _no_wrong(cells)
+    for row in ("disclosed", "partially_disclosed", "withheld_state_secret"):
+        assert [cells[f"applications.{row}.{c}"] for c in COLUMNS] == [int(v) for v in _values(row)]
