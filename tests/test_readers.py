@@ -356,3 +356,12 @@ def test_a_cell_s_lines_joined_by_br_are_texts_of_their_own_and_numbers_stay_who
     # one cell naming two rows: its numbers may be either's
     assert not any(k.startswith(("applications.disclosed", "applications.partially")) for k in cells)
     assert any("one cell names two rows" in w for w in report.warnings)
+
+
+def test_a_page_number_laid_into_a_converter_s_grid_is_no_row() -> None:
+    """markitdown lays a page's footer into the table's grid (`|  |  | - 3 | - |`): read
+    as cells, it was a row of values without a label, one too many for the template
+    order to place the others."""
+    for line in ("|     |     |     | - 3 | -   |", "|  |  |  |  | - | 3 - |", "| 第 2 页 |  |"):
+        assert read_text(line + "\n", "x.md").cells == []
+    assert [c.text for c in read_text("| 规章 | - | 3 |\n", "x.md").cells] == ["规章", "-", "3"]

@@ -224,6 +224,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
         if _PAGE_FOOTER.match(stripped):
             continue  # a page break inside a table: the cells go on after it
         parts: list[str] | None = split_pipe_row(raw, markdown) if "|" in stripped else None
+        if parts and _PAGE_FOOTER.match(" ".join(p for p in parts if p)):
+            continue  # a page number a converter laid into its grid: `|  |  | - 3 | - |`
         if parts == []:
             continue  # a line of a single `|`: no cell
         if parts is not None and len(parts) == 1 and stripped.startswith("|"):
