@@ -436,6 +436,70 @@ MAX_JOINT = 1_000  # steps of the search over rows' readings tried together
 
 
 def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
+    """Place every row's numbers (`_resolve_once`), leaving out the rows whose total only
+    their own equation fixed.
+
+    A row printed short whose reading leaves its total unprinted satisfies its own
+    equation whatever its numbers are: they may not even be this row's (a converter
+    reading a table column by column hands a row the next rows' values). Such a row is
+    kept only when a column equation on printed numbers confirms that total; otherwise
+    it is left out and the table placed again without it (its numbers may have decided
+    other rows).
+    """
+    rows = list(rows)
+    dropped: list[str] = []
+    while True:
+        res = _resolve_once(rows, equations)
+        unconfirmed = [r.name for r in rows if _total_unconfirmed(r, res.cells, equations)]
+        if not unconfirmed:
+            break
+        dropped += unconfirmed
+        rows = [r for r in rows if r.name not in unconfirmed]
+    res.warnings += [
+        f"{name}: the reading found leaves the row's total to its own sum, which no column "
+        "sum confirms; row left out"
+        for name in dropped
+    ]
+    return res
+
+
+def _total_unconfirmed(row: RowOptions, cells: dict[str, Placed], equations: Sequence[Equation]) -> bool:
+    """Whether a row printed short got its total from its own sum (no reading prints
+    it), and no column equation confirms it. (A row whose OCR'd total is
+    in doubt is exempt: its other cells stand where the grid printed them.)"""
+    if row.unreadable:
+        return False
+    slots = set(row.slots)
+    for eq in equations:
+        terms = set(eq.left + eq.right)
+        if not terms <= slots or len(eq.right) != 1:
+            continue
+        total = eq.right[0]
+        cell = cells.get(total)
+        if cell is None or cell.placed != "arithmetic":
+            continue
+        if not any(_confirms(col, total, cells) for col in equations if total in col.left + col.right):
+            return True
+    return False
+
+
+def _confirms(eq: Equation, total: str, cells: dict[str, Placed]) -> bool:
+    """A column equation through `total` whose other terms are all placed, not all by
+    the arithmetic, and that holds."""
+    others = [k for k in eq.left + eq.right if k != total]
+    if not others or {k.rsplit(".", 1)[0] for k in others} == {total.rsplit(".", 1)[0]}:
+        return False
+    got = [cells.get(k) for k in eq.left + eq.right]
+    if any(c is None or c.value is None for c in got):
+        return False
+    if all(cells[k].placed == "arithmetic" for k in others):
+        return False
+    left = sum(cells[k].value or 0 for k in eq.left)
+    right = sum(cells[k].value or 0 for k in eq.right)
+    return abs(left - right) < 1e-6
+
+
+def _resolve_once(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
     """Place every row's numbers; rows with one option are taken as printed.
 
     Rows with several options are decided one at a time against what is known, until

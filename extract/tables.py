@@ -588,6 +588,12 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
                 f"one cell names two rows ({other!r} and {label!r}); its numbers are left out"
             )
             continue
+        if table == "proactive" and _follows_bare_label(run.texts, label):
+            mapping.warnings.append(
+                f"proactive.{key}: its label follows another row's label with no numbers between, "
+                "so the numbers after it may be either row's; left out"
+            )
+            continue
         if table == "applications":
             last_app, after_review = key, False
             if _several_rows(run.values):
@@ -697,6 +703,19 @@ def _other_row_in_cell(texts: list[Token], key: str) -> str | None:
     return None
 
 
+def _follows_bare_label(texts: list[Token], label: str) -> bool:
+    """Whether the texts before a section 二 row's label end in another row's label
+    (`规章` / `行政规范性文件` / 1 8 5): the first row's numbers were not printed after it,
+    so the numbers that follow may be its, the other's, or both."""
+    printed = ""
+    n = 0
+    while n < len(texts) and len(printed) < len(label):
+        n += 1
+        printed = texts[-n].cell.text + printed
+    before = texts[: len(texts) - n]
+    return any(pk for _n, _k, pk in _tail_keys(tuple([t.norm for t in before[-4:]])))
+
+
 def _fuzzy_row(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
     after = -1 if last_app is None else APP_INDEX[last_app]
     nxt = [k for k in APP_ORDER if APP_INDEX[k] > after][:3]
@@ -778,15 +797,15 @@ def row_options(
     if mapping.blank_lines_separate:
         toks = [t for t in toks if not (t.kind == "blank" and t.cell.col is None)]
     # drop padding: trailing blanks beyond the row's width, leading blanks likewise
-    while len(toks) > n and toks[-1].kind == "blank":
+    while len(toks) > n and _empty(toks[-1]):
         toks.pop()
-    while len(toks) > n and toks[0].kind == "blank":
+    while len(toks) > n and _empty(toks[0]):
         toks.pop(0)
     unreadable = [i for i, t in enumerate(toks) if t.kind == "unreadable"]
     if unreadable:
         return _unreadable_options(name, slots, toks, unreadable)
     has_run = any(t.kind == "run" for t in toks)
-    if has_run or (joined and n > 1 and sum(t.kind != "blank" for t in toks) < n):
+    if has_run or (joined and n > 1 and sum(not _empty(t) for t in toks) < n):
         runs = [t for t in toks if t.kind != "blank"]
         pieces = [Piece(_placed(t), _digits(t) if t.kind == "run" or joined else None) for t in runs]
         printed = " ".join(t.cell.text.strip() for t in runs)
@@ -808,7 +827,7 @@ def row_options(
             why = " with a sign or decimal point (a cut there is not decided)" if signed else ""
             return RowOptions(name, slots, found.options, reason=f"the digits {printed!r} run together{why}")
     if len(toks) > n:
-        nonblank = [t for t in toks if t.kind != "blank"]
+        nonblank = [t for t in toks if not _empty(t)]
         if len(nonblank) == n:
             toks = nonblank
         else:
@@ -874,6 +893,12 @@ def _blank_lines_separate(found: list[Found], width: dict[tuple[str, str], int])
         ):
             return True
     return False
+
+
+def _empty(tok: Token) -> bool:
+    """An empty cell, which may be padding; a printed blank (`无`, `-`, `/`) is a cell of
+    its row, never padding, and its place counts like a number's."""
+    return tok.kind == "blank" and not tok.cell.text.strip()
 
 
 def _without_blank_lines(values: list[Token]) -> list[Token]:

@@ -23,18 +23,14 @@ MIN_RECALL = {
     "pdftotext": 0.34,
     "pdftotext-raw": 0.73,
     "pdftotext-layout": 0.70,
-    "pdfminer": 0.07,
+    "pdfminer": 0.06,
     "pymupdf": 0.71,
     "pymupdf4llm": 0.82,
     "markitdown": 0.66,
 }
 # documents still read with wrong cells: a strict xfail, so a fix shows as XPASS and is
 # taken off this list
-KNOWN_WRONG = {
-    ("pdfminer", "matrix-m02b"),
-    ("pdfminer", "matrix-m04b"),
-    ("pymupdf", "matrix-m02b"),
-}
+KNOWN_WRONG: set[tuple[str, str]] = set()
 DOCS = documents()
 
 
