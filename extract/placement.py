@@ -56,6 +56,8 @@ class RowOptions:
     # OCR'd cells read as unreadable: their slots are missing from every option, for the
     # arithmetic to fix (placed "arithmetic") or to be left out
     unreadable: dict[str, Placed] = field(default_factory=dict)
+    # its numbers stood on lines of their own, not in its label's grid row
+    streamed: bool = False
 
 
 @dataclass(slots=True)
@@ -435,6 +437,11 @@ def _holds(terms: _Terms, values: dict[str, Value]) -> bool:
 MAX_JOINT = 1_000  # steps of the search over rows' readings tried together
 
 
+# how many times a table is placed again without rows whose total nothing confirmed; the
+# last time, only with the rows read as printed (each placing is bounded by MAX_JOINT)
+MAX_REPLACE = 3
+
+
 def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution:
     """Place every row's numbers (`_resolve_once`), leaving out the rows whose total only
     their own equation fixed.
@@ -444,15 +451,19 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
     reading a table column by column hands a row the next rows' values). Such a row is
     kept only when a column equation on printed numbers confirms that total; otherwise
     it is left out and the table placed again without it (its numbers may have decided
-    other rows).
+    other rows), at most `MAX_REPLACE` times: the last time only the rows read as
+    printed are placed.
     """
     rows = list(rows)
     dropped: list[str] = []
-    while True:
+    for attempt in range(MAX_REPLACE + 1):
         res = _resolve_once(rows, equations)
         unconfirmed = [r.name for r in rows if _total_unconfirmed(r, res.cells, equations)]
         if not unconfirmed:
             break
+        if attempt == MAX_REPLACE - 1:
+            # bounded: the last placing keeps only the rows read as printed
+            unconfirmed += [r.name for r in rows if len(r.options) > 1 and r.name not in unconfirmed]
         dropped += unconfirmed
         rows = [r for r in rows if r.name not in unconfirmed]
     res.warnings += [
@@ -465,9 +476,10 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
 
 def _total_unconfirmed(row: RowOptions, cells: dict[str, Placed], equations: Sequence[Equation]) -> bool:
     """Whether a row printed short got its total from its own sum (no reading prints
-    it), and no column equation confirms it. (A row whose OCR'd total is
+    it), and no column equation confirms it. Only for a row whose numbers stood on lines
+    of their own: numbers in a label's grid row are that row's. (A row whose OCR'd total is
     in doubt is exempt: its other cells stand where the grid printed them.)"""
-    if row.unreadable:
+    if row.unreadable or not row.streamed:
         return False
     slots = set(row.slots)
     for eq in equations:

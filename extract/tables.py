@@ -76,6 +76,7 @@ _RUN_TOGETHER = re.compile(
 _NOTE_ONLY = re.compile(r"^[(（][^()（）]{1,30}[)）]$")
 # the numbering that starts a row label: （一） / (二) / 三、 / 2. / 1、
 _NUMBERED = re.compile(r"[（(][一二三四五六七八九十][)）]|[一二三四五六七八九十][、，,.．]|\d[.．、]")
+_ENUMERATED = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]")
 _SECTION_FIVE = re.compile(r"^五[、.,．]")
 _ASCII_DIGITS = frozenset("0123456789")
 
@@ -480,6 +481,15 @@ def _label_prefix(texts: list[Token]) -> int:
     return 0
 
 
+def _names_any_row(texts: list[Token]) -> bool:
+    """Whether any of the texts is a row label of section 二 or 三 (bare column headers
+    such as `总计` aside): texts after a last label that hold another label are no
+    heading of the next table, so the values after them may be that label's."""
+    return any(
+        t.norm not in _HEADER_WORDS and (proactive_row(t.norm) or application_row(t.norm)) for t in texts
+    )
+
+
 def _same_line(run: LabelledRun) -> bool:
     """Values printed on the line (or in the cell) of the text before them are its own."""
     return bool(run.texts and run.values) and run.values[0].cell.row == run.texts[-1].cell.row
@@ -517,7 +527,14 @@ def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[Labe
             # the last label: alone, or followed by other texts (the next heading) whose
             # values are not its own
             last = _label_prefix(out[j].texts) if j < len(out) else 0
-            if last and not _same_line(run) and (not out[j].values or last < len(out[j].texts)):
+            if (
+                last
+                and not _same_line(run)
+                and (
+                    not out[j].values
+                    or (last < len(out[j].texts) and not _names_any_row(out[j].texts[last:]))
+                )
+            ):
                 # runs i..j: labels i+1..j take the values of runs i..j-1
                 shifted = [LabelledRun(run.texts, [], run.start)]
                 for k in range(i + 1, j):
@@ -539,11 +556,14 @@ def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[Labe
 
 def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) -> list[Found]:
     found: list[Found] = []
-    runs = values_before_labels(runs, mapping)
+    runs = values_before_labels(runs, mapping)  # a new list: column-ordered blocks may change it
     last_app: str | None = None
     after_review = False  # section 四's heading printed since the last row of section 三
     heading: list[Token] = []  # the texts before this run's label: the last run's and its own
-    for i, run in enumerate(runs):
+    i = -1
+    while i + 1 < len(runs):
+        i += 1
+        run = runs[i]
         heading = heading + run.texts[:-1]
         if last_app is not None and any("行政复议" in t.norm for t in heading):
             after_review = True
@@ -551,6 +571,12 @@ def find_rows(tokens: list[Token], runs: list[LabelledRun], mapping: Mapping) ->
         if not run.texts:
             if any(t.kind == "value" or t.kind == "run" for t in run.values):
                 mapping.bare.append(Found("", "", "", run.values, run.start))
+            continue
+        block, after = column_ordered_rows(runs, i, last_app, mapping)
+        if block:
+            found += block
+            last_app, after_review = block[-1].row, False
+            i = after - 1
             continue
         if not any(t.kind == "value" or t.kind == "run" for t in run.values):
             # a label row without numbers: group labels, headers, or an empty row
@@ -716,6 +742,190 @@ def _follows_bare_label(texts: list[Token], label: str) -> bool:
     return any(pk for _n, _k, pk in _tail_keys(tuple([t.norm for t in before[-4:]])))
 
 
+# bare column headers that also name a row (`其他` the 2021 (六)3 row, `总计` the （七） row)
+_HEADER_WORDS = frozenset({"其他", "总计"})
+# rows of one template only: a run of labels may skip them, and only them
+_TEMPLATE_ROWS = (frozenset({"other_handling"}), frozenset(OTHER_ROWS_2021))
+
+
+def column_ordered_rows(
+    runs: list[LabelledRun], i: int, last_app: str | None, mapping: Mapping
+) -> tuple[list[Found], int]:
+    """Section 三 rows printed as a block of row labels, then their numbers column by
+    column (all of 自然人 down the rows, then 商业企业, …), as pdfminer prints a table;
+    and the index of the run to read next (the run where the block ended is replaced
+    by what is left of it).
+
+    The numbers may come in stacks (lines of numbers with no blank line between: one
+    cell to the text reader), which are taken apart here only. Read so only when the
+    labels name consecutive template rows, there are exactly seven numbers a row, every
+    row adds up (six columns = 总计) read column by column, and read row by row they do
+    not give other numbers that add up too. Otherwise ([], i): read as printed.
+    """
+    run = runs[i]
+    k = next((j for j, t in enumerate(run.texts) if _stack_values(t)), len(run.texts))
+    keys = _label_sequence(run.texts[:k], last_app)
+    n = len(keys)
+    width = len(APPLICANT_COLUMNS)
+    if n < 2:
+        return [], i
+    values, taken, rest = _block_values(runs, i, k, n * width)
+    if len(values) != n * width:
+        return [], i
+    groups = [values[c * n : (c + 1) * n] for c in range(width)]
+    total = _total_group(groups)
+    by_row = [values[r * width : (r + 1) * width] for r in range(n)]
+    if total is None or all(_adds_up(row) for row in by_row):
+        if total is not None:
+            mapping.warnings.append(
+                f"{n} row labels then {len(values)} numbers that add up both column by column and "
+                "row by row; left out"
+            )
+        return [], i
+    parts = [g for c, g in enumerate(groups) if c != total]
+    rows = [[*_row_parts([g[r] for g in parts]), groups[total][r]] for r in range(n)]
+    mapping.warnings.append(
+        f"section 三 rows {keys[0]} to {keys[-1]} printed as {n} labels, then their numbers "
+        "column by column: the 总计 column is the one that adds up; the applicant columns "
+        "are placed only in rows where they are all equal (the arithmetic holds in any "
+        "order of them)"
+    )
+    found = [Found("applications", key, key, row, run.start) for key, row in zip(keys, rows, strict=True)]
+    if rest is None:
+        return found, i + taken + 1
+    runs[i + taken] = rest
+    return found, i + taken
+
+
+def _total_group(groups: list[list[Token]]) -> int | None:
+    """The one column of a column-ordered block that is the sum of the others in every
+    row (several that are equal count as one), else None."""
+    sums = [[_value(t) for t in g] for g in groups]
+    found = [
+        c
+        for c in range(len(groups))
+        if all(
+            sums[c][r] == sum(sums[o][r] for o in range(len(groups)) if o != c) for r in range(len(sums[c]))
+        )
+    ]
+    if not found or any(sums[c] != sums[found[0]] for c in found):
+        return None
+    return found[0]
+
+
+def _value(tok: Token) -> float:
+    value = tok.placed.value if tok.placed else None
+    return value if isinstance(value, int | float) else float("nan")
+
+
+def _row_parts(cells: list[Token]) -> list[Token]:
+    """A row's applicant cells from a column-ordered block: kept when all equal (their
+    order then does not matter), else each an unknown cell."""
+    if len({t.cell.text for t in cells}) == 1:
+        return cells
+    return [Token(t.cell, "unknown", "", Placed(None, t.cell.text)) for t in cells]
+
+
+def _block_values(
+    runs: list[LabelledRun], i: int, k: int, want: int
+) -> tuple[list[Token], int, LabelledRun | None]:
+    """The numbers after the labels of `runs[i]` (from its text `k` on): stacks and
+    values, over the runs that follow, until `want` are found or a text that is no stack;
+    with how many more runs they took, and what is left of the last run."""
+    values: list[Token] = []
+    taken = 0
+    while True:
+        run = runs[i + taken]
+        texts = run.texts[k:]
+        lead = next((j for j, t in enumerate(texts) if not _stack_values(t)), len(texts))
+        values += [v for t in texts[:lead] for v in _stack_values(t)]
+        if lead < len(texts) or any(t.kind != "value" for t in run.values):
+            return values, taken, LabelledRun(texts[lead:], run.values, run.start)
+        values += run.values
+        if len(values) >= want or i + taken + 1 == len(runs):
+            return values, taken, None
+        taken += 1
+        k = 0
+
+
+def _stack_values(tok: Token) -> list[Token]:
+    """The numbers of a cell made of lines that are each a number, else []."""
+    lines = tok.cell.text.split("\n")
+    if len(lines) < 2:
+        return []
+    out = []
+    for line in lines:
+        kind, placed, _norm, _note, _run = _classify(line)
+        if kind != "value":
+            return []
+        out.append(Token(Cell(line.strip(), tok.cell.row, tok.cell.col, tok.cell.block), kind, "", placed))
+    return out
+
+
+def _adds_up(row: list[Token]) -> bool:
+    """Whether a section 三 row's six applicant columns add up to its 总计."""
+    nums = [t.placed.value if t.placed else None for t in row]
+    if any(not isinstance(v, int) for v in nums):
+        return False
+    return sum(nums[:-1]) == nums[-1]  # type: ignore[arg-type]
+
+
+def _label_sequence(texts: list[Token], last_app: str | None) -> list[str]:
+    """The section 三 rows named, in order, by a run of texts (labels wrapped over up to
+    four lines), if they are consecutive rows of the template; else []. A bare column
+    header (`总计`) out of order is no row, nor is （六）其他处理 over the 2021 sub-rows."""
+    named: list[tuple[str, bool]] = []  # (row, named by a bare header word)
+    i = 0
+    while i < len(texts):
+        prev = named[-1][0] if named else last_app
+        m, key = _label_at(texts, i, prev)
+        if key is None and prev is not None and _ENUMERATED.match(texts[i].norm):
+            # a garbled label (`2.其他法律行政止公开`): only as the rows that may come next
+            after = tuple(k for k in APP_ORDER if _next_in_template(prev, k))
+            key = fuzzy_application_row(texts[i].norm, after)
+        if key is not None:
+            named.append((key, texts[i].norm in _HEADER_WORDS))
+        i += m
+    if any(k in OTHER_ROWS_2021 for k, _ in named):
+        named = [(k, h) for k, h in named if k != "other_handling"]
+    keys: list[str] = []
+    for key, header in named:
+        if keys and not _next_in_template(keys[-1], key):
+            if header:
+                continue
+            return []
+        keys.append(key)
+    return keys
+
+
+def _label_at(texts: list[Token], i: int, last_app: str | None) -> tuple[int, str | None]:
+    """(texts used, row key) of the label starting at `texts[i]`: the fewest texts that
+    name a row, then as many more as still name the same row (its wrapped end)."""
+    for m in range(1, min(4, len(texts) - i) + 1):
+        norm = "".join(t.norm for t in texts[i : i + m])
+        key = application_row(norm)
+        if key is None or application_group(norm) or not _app_row_allowed(key, last_app, texts[: i + m]):
+            continue
+        while i + m < len(texts) and m < 4:
+            nxt = texts[i + m].norm
+            if _ENUMERATED.match(nxt) or application_row(nxt) or application_group(nxt):  # the next label
+                break
+            if application_row("".join(t.norm for t in texts[i : i + m + 1])) != key:
+                break
+            m += 1
+        return m, key
+    return 1, None
+
+
+def _next_in_template(prev: str, key: str) -> bool:
+    """Whether `key` follows `prev` in a template, skipping only rows of the other one."""
+    a, b = APP_INDEX[prev], APP_INDEX[key]
+    if b <= a:
+        return False
+    between = set(APP_ORDER[a + 1 : b])
+    return not between or any(between <= rows for rows in _TEMPLATE_ROWS)
+
+
 def _fuzzy_row(texts: list[Token], last_app: str | None) -> tuple[str, str, str] | None:
     after = -1 if last_app is None else APP_INDEX[last_app]
     nxt = [k for k in APP_ORDER if APP_INDEX[k] > after][:3]
@@ -784,6 +994,22 @@ def row_options(
     mapping: Mapping,
     joined: bool = False,
 ) -> RowOptions | None:
+    """`_row_options`, noting whether the row's numbers stood on lines of their own (not
+    in its label's grid row), where a converter may have handed it other rows' numbers."""
+    opts = _row_options(name, slots, values, equations, mapping, joined)
+    if opts is not None:
+        opts.streamed = any(t.cell.col is None for t in values if t.kind != "blank")
+    return opts
+
+
+def _row_options(
+    name: str,
+    slots: tuple[str, ...],
+    values: list[Token],
+    equations: Sequence[Equation] | None,
+    mapping: Mapping,
+    joined: bool = False,
+) -> RowOptions | None:
     """The candidate readings of one printed row on its slots (see `placement.readings`).
 
     `equations` are the table's (None for a table without arithmetic, where a row
@@ -804,6 +1030,12 @@ def row_options(
     unreadable = [i for i, t in enumerate(toks) if t.kind == "unreadable"]
     if unreadable:
         return _unreadable_options(name, slots, toks, unreadable)
+    unknown = [i for i, t in enumerate(toks) if t.kind == "unknown"]
+    if unknown and len(toks) == n:
+        # cells whose column the text does not tell: the others stand where they are
+        option = {s: _placed(t) for i, (s, t) in enumerate(zip(slots, toks, strict=True)) if i not in unknown}
+        reason = "its applicant columns were printed in an order the arithmetic does not prove"
+        return RowOptions(name, slots, [option], prefer_first=True, reason=reason)
     has_run = any(t.kind == "run" for t in toks)
     if has_run or (joined and n > 1 and sum(not _empty(t) for t in toks) < n):
         runs = [t for t in toks if t.kind != "blank"]

@@ -34,6 +34,8 @@ copying and converting reports produce (issue 13):
   page_footers      page breaks inside the tables, as PDF converters print them: a page
                     number line (`- 2 -`, `—3—`, `第 2 页`) and a form feed, anywhere,
                     also between a wrapped label and its values
+  columns           section 三 as pdfminer prints it: page by page, the page's row labels,
+                    a page footer (`- 3 -`), then its numbers column by column
 
 and combinations (`FORMS` lists them). `render(source, form, rnd)` returns the bytes
 and the cells a careful reader finds there (`Degraded.expected`); `python -m
@@ -237,6 +239,8 @@ FORMS: tuple[str, ...] = (
     "split_rows+wrapped_labels",
     "br_cells",
     "br_cells+split_rows",
+    "columns",
+    "columns+padded",
 )
 PARTS = ("wrapped_labels", "values_first", "bare_rows", "review_parts", "transposed")
 
@@ -395,6 +399,28 @@ def transposed_text(src: Source, style: str) -> list[str]:
     return out
 
 
+def columns_text(src: Source, rnd: random.Random) -> list[str]:
+    """Section 三 as pdfminer prints it: page by page, the page's row labels (wrapped
+    over lines), a page footer, then the page's numbers column by column."""
+    rows = [
+        r
+        for r in application_rows(src)
+        if all(f"applications.{r}.{c}" in src.values for c in tpl.APPLICANT_COLUMNS)
+    ]
+    out = [h for line in APPLICATION_HEADERS for h in line]
+    page = 2
+    while rows:
+        size = rnd.randint(2, 14)
+        block, rows = rows[:size], rows[size:]
+        for r in block:
+            out += [*GROUP_FIRST.get(r, []), *_wrap(tpl.PRINTED_ROW_LABELS[r], rnd)]
+        out.append(f"- {page} -")
+        page += 1
+        for c in tpl.APPLICANT_COLUMNS:
+            out += [_text(src.values[f"applications.{r}.{c}"]) for r in block]
+    return out
+
+
 def document_lines(src: Source, form: str, rnd: random.Random) -> list[str]:
     parts = set(form.split("+"))
     style = "markdown" if parts & {"markdown", "merged_columns", "split_rows", "br_cells"} else "spaces"
@@ -418,6 +444,8 @@ def document_lines(src: Source, form: str, rnd: random.Random) -> list[str]:
     lines.append(tpl.SECTION_HEADINGS["三"])
     if "transposed" in parts:
         lines += transposed_text(src, style)
+    elif "columns" in parts:
+        lines += columns_text(src, rnd)
     else:
         lines += table_text(application_lines(src), parts, style, joined, rnd)
     lines.append(tpl.SECTION_HEADINGS["四"])

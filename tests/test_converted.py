@@ -23,8 +23,8 @@ MIN_RECALL = {
     "pdftotext": 0.34,
     "pdftotext-raw": 0.73,
     "pdftotext-layout": 0.70,
-    "pdfminer": 0.06,
-    "pymupdf": 0.71,
+    "pdfminer": 0.15,
+    "pymupdf": 0.73,
     "pymupdf4llm": 0.82,
     "markitdown": 0.66,
 }

@@ -118,3 +118,59 @@ def test_a_printed_blank_is_a_cell_not_padding(blank: str) -> None:
         "proactive.normative_documents.repealed": 3,
         "proactive.normative_documents.in_force": None,
     }
+
+
+def _check_right_or_absent(report) -> None:
+    for key, cell in report.cells.items():
+        if key.startswith(("applications.", "review_litigation.")):
+            assert cell.value == TRUTH[key], key
+
+
+def _column_ordered(first: int, last: int, stacked: bool, total_early: bool) -> list[str]:
+    """Section 三 with rows first..last printed as their labels, then their numbers
+    column by column (optionally a column's numbers as one stack of lines, the total
+    column printed before 其他); the other rows as usual."""
+    block = ROWS[first : last + 1]
+    cells = [HEADING3, *HEADER]
+    for row, labels in LABELS_2021[:first]:
+        cells += [*labels, *(str(v) for v in _values(row))]
+    for _row, labels in LABELS_2021[first : last + 1]:
+        cells += labels
+    cells.append("- 4 -")  # a page footer between the labels and the numbers
+    order = [0, 1, 2, 3, 4, 6, 5] if total_early else list(range(7))
+    for c in order:
+        column = [str(_values(row)[c]) for row in block]
+        cells += ["\n".join(column)] if stacked else column
+    for row, labels in LABELS_2021[last + 1 :]:
+        cells += [*labels, *(str(v) for v in _values(row))]
+    return [*cells, "五、存在的主要问题及改进情况", "无。"]
+
+
+@pytest.mark.parametrize("total_early", [False, True])
+@pytest.mark.parametrize("stacked", [False, True])
+@pytest.mark.parametrize(("first", "last"), [(0, 12), (0, 1), (4, 11), (13, 24), (2, 14)])
+def test_rows_printed_column_by_column(first: int, last: int, stacked: bool, total_early: bool) -> None:
+    report = _read(_column_ordered(first, last, stacked, total_early))
+    _check_right_or_absent(report)
+    for row in ROWS[first : last + 1]:
+        # the 总计 column is the one that adds up; the applicant columns only where the
+        # order of them does not matter (all equal)
+        assert report.cells[f"applications.{row}.total"].value == TRUTH[f"applications.{row}.total"], row
+        if len(set(_values(row)[:6])) == 1:
+            assert f"applications.{row}.natural_person" in report.cells, row
+    for row in ROWS[:first] + ROWS[last + 1 :]:
+        for c in APPLICANT_COLUMNS:
+            assert f"applications.{row}.{c}" in report.cells, (row, c)
+
+
+@pytest.mark.parametrize("footer", ["- 3 -", "— 3 —", "第 3 页", "－12－"])
+def test_a_page_number_between_a_label_and_its_values_is_dropped(footer: str) -> None:
+    cells = cells_one_per_line()
+    for row in ("disclosed", "withheld_enforcement_file", "carried_forward"):
+        labels = dict(LABELS_2021)[row]
+        at = next(j for j in range(len(cells)) if cells[j : j + len(labels)] == labels) + len(labels)
+        cells.insert(at, footer)
+    report = _read(cells)
+    for key, want in TRUTH.items():
+        if key.startswith(("applications.", "review_litigation.")):
+            assert report.cells[key].value == want, key
