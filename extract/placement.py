@@ -477,8 +477,10 @@ def resolve(rows: list[RowOptions], equations: Sequence[Equation]) -> Resolution
 def _total_unconfirmed(row: RowOptions, cells: dict[str, Placed], equations: Sequence[Equation]) -> bool:
     """Whether a row printed short got its total from its own sum (no reading prints
     it), and no column equation confirms it. Only for a row whose numbers stood on lines
-    of their own: numbers in a label's grid row are that row's. (A row whose OCR'd total is
-    in doubt is exempt: its other cells stand where the grid printed them.)"""
+    of their own (numbers in a label's grid row are that row's), in a table with column
+    equations (section 四 has none: its group totals are only ever their rows' sums). A
+    row whose OCR'd total is in doubt is exempt: its other cells stand where the grid
+    printed them."""
     if row.unreadable or not row.streamed:
         return False
     slots = set(row.slots)
@@ -490,7 +492,12 @@ def _total_unconfirmed(row: RowOptions, cells: dict[str, Placed], equations: Seq
         cell = cells.get(total)
         if cell is None or cell.placed != "arithmetic":
             continue
-        if not any(_confirms(col, total, cells) for col in equations if total in col.left + col.right):
+        columns = [
+            col
+            for col in equations
+            if total in col.left + col.right and not set(col.left + col.right) <= slots
+        ]
+        if columns and not any(_confirms(col, total, cells) for col in columns):
             return True
     return False
 
