@@ -513,8 +513,8 @@ def _confirms(eq: Equation, total: str, cells: dict[str, Placed]) -> bool:
         return False
     if all(cells[k].placed == "arithmetic" for k in others):
         return False
-    left = sum(cells[k].value or 0 for k in eq.left)
-    right = sum(cells[k].value or 0 for k in eq.right)
+    left = sum(cast(float, cells[k].value) for k in eq.left)
+    right = sum(cast(float, cells[k].value) for k in eq.right)
     return abs(left - right) < 1e-6
 
 

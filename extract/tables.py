@@ -815,7 +815,7 @@ def _total_group(groups: list[list[Token]]) -> int | None:
 
 def _value(tok: Token) -> float:
     value = tok.placed.value if tok.placed else None
-    return value if isinstance(value, int | float) else float("nan")
+    return float(value) if isinstance(value, int | float) else float("nan")
 
 
 def _row_parts(cells: list[Token]) -> list[Token]:
@@ -864,10 +864,8 @@ def _stack_values(tok: Token) -> list[Token]:
 
 def _adds_up(row: list[Token]) -> bool:
     """Whether a section 三 row's six applicant columns add up to its 总计."""
-    nums = [t.placed.value if t.placed else None for t in row]
-    if any(not isinstance(v, int) for v in nums):
-        return False
-    return sum(nums[:-1]) == nums[-1]  # type: ignore[arg-type]
+    nums = [t.placed.value for t in row if t.placed is not None and isinstance(t.placed.value, int)]
+    return len(nums) == len(row) and sum(nums[:-1]) == nums[-1]
 
 
 def _label_sequence(texts: list[Token], last_app: str | None) -> list[str]:
