@@ -862,12 +862,6 @@ def _stack_values(tok: Token) -> list[Token]:
     return out
 
 
-def _adds_up(row: list[Token]) -> bool:
-    """Whether a section 三 row's six applicant columns add up to its 总计."""
-    nums = [t.placed.value for t in row if t.placed is not None and isinstance(t.placed.value, int)]
-    return len(nums) == len(row) and sum(nums[:-1]) == nums[-1]
-
-
 def _label_sequence(texts: list[Token], last_app: str | None) -> list[str]:
     """The section 三 rows named, in order, by a run of texts (labels wrapped over up to
     four lines), if they are consecutive rows of the template; else []. A bare column
