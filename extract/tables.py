@@ -495,6 +495,30 @@ def _same_line(run: LabelledRun) -> bool:
     return bool(run.texts and run.values) and run.values[0].cell.row == run.texts[-1].cell.row
 
 
+def _max_width(texts: list[Token]) -> int | None:
+    """The most numbers the row a label names can print (any template), or None."""
+    for _n, key, pkey in _tail_keys(tuple([t.norm for t in texts[-4:]])):
+        if key is not None:
+            return len(APPLICANT_COLUMNS)
+        if pkey is not None:
+            spec = next(r for r in PROACTIVE_ROWS if r.key == pkey)
+            return max(len(c) for c in spec.columns.values())
+    return None
+
+
+def _values_fit(labels: list[LabelledRun], values: list[LabelledRun]) -> bool:
+    """Whether each label can hold the numbers it would take (`values`, in order): a row
+    never prints more numbers than it has columns. Printed-before-label pairing that
+    gives a row more is no such layout (the numbers of a block whose labels came before
+    its header, as `pdftotext` prints a column of labels, then of numbers)."""
+    for label, run in zip(labels, values, strict=True):
+        width = _max_width(label.texts)
+        numbers = sum(1 for t in run.values if t.kind == "value")
+        if width is not None and numbers > width:
+            return False
+    return True
+
+
 def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[LabelledRun]:
     """Re-pair a table printed with each row's values on the line *before* its label.
 
@@ -530,10 +554,9 @@ def values_before_labels(runs: list[LabelledRun], mapping: Mapping) -> list[Labe
             if (
                 last
                 and not _same_line(run)
-                and (
-                    not out[j].values
-                    or (last < len(out[j].texts) and not _names_any_row(out[j].texts[last:]))
-                )
+                and (not out[j].values or last < len(out[j].texts))
+                and _values_fit([*out[i + 1 : j], LabelledRun(out[j].texts[:last], [], 0)], out[i:j])
+                and not _names_any_row(out[j].texts[last:])
             ):
                 # runs i..j: labels i+1..j take the values of runs i..j-1
                 shifted = [LabelledRun(run.texts, [], run.start)]
