@@ -115,3 +115,17 @@ def test_a_copy_cut_inside_a_character_decodes_in_its_own_encoding(encoding: str
     decoded, exact = decode_as(cut)
     assert decoded == text[:-1]
     assert exact == ""  # not exactly the bytes decoded: one was dropped
+
+
+def test_a_converter_output_cut_inside_its_tables_pairs_no_label_with_other_numbers() -> None:
+    """pdftotext prints a block's labels, then its header, then its numbers. Cut there,
+    the copy looked like a table printed values first: 行政许可 took a run of four
+    numbers and each section 二 row the numbers of the row before it (no check catches
+    that). The re-pairing now needs every label to hold the numbers it takes, and no
+    row label after the last one."""
+    from tests.converted import documents
+
+    doc = next(d for d in documents("pdftotext") if d.name == "matrix-m01a")
+    report = extract_bytes(doc.path.read_bytes()[:2008], doc.path.name)
+    assert _wrong(report.cells, doc.truth) == {}
+    assert report.cells["proactive.other_services.decisions"].value == 44608
