@@ -365,3 +365,15 @@ def test_a_page_number_laid_into_a_converter_s_grid_is_no_row() -> None:
     for line in ("|     |     |     | - 3 | -   |", "|  |  |  |  | - | 3 - |", "| 第 2 页 |  |"):
         assert read_text(line + "\n", "x.md").cells == []
     assert [c.text for c in read_text("| 规章 | - | 3 |\n", "x.md").cells] == ["规章", "-", "3"]
+
+
+def test_a_tab_row_whose_cells_after_the_label_are_all_empty_keeps_them() -> None:
+    """Found by hypothesis (text_pipes with tabs): `行政强制\\t\\t\\t\\t` has no tab between
+    two printed cells; read as a label alone, its empty cell was lost."""
+    from extract.readers.text import read_text
+
+    doc = read_text("行政许可\t0\t\t\n行政强制\t\t\t\t\n", "x.txt")
+    rows: dict[int, list[str]] = {}
+    for cell in doc.cells:
+        rows.setdefault(cell.row, []).append(cell.text)
+    assert list(rows.values()) == [["行政许可", "0", "", ""], ["行政强制", "", "", "", ""]]

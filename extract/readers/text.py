@@ -239,8 +239,8 @@ def lines_to_cells(lines: list[str], *, row: int = 0, block: int = 0) -> tuple[l
                 cells.extend(Cell(text, row, None, block) for text in lines_of_cell)
                 row += 1
                 continue
-        if parts is None and "\t" in stripped:
-            parts = split_tab_row(raw)
+        if parts is None and "\t" in raw.lstrip():  # trailing tabs too: `行政强制\t\t` ends in empty cells
+            parts = split_tab_row(raw.lstrip())
             if holds_rows(parts):
                 parts = None  # a table on one line: read below, as a stream
         if parts is None or len(parts) < 2:
