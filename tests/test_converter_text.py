@@ -17,18 +17,11 @@ import pytest
 from extract import extract_bytes
 from extract.readers.text import read_text
 from extract.tables import Mapping, find_rows, labelled_runs, tokenize
+from extract.template import APPLICANT_COLUMNS
 from tests.conftest import CORPUS
 
 TRUTH = json.loads((CORPUS / "dev-pdf" / "huaian-szfgs-2024.json").read_text(encoding="utf-8"))["truth"]
-COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-)
+COLUMNS = APPLICANT_COLUMNS  # each row's cells, in printed order
 TITLE = "淮安市人民政府2024年政府信息公开工作年度报告"
 
 

@@ -312,7 +312,7 @@ def spaced_separators(lines: list[str]) -> tuple[list[str], str | None]:
     # a run after the last printed line separates nothing either: dropped
     if all(r % 2 for r in runs):
         return out, None
-    return [ln for ln in as_empty], (
+    return as_empty, (
         "blank lines hold spaces throughout, and empty cells cannot be told from separators: "
         "none is read as a cell"
     )
